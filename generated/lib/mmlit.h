@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* mmlit.h: everything libmmlit offers. */
+#ifndef MMLIT_H
+#define MMLIT_H
+
+#include "kernel.h"
+#include "task.h"
+#include "report.h"
+#include "lockdep.h"
+#include "locks.h"
+#include "srcu.h"
+#include "variant.h"
+#include "fault.h"
+
+#endif /* MMLIT_H */

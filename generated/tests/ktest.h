@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* ktest.h: how mmlit's Check suites register and what every test shares. */
+#ifndef MMLIT_KTEST_H
+#define MMLIT_KTEST_H
+
+#include <check.h>
+#include "mmlit.h"
+
+struct ktest_suite {
+	const char *name;
+	Suite *(*make)(void);
+	struct ktest_suite *next;
+};
+
+void ktest_register(struct ktest_suite *s);
+#define KTEST_SUITE(fn)							\
+	static struct ktest_suite fn##_entry = { #fn, fn, NULL };	\
+	__attribute__((constructor)) static void fn##_register(void)	\
+	{ ktest_register(&fn##_entry); }
+
+/* A test case with the shim fixture and the suite's timeout. */
+TCase *ktest_tcase(const char *name);
+void ktest_setup(void);
+void ktest_teardown(void);
+
+#define ck_assert_report(kind)						\
+	ck_assert_msg(report_expect(kind), "expected a %s report", kind)
+
+/* The root of the source tree ($MMLIT_ROOT, else "."). */
+const char *ktest_root(void);
+/* Run a shell command from the root; its exit status (or -1). */
+int ktest_system(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* MMLIT_KTEST_H */

@@ -1,0 +1,548 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#include "ktest.h"
+#include <unistd.h>
+
+static DEFINE_MUTEX(sh1_mutex);
+static DECLARE_RWSEM(sh1_rwsem);
+DEFINE_STATIC_SRCU(sh1_srcu);
+
+static int sh1_mutex_twice(void *unused)
+{
+	mutex_lock(&sh1_mutex);
+	mutex_lock(&sh1_mutex);		/* never returns */
+	return 0;
+}
+
+START_TEST(sh1_mutex_taken_twice_is_recursion)
+{
+	ck_assert_int_eq(task_call(sh1_mutex_twice, NULL, "twice"), -EDEADLK);
+	ck_assert_report("recursion");
+	ck_assert_report("deadlock");
+	ck_assert_int_eq(tasks_stuck(), 1);
+}
+END_TEST
+
+static int sh1_read_under_write(void *unused)
+{
+	down_write(&sh1_rwsem);
+	down_read(&sh1_rwsem);		/* waits on itself */
+	return 0;
+}
+
+START_TEST(sh1_rwsem_read_under_write_is_recursion)
+{
+	const struct report *r;
+
+	ck_assert_int_eq(task_call(sh1_read_under_write, NULL, "rw"), -EDEADLK);
+	r = report_get(0);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(r->kind, REPORT_RECURSION);
+	/* The chain: the write hold, then the read attempt, with sites. */
+	ck_assert_int_eq(r->nr, 2);
+	ck_assert_str_eq(r->chain[0].mode, "write");
+	ck_assert_str_eq(r->chain[1].mode, "read");
+	ck_assert_str_eq(r->chain[1].site.func, "sh1_read_under_write");
+	ck_assert_report("recursion");
+	ck_assert_report("deadlock");
+}
+END_TEST
+
+/* down_read twice is reported even when it happens not to block. */
+static int sh1_read_twice(void *unused)
+{
+	down_read(&sh1_rwsem);
+	down_read(&sh1_rwsem);
+	up_read(&sh1_rwsem);
+	up_read(&sh1_rwsem);
+	return 0;
+}
+
+START_TEST(sh1_rwsem_read_twice_is_recursion)
+{
+	ck_assert_int_eq(task_call(sh1_read_twice, NULL, "rr"), 0);
+	ck_assert_report("recursion");
+}
+END_TEST
+
+START_TEST(sh1_srcu_readers_nest_silently)
+{
+	int a = srcu_read_lock(&sh1_srcu);
+	int b = srcu_read_lock(&sh1_srcu);
+
+	srcu_read_unlock(&sh1_srcu, b);
+	srcu_read_unlock(&sh1_srcu, a);
+	ck_assert_int_eq(report_count(), 0);
+}
+END_TEST
+static DEFINE_MUTEX(sh2_a);
+static DEFINE_MUTEX(sh2_b);
+
+static int sh2_a_then_b(void *unused)
+{
+	mutex_lock(&sh2_a);
+	mutex_lock(&sh2_b);
+	mutex_unlock(&sh2_b);
+	mutex_unlock(&sh2_a);
+	return 0;
+}
+
+static int sh2_b_then_a(void *unused)
+{
+	mutex_lock(&sh2_b);
+	mutex_lock(&sh2_a);
+	mutex_unlock(&sh2_a);
+	mutex_unlock(&sh2_b);
+	return 0;
+}
+
+START_TEST(sh2_abba_reported_without_a_race)
+{
+	const struct report *r;
+
+	ck_assert_int_eq(task_call(sh2_a_then_b, NULL, "ab"), 0);
+	ck_assert_int_eq(report_count(), 0);
+	ck_assert_int_eq(task_call(sh2_b_then_a, NULL, "ba"), 0);
+	r = report_get(0);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(r->kind, REPORT_CYCLE);
+	/* held sh2_b, taking sh2_a, which already depends on sh2_b */
+	ck_assert_str_eq(r->chain[0].lock, "sh2_b");
+	ck_assert_str_eq(r->chain[1].lock, "sh2_a");
+	ck_assert_str_eq(r->chain[2].lock, "sh2_b");
+	ck_assert_str_eq(r->chain[2].site.func, "sh2_a_then_b");
+	ck_assert_report("cycle");
+	ck_assert(lockdep_has_dependency("sh2_a", "sh2_b"));
+	ck_assert(!lockdep_has_dependency("sh2_b", "sh2_a"));
+}
+END_TEST
+
+/* Two recursive readers cannot deadlock: no strong cycle, no report. */
+DEFINE_STATIC_SRCU(sh2_srcu);
+static DEFINE_MUTEX(sh2_m);
+
+static int sh2_srcu_then_mutex(void *unused)
+{
+	int idx = srcu_read_lock(&sh2_srcu);
+
+	mutex_lock(&sh2_m);
+	mutex_unlock(&sh2_m);
+	srcu_read_unlock(&sh2_srcu, idx);
+	return 0;
+}
+
+static int sh2_mutex_then_srcu(void *unused)
+{
+	int idx;
+
+	mutex_lock(&sh2_m);
+	idx = srcu_read_lock(&sh2_srcu);
+	srcu_read_unlock(&sh2_srcu, idx);
+	mutex_unlock(&sh2_m);
+	return 0;
+}
+
+START_TEST(sh2_recursive_read_cycle_is_not_strong)
+{
+	ck_assert_int_eq(task_call(sh2_srcu_then_mutex, NULL, "sm"), 0);
+	ck_assert_int_eq(task_call(sh2_mutex_then_srcu, NULL, "ms"), 0);
+	ck_assert_int_eq(report_count(), 0);
+}
+END_TEST
+
+static int sh2_mutex_then_sync(void *unused)
+{
+	mutex_lock(&sh2_m);
+	synchronize_srcu(&sh2_srcu);
+	mutex_unlock(&sh2_m);
+	return 0;
+}
+
+/* But a grace period under the mutex closes a strong cycle. */
+START_TEST(sh2_sync_under_lock_that_readers_take_is_cycle)
+{
+	ck_assert_int_eq(task_call(sh2_srcu_then_mutex, NULL, "sm"), 0);
+	ck_assert_int_eq(task_call(sh2_mutex_then_sync, NULL, "sync"), 0);
+	ck_assert_report("cycle");
+}
+END_TEST
+DEFINE_STATIC_SRCU(sh4_srcu);
+static struct completion sh4_r1_in, sh4_r1_go, sh4_r2_in, sh4_u_done;
+static int sh4_updater_done;
+
+static int sh4_reader1(void *unused)
+{
+	int idx = srcu_read_lock(&sh4_srcu);
+	int nested = srcu_read_lock(&sh4_srcu);
+
+	complete(&sh4_r1_in);
+	wait_for_completion(&sh4_r1_go);
+	srcu_read_unlock(&sh4_srcu, nested);
+	srcu_read_unlock(&sh4_srcu, idx);
+	return 0;
+}
+
+static int sh4_updater(void *unused)
+{
+	synchronize_srcu(&sh4_srcu);
+	WRITE_ONCE(sh4_updater_done, 1);
+	return 0;
+}
+
+static int sh4_reader2(void *unused)
+{
+	int idx = srcu_read_lock(&sh4_srcu);
+
+	complete(&sh4_r2_in);
+	wait_for_completion(&sh4_u_done);
+	srcu_read_unlock(&sh4_srcu, idx);
+	return 0;
+}
+
+START_TEST(sh4_gp_waits_for_old_readers_not_new_ones)
+{
+	struct task_struct *r1, *u, *r2;
+	unsigned int idx0 = READ_ONCE(sh4_srcu.srcu_idx);
+
+	init_completion(&sh4_r1_in);
+	init_completion(&sh4_r1_go);
+	init_completion(&sh4_r2_in);
+	init_completion(&sh4_u_done);
+	r1 = task_run(sh4_reader1, NULL, "r1");
+	wait_for_completion(&sh4_r1_in);
+	u = task_run(sh4_updater, NULL, "updater");
+	for (int ms = 0; READ_ONCE(sh4_srcu.srcu_idx) == idx0; ms++) {
+		ck_assert_msg(ms < 2000, "the grace period never flipped");
+		usleep(1000);	/* until the flip: r1 is on the old set */
+	}
+	usleep(20000);
+	ck_assert_msg(!READ_ONCE(sh4_updater_done),
+		      "synchronize_srcu returned while a reader was inside");
+	r2 = task_run(sh4_reader2, NULL, "r2");
+	wait_for_completion(&sh4_r2_in);
+	complete(&sh4_r1_go);
+	ck_assert_int_eq(task_join(u), 0);	/* with r2 still inside */
+	ck_assert_int_eq(srcu_readers_active(&sh4_srcu), 1);
+	complete(&sh4_u_done);
+	ck_assert_int_eq(task_join(r1), 0);
+	ck_assert_int_eq(task_join(r2), 0);
+	ck_assert_int_eq(srcu_readers_active(&sh4_srcu), 0);
+}
+END_TEST
+static struct srcu_struct sh4_det_srcu;
+static int sh4_reader_state;	/* 0 before, 1 inside, 2 left */
+static int sh4_violations;
+
+static int sh4_det_reader(void *unused)
+{
+	int idx = srcu_read_lock(&sh4_det_srcu);
+
+	WRITE_ONCE(sh4_reader_state, 1);
+	cond_resched();
+	WRITE_ONCE(sh4_reader_state, 2);
+	srcu_read_unlock(&sh4_det_srcu, idx);
+	return 0;
+}
+
+static int sh4_det_updater(void *unused)
+{
+	int before = READ_ONCE(sh4_reader_state);
+
+	synchronize_srcu(&sh4_det_srcu);
+	if (before == 1 && READ_ONCE(sh4_reader_state) != 2)
+		sh4_violations++;
+	return 0;
+}
+
+static int sh4_det_run(void *unused)
+{
+	struct task_struct *r, *u;
+
+	WRITE_ONCE(sh4_reader_state, 0);
+	r = task_run(sh4_det_reader, NULL, "reader");
+	u = task_run(sh4_det_updater, NULL, "updater");
+	task_join(r);
+	task_join(u);
+	return sh4_violations;
+}
+
+START_TEST(sh4_gp_waits_under_every_schedule)
+{
+	struct sched_stats st;
+	int ret;
+
+	ck_assert_int_eq(init_srcu_struct(&sh4_det_srcu), 0);
+	ret = sched_explore(sh4_det_run, NULL, 3, 100000, &st);
+	ck_assert_msg(ret == 0, "grace period ended under a reader; schedule: %s",
+		      sched_last_schedule());
+	ck_assert(st.complete);
+	ck_assert_int_gt(st.runs, 10);
+	ck_assert_int_eq(st.deadlocks, 0);
+	cleanup_srcu_struct(&sh4_det_srcu);
+}
+END_TEST
+static DEFINE_MUTEX(sh6_a);
+static DEFINE_MUTEX(sh6_b);
+static struct completion sh6_has_a, sh6_has_b;
+
+static int sh6_first(void *unused)
+{
+	mutex_lock(&sh6_a);
+	complete(&sh6_has_a);
+	wait_for_completion(&sh6_has_b);
+	mutex_lock(&sh6_b);
+	mutex_unlock(&sh6_b);
+	mutex_unlock(&sh6_a);
+	return 0;
+}
+
+static int sh6_second(void *unused)
+{
+	mutex_lock(&sh6_b);
+	complete(&sh6_has_b);
+	wait_for_completion(&sh6_has_a);
+	mutex_lock(&sh6_a);
+	mutex_unlock(&sh6_a);
+	mutex_unlock(&sh6_b);
+	return 0;
+}
+
+static bool report_mentions(const struct report *r, const char *what)
+{
+	for (int i = 0; i < r->nr; i++)
+		if (!strcmp(r->chain[i].lock, what) ||
+		    !strcmp(r->chain[i].task, what))
+			return true;
+	return false;
+}
+
+START_TEST(sh6_abba_deadlock_detected_within_a_second)
+{
+	struct task_struct *t1, *t2;
+	const struct report *r = NULL;
+	long start = now_ms();
+
+	init_completion(&sh6_has_a);
+	init_completion(&sh6_has_b);
+	t1 = task_run(sh6_first, NULL, "first");
+	t2 = task_run(sh6_second, NULL, "second");
+	ck_assert_int_eq(task_join(t1), -EDEADLK);
+	ck_assert_int_eq(task_join(t2), -EDEADLK);
+	ck_assert_int_lt(now_ms() - start, 1000);
+	for (int i = 0; i < report_count(); i++)
+		if (report_get(i)->kind == REPORT_DEADLOCK)
+			r = report_get(i);
+	ck_assert_ptr_nonnull(r);
+	ck_assert(report_mentions(r, "first") && report_mentions(r, "second"));
+	ck_assert(report_mentions(r, "sh6_a") && report_mentions(r, "sh6_b"));
+	ck_assert_report("cycle");
+	ck_assert_report("deadlock");
+	ck_assert_int_eq(tasks_stuck(), 2);
+}
+END_TEST
+static struct completion sh6_never;
+
+static int sh6_wait_forever(void *unused)
+{
+	wait_for_completion(&sh6_never);
+	return 0;
+}
+
+START_TEST(sh6_everybody_asleep_is_deadlock)
+{
+	init_completion(&sh6_never);
+	ck_assert_int_eq(task_call(sh6_wait_forever, NULL, "waiter"), -EDEADLK);
+	ck_assert_report("deadlock");
+}
+END_TEST
+
+DEFINE_STATIC_SRCU(sh6_srcu);
+
+static int sh6_sync_in_reader(void *unused)
+{
+	int idx = srcu_read_lock(&sh6_srcu);
+
+	synchronize_srcu(&sh6_srcu);
+	srcu_read_unlock(&sh6_srcu, idx);
+	return 0;
+}
+
+START_TEST(sh6_synchronize_srcu_in_own_reader)
+{
+	ck_assert_int_eq(task_call(sh6_sync_in_reader, NULL, "sync"), -EDEADLK);
+	ck_assert_report("recursion");
+	ck_assert_report("deadlock");
+}
+END_TEST
+
+/* Under the deterministic scheduler a deadlock ends the run, too. */
+static int sh6_det_run(void *unused)
+{
+	struct task_struct *t1, *t2;
+	int r1, r2;
+
+	init_completion(&sh6_has_a);
+	init_completion(&sh6_has_b);
+	t1 = task_run(sh6_first, NULL, "first");
+	t2 = task_run(sh6_second, NULL, "second");
+	r1 = task_join(t1);
+	r2 = task_join(t2);
+	return r1 == -EDEADLK && r2 == -EDEADLK ? 0 : 1;
+}
+
+START_TEST(sh6_deterministic_deadlock_ends_the_run)
+{
+	struct sched_stats st;
+
+	ck_assert_int_eq(sched_run_seeded(sh6_det_run, NULL, 42, &st), 0);
+	ck_assert_int_eq(st.deadlocks, 1);
+	ck_assert_report("cycle");
+	ck_assert_report("deadlock");
+}
+END_TEST
+static DECLARE_RWSEM(sem_fair);
+static struct completion fair_reader_in, fair_writer_queued;
+
+static int fair_reader(void *unused)
+{
+	down_read(&sem_fair);
+	complete(&fair_reader_in);
+	wait_for_completion(&fair_writer_queued);
+	down_read(&sem_fair);		/* behind the writer: never */
+	up_read(&sem_fair);
+	up_read(&sem_fair);
+	return 0;
+}
+
+static int fair_writer(void *unused)
+{
+	down_write(&sem_fair);
+	up_write(&sem_fair);
+	return 0;
+}
+
+START_TEST(rwsem_reader_queues_behind_waiting_writer)
+{
+	struct task_struct *r, *w;
+
+	init_completion(&fair_reader_in);
+	init_completion(&fair_writer_queued);
+	r = task_run(fair_reader, NULL, "reader");
+	wait_for_completion(&fair_reader_in);
+	w = task_run(fair_writer, NULL, "writer");
+	while (list_empty(&sem_fair.wait_list))
+		usleep(100);
+	complete(&fair_writer_queued);
+	ck_assert_int_eq(task_join(r), -EDEADLK);
+	ck_assert_int_eq(task_join(w), -EDEADLK);	/* waits on stuck r */
+	ck_assert_report("recursion");
+	ck_assert_report("deadlock");
+}
+END_TEST
+
+static DEFINE_MUTEX(sig_mutex);
+static struct completion sig_holding;
+
+static int sig_holder(void *unused)
+{
+	mutex_lock(&sig_mutex);
+	complete(&sig_holding);
+	usleep(50000);
+	mutex_unlock(&sig_mutex);
+	return 0;
+}
+
+static int sig_killable_waiter(void *unused)
+{
+	return mutex_lock_killable(&sig_mutex);
+}
+
+START_TEST(killable_lock_gives_up_on_fatal_signal)
+{
+	struct task_struct *h, *w;
+
+	init_completion(&sig_holding);
+	h = task_run(sig_holder, NULL, "holder");
+	wait_for_completion(&sig_holding);
+	w = task_run(sig_killable_waiter, NULL, "waiter");
+	send_sig(SIGKILL, w);
+	ck_assert_int_eq(task_join(w), -EINTR);
+	ck_assert_int_eq(task_join(h), 0);
+}
+END_TEST
+
+static DEFINE_SPINLOCK(atomic_lock);
+static DEFINE_MUTEX(atomic_mutex);
+
+START_TEST(sleeping_under_spin_lock_is_reported)
+{
+	spin_lock(&atomic_lock);
+	mutex_lock(&atomic_mutex);
+	mutex_unlock(&atomic_mutex);
+	spin_unlock(&atomic_lock);
+	ck_assert_report("atomic-sleep");
+}
+END_TEST
+
+START_TEST(warn_on_fails_unless_expected)
+{
+	ck_assert(WARN_ON(1 + 1 == 2));
+	ck_assert_report("warn");
+	ck_assert(!WARN_ON(0));
+}
+END_TEST
+
+static DEFINE_MUTEX(assert_mutex);
+
+START_TEST(lockdep_assert_held_reports_when_not_held)
+{
+	mutex_lock(&assert_mutex);
+	lockdep_assert_held(&assert_mutex);
+	mutex_unlock(&assert_mutex);
+	ck_assert_int_eq(report_count(), 0);
+	lockdep_assert_held(&assert_mutex);
+	ck_assert_report("assert");
+}
+END_TEST
+START_TEST(sh5_fault_site_fails_the_nth_call_once)
+{
+	struct srcu_struct a, b, c;
+
+	ck_assert_int_eq(fault_inject_set("alloc_percpu", 2), 0);
+	ck_assert_int_eq(init_srcu_struct(&a), 0);
+	ck_assert_int_eq(init_srcu_struct(&b), -ENOMEM);
+	ck_assert_int_eq(init_srcu_struct(&c), 0);
+	ck_assert_int_eq(fault_inject_set("no_such_site", 1), -ENOENT);
+	cleanup_srcu_struct(&a);
+	cleanup_srcu_struct(&c);
+	ck_assert_int_eq(pcpu_nr_bytes(), 0);
+}
+END_TEST
+
+static Suite *shim_suite(void)
+{
+	Suite *s = suite_create("shim");
+	TCase *tc = ktest_tcase("locks");
+
+	tcase_add_test(tc, sh1_mutex_taken_twice_is_recursion);
+	tcase_add_test(tc, sh1_rwsem_read_under_write_is_recursion);
+	tcase_add_test(tc, sh1_rwsem_read_twice_is_recursion);
+	tcase_add_test(tc, sh1_srcu_readers_nest_silently);
+	tcase_add_test(tc, sh2_abba_reported_without_a_race);
+	tcase_add_test(tc, sh2_recursive_read_cycle_is_not_strong);
+	tcase_add_test(tc, sh2_sync_under_lock_that_readers_take_is_cycle);
+	tcase_add_test(tc, sh4_gp_waits_for_old_readers_not_new_ones);
+	tcase_add_test(tc, sh4_gp_waits_under_every_schedule);
+	tcase_add_test(tc, sh6_abba_deadlock_detected_within_a_second);
+	tcase_add_test(tc, sh6_everybody_asleep_is_deadlock);
+	tcase_add_test(tc, sh6_synchronize_srcu_in_own_reader);
+	tcase_add_test(tc, sh6_deterministic_deadlock_ends_the_run);
+	tcase_add_test(tc, rwsem_reader_queues_behind_waiting_writer);
+	tcase_add_test(tc, killable_lock_gives_up_on_fatal_signal);
+	tcase_add_test(tc, sleeping_under_spin_lock_is_reported);
+	tcase_add_test(tc, warn_on_fails_unless_expected);
+	tcase_add_test(tc, lockdep_assert_held_reports_when_not_held);
+	tcase_add_test(tc, sh5_fault_site_fails_the_nth_call_once);
+	suite_add_tcase(s, tc);
+	return s;
+}
+KTEST_SUITE(shim_suite)
