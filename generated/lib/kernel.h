@@ -29,6 +29,7 @@ typedef unsigned int gfp_t;
 typedef unsigned int vm_fault_t;
 typedef unsigned long vm_flags_t;
 typedef unsigned int fmode_t;
+typedef unsigned short umode_t;
 
 #define PAGE_SHIFT	12
 #define PAGE_SIZE	(1UL << PAGE_SHIFT)

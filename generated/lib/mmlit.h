@@ -3,6 +3,10 @@
 #ifndef MMLIT_H
 #define MMLIT_H
 
+#include "xarray.h"
+#include "mm.h"
+#include "fs.h"
+#include "syscalls.h"
 #include "kernel.h"
 #include "task.h"
 #include "report.h"

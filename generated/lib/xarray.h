@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* xarray.h: a radix tree from unsigned long to pointers and values. */
+#ifndef MMLIT_XARRAY_H
+#define MMLIT_XARRAY_H
+
+#include "locks.h"
+
+#define XA_CHUNK_SHIFT	6
+#define XA_CHUNK_SIZE	(1UL << XA_CHUNK_SHIFT)
+
+struct xa_node {
+	unsigned char shift;		/* bits below this level */
+	unsigned char count;		/* non-NULL slots */
+	void *slots[XA_CHUNK_SIZE];
+};
+
+struct xarray {
+	arch_spinlock_t xa_lock;
+	void *xa_head;			/* entry (shift 0 tree) or node */
+	unsigned char xa_shift;		/* shift of the top node; 0: none */
+	bool xa_is_node;
+	unsigned long xa_count;		/* entries stored */
+};
+
+static inline void *xa_mk_value(unsigned long v) { return (void *)((v << 1) | 1); }
+static inline bool xa_is_value(const void *entry) { return (unsigned long)entry & 1; }
+static inline unsigned long xa_to_value(const void *entry)
+{
+	return (unsigned long)entry >> 1;
+}
+
+void xa_init(struct xarray *xa);
+void *xa_load(struct xarray *xa, unsigned long index);
+/* Store @entry (NULL erases); returns the old entry. Never fails here:
+ * node allocation failure is a BUG (it is kmalloc in the kernel). */
+void *xa_store(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp);
+static inline void *xa_erase(struct xarray *xa, unsigned long index)
+{
+	return xa_store(xa, index, NULL, 0);
+}
+/* The first entry at an index in [*indexp, max]; *indexp is set to it. */
+void *xa_find(struct xarray *xa, unsigned long *indexp, unsigned long max);
+static inline bool xa_empty(const struct xarray *xa)
+{
+	return READ_ONCE(xa->xa_count) == 0;
+}
+void xa_destroy(struct xarray *xa);
+
+#define xa_for_each_range(xa, index, entry, start, last)		\
+	for (index = (start), entry = xa_find((xa), &index, (last));	\
+	     entry;							\
+	     entry = (index == (last) || ++index == 0) ? NULL :		\
+		     xa_find((xa), &index, (last)))
+#define xa_for_each(xa, index, entry) \
+	xa_for_each_range(xa, index, entry, 0, ULONG_MAX)
+
+#endif /* MMLIT_XARRAY_H */
