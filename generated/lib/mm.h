@@ -156,24 +156,26 @@ extern struct lockdep_map __fs_reclaim_map;
 /* The pseudo-lock is taken if the allocation may enter direct reclaim
  * and call into filesystems, outside of reclaim itself. */
 bool __need_fs_reclaim(gfp_t gfp);
-void fs_reclaim_acquire(gfp_t gfp);
-void fs_reclaim_release(gfp_t gfp);
-static inline void might_alloc(gfp_t gfp)
-{
-	fs_reclaim_acquire(gfp);
-	fs_reclaim_release(gfp);
-	if (gfpflags_allow_blocking(gfp))
-		might_sleep();
-}
+void __fs_reclaim_acquire(gfp_t gfp, struct lock_site site);
+void __fs_reclaim_release(gfp_t gfp, struct lock_site site);
+#define fs_reclaim_acquire(gfp)	__fs_reclaim_acquire((gfp), THIS_SITE)
+#define fs_reclaim_release(gfp)	__fs_reclaim_release((gfp), THIS_SITE)
+void __might_alloc(gfp_t gfp, struct lock_site site);
+#define might_alloc(gfp)	__might_alloc((gfp), THIS_SITE)
 
-struct folio *folio_alloc(gfp_t gfp, unsigned int order);
-static inline struct folio *filemap_alloc_folio(gfp_t gfp, unsigned int order)
-{
-	return folio_alloc(gfp, order);
-}
+/*
+ * Allocation entry points are macros so that lockdep-lite and the traces
+ * name the caller, as the kernel's reports name the call site.
+ */
+struct folio *__folio_alloc(gfp_t gfp, unsigned int order,
+			    struct lock_site site);
+#define folio_alloc(gfp, order)	__folio_alloc((gfp), (order), THIS_SITE)
+#define filemap_alloc_folio(gfp, order) \
+	__folio_alloc((gfp), (order), THIS_SITE)
 
-void *kmalloc(size_t size, gfp_t gfp);
-void *kzalloc(size_t size, gfp_t gfp);
+void *__kmalloc(size_t size, gfp_t gfp, struct lock_site site);
+#define kmalloc(size, gfp)	__kmalloc((size), (gfp), THIS_SITE)
+#define kzalloc(size, gfp)	__kmalloc((size), (gfp) | __GFP_ZERO, THIS_SITE)
 void kfree(const void *p);
 
 /* The machine's memory, in pages. */
@@ -238,6 +240,8 @@ int oom_register_bystander(const char *name, long pages);
 bool oom_bystander_alive(int id);
 /* Returns true if it killed something (freeing memory). */
 bool out_of_memory(gfp_t gfp);
+/* All memory free, no swap, no bystanders, counters at zero. */
+void mm_reset_machine(void);
 typedef struct { unsigned long val; } swp_entry_t;
 
 void swap_set_slots(long slots);
@@ -480,18 +484,32 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr);
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm);
 void vm_area_free(struct vm_area_struct *vma);
 
-/* Page tables. The PTL is held around lookups and changes. */
-struct pte *pte_lookup(struct mm_struct *mm, unsigned long addr);
-/* Install: -EEXIST if present. Takes a map count on @folio, not a ref. */
+/*
+ * Page tables. pte_offset_map_lock returns with the page-table lock held,
+ * whether or not an entry is there; the others need it held.
+ */
+struct pte *pte_offset_map_lock(struct mm_struct *mm, unsigned long addr,
+				spinlock_t **ptlp);
+#define pte_unmap_unlock(pte, ptl)	spin_unlock(ptl)
+/* Install: -EEXIST if present. Takes a map count and a reference. */
 int set_pte_at(struct mm_struct *mm, unsigned long addr, struct folio *folio,
 	       bool write);
+/* Remove; drops the map count and the reference. */
 void pte_clear(struct mm_struct *mm, unsigned long addr);
 void zap_page_range(struct vm_area_struct *vma, unsigned long start,
 		    unsigned long end);
 
-/* The fault entry point, called with mmap_lock held for read. */
+/* The fault entry point, called with mmap_lock held for read. When it
+ * returns VM_FAULT_RETRY the lock was dropped (by the handler). */
 vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 			   unsigned int flags);
+static inline bool fault_flag_allow_retry_first(unsigned int flags)
+{
+	return (flags & FAULT_FLAG_ALLOW_RETRY) && !(flags & FAULT_FLAG_TRIED);
+}
+/* Drop mmap_lock for a handler about to sleep, keeping the file pinned;
+ * returns the pinned file, or NULL when the fault may not drop it. */
+struct file *maybe_unlock_mmap_for_io(struct vm_fault *vmf, struct file *fpin);
 /* Fault in one user page for @write: 0, -EFAULT (SIGSEGV), -EBUSY (SIGBUS),
  * -ENOMEM. Takes mmap_lock itself. */
 int fault_in_user_page(unsigned long addr, bool write);

@@ -38,6 +38,9 @@ static inline void *xa_erase(struct xarray *xa, unsigned long index)
 {
 	return xa_store(xa, index, NULL, 0);
 }
+/* Store @entry only if the slot holds @old; returns what it held. */
+void *xa_cmpxchg(struct xarray *xa, unsigned long index, void *old,
+		 void *entry, gfp_t gfp);
 /* The first entry at an index in [*indexp, max]; *indexp is set to it. */
 void *xa_find(struct xarray *xa, unsigned long *indexp, unsigned long max);
 static inline bool xa_empty(const struct xarray *xa)

@@ -1,0 +1,397 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#include "ktest.h"
+
+static DEFINE_MUTEX(testfs_mutex);
+static bool testfs_take_mutex;
+static bool testfs_refuse;
+static int testfs_writeouts;
+
+static int testfs_writeout(struct folio *folio, struct writeback_control *wbc)
+{
+	struct address_space *mapping = folio->mapping;
+	swp_entry_t entry;
+
+	testfs_writeouts++;
+	if (testfs_take_mutex)
+		mutex_lock(&testfs_mutex);
+	if (testfs_refuse || folio_alloc_swap(folio, &entry)) {
+		if (testfs_take_mutex)
+			mutex_unlock(&testfs_mutex);
+		folio_mark_dirty(folio);
+		return AOP_WRITEPAGE_ACTIVATE;
+	}
+	swap_write_folio(folio, entry);
+	__filemap_remove_folio(folio, swp_to_radix_entry(entry));
+	folio_put(folio);
+	folio_unlock(folio);
+	if (testfs_take_mutex)
+		mutex_unlock(&testfs_mutex);
+	(void)mapping;
+	return 0;
+}
+
+static const struct address_space_operations testfs_aops = {
+	.writeout = testfs_writeout,
+};
+
+static struct super_block *testfs_sb;
+
+static struct inode *testfs_inode(void)
+{
+	struct inode *inode;
+
+	if (!testfs_sb)
+		testfs_sb = alloc_super("testfs", NULL, NULL);
+	inode = new_inode(testfs_sb);
+	ck_assert_ptr_nonnull(inode);
+	inode->i_mapping->a_ops = &testfs_aops;
+	return inode;
+}
+
+/* Fill @n pages of @inode's cache with dirty folios holding @byte. */
+static void testfs_fill(struct inode *inode, int n, u8 byte)
+{
+	for (int i = 0; i < n; i++) {
+		struct folio *folio = __filemap_get_folio(inode->i_mapping, i,
+				FGP_LOCK | FGP_CREAT, GFP_KERNEL);
+
+		ck_assert(!IS_ERR(folio));
+		memset(folio->data, byte, PAGE_SIZE);
+		folio_mark_uptodate(folio);
+		folio_mark_dirty(folio);
+		folio_unlock(folio);
+		folio_put(folio);
+	}
+}
+static void sh3_learn_reclaim_takes_mutex(void)
+{
+	struct inode *inode = testfs_inode();
+	struct folio *folio;
+
+	swap_set_slots(16);
+	testfs_take_mutex = true;
+	testfs_fill(inode, 4, 0x5a);
+	mm_force_direct_reclaim(1);
+	folio = folio_alloc(GFP_KERNEL, 0);
+	ck_assert_ptr_nonnull(folio);
+	folio_put(folio);
+	ck_assert_int_gt(testfs_writeouts, 0);
+	ck_assert(lockdep_has_dependency("fs_reclaim", "testfs_mutex"));
+	iput(inode);
+}
+
+START_TEST(sh3_alloc_under_lock_taken_in_reclaim_is_cycle)
+{
+	const struct report *r;
+	void *p;
+
+	sh3_learn_reclaim_takes_mutex();
+	ck_assert_int_eq(report_count(), 0);
+	mutex_lock(&testfs_mutex);
+	p = kmalloc(64, GFP_KERNEL);		/* no pressure at all */
+	mutex_unlock(&testfs_mutex);
+	kfree(p);
+	r = report_get(0);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(r->kind, REPORT_CYCLE);
+	ck_assert_str_eq(r->chain[0].lock, "testfs_mutex");
+	ck_assert_str_eq(r->chain[1].lock, "fs_reclaim");
+	ck_assert_str_eq(r->chain[1].site.func,
+			 "sh3_alloc_under_lock_taken_in_reclaim_is_cycle_fn");
+	ck_assert_report("cycle");
+	ck_assert_int_eq(vm_events.allocstall, 1);	/* only the forced one */
+}
+END_TEST
+
+START_TEST(sh3_nofs_allocation_is_not_a_cycle)
+{
+	unsigned int nofs;
+	void *p, *q;
+
+	sh3_learn_reclaim_takes_mutex();
+	mutex_lock(&testfs_mutex);
+	p = kmalloc(64, GFP_NOFS);
+	nofs = memalloc_nofs_save();
+	q = kmalloc(64, GFP_KERNEL);
+	memalloc_nofs_restore(nofs);
+	mutex_unlock(&testfs_mutex);
+	kfree(p);
+	kfree(q);
+	ck_assert_int_eq(report_count(), 0);
+}
+END_TEST
+START_TEST(sh5_page_alloc_fails_the_nth_allocation)
+{
+	struct folio *f[4];
+
+	ck_assert_int_eq(fault_inject_set("page_alloc", 3), 0);
+	for (int i = 0; i < 4; i++)
+		f[i] = folio_alloc(GFP_KERNEL, 0);
+	ck_assert_ptr_nonnull(f[0]);
+	ck_assert_ptr_nonnull(f[1]);
+	ck_assert_ptr_null(f[2]);
+	ck_assert_ptr_nonnull(f[3]);
+	ck_assert_int_eq(vm_events.alloc_fail, 1);
+	for (int i = 0; i < 4; i++)
+		if (f[i])
+			folio_put(f[i]);
+	ck_assert_int_eq(mem_used_pages(), 0);
+}
+END_TEST
+
+/* Memory is full of dirty file folios; the next allocation reclaims. */
+START_TEST(sh5_pressure_reclaim_calls_owner_writeout)
+{
+	struct inode *inode = testfs_inode();
+	struct folio *folio;
+	u8 byte;
+
+	mem_set_total_pages(8);
+	swap_set_slots(8);
+	testfs_fill(inode, 8, 0x77);
+	ck_assert_int_eq(mem_free_pages(), 0);
+	folio = folio_alloc(GFP_KERNEL, 0);
+	ck_assert_ptr_nonnull(folio);
+	ck_assert_int_gt(testfs_writeouts, 0);
+	ck_assert_int_gt(vm_events.pswpout, 0);
+	ck_assert_int_gt(vm_events.pgsteal, 0);
+	/* The oldest folio went to swap; its data is in the slot. */
+	ck_assert(xa_is_value(filemap_get_entry(inode->i_mapping, 0)));
+	swap_read_folio(folio, radix_to_swp_entry(filemap_get_entry(
+				inode->i_mapping, 0)));
+	byte = folio->data[100];
+	ck_assert_int_eq(byte, 0x77);
+	folio_put(folio);
+	iput(inode);
+}
+END_TEST
+
+/* When writeout refuses, the flags decide: fail, or call the OOM killer. */
+START_TEST(sh5_refused_writeout_fails_or_kills_a_bystander)
+{
+	struct inode *inode = testfs_inode();
+	struct folio *folio;
+	int big, small;
+
+	mem_set_total_pages(40);
+	big = oom_register_bystander("big", 20);
+	small = oom_register_bystander("small", 10);
+	testfs_refuse = true;
+	testfs_fill(inode, 10, 0x11);
+	folio = folio_alloc(GFP_KERNEL | __GFP_RETRY_MAYFAIL, 0);
+	ck_assert_ptr_null(folio);
+	ck_assert_int_gt(testfs_writeouts, 0);
+	ck_assert_int_eq(vm_events.oom_kill, 0);
+	folio = folio_alloc(GFP_KERNEL, 0);
+	ck_assert_ptr_nonnull(folio);
+	ck_assert_int_eq(vm_events.oom_kill, 1);
+	ck_assert(!oom_bystander_alive(big));
+	ck_assert(oom_bystander_alive(small));
+	folio_put(folio);
+	iput(inode);
+}
+END_TEST
+START_TEST(xarray_store_find_erase)
+{
+	struct xarray xa;
+	unsigned long index;
+	void *entry;
+	int n = 0;
+
+	xa_init(&xa);
+	ck_assert_ptr_null(xa_store(&xa, 5, (void *)0x50, 0));
+	ck_assert_ptr_null(xa_store(&xa, 70000, (void *)0x60, 0));
+	ck_assert_ptr_null(xa_store(&xa, 64, xa_mk_value(7), 0));
+	ck_assert_ptr_eq(xa_load(&xa, 5), (void *)0x50);
+	ck_assert_ptr_null(xa_load(&xa, 6));
+	index = 6;
+	ck_assert_ptr_eq(xa_find(&xa, &index, ULONG_MAX), xa_mk_value(7));
+	ck_assert_uint_eq(index, 64);
+	xa_for_each(&xa, index, entry)
+		n++;
+	ck_assert_int_eq(n, 3);
+	ck_assert_ptr_eq(xa_cmpxchg(&xa, 5, NULL, (void *)0x70, 0), (void *)0x50);
+	ck_assert_ptr_eq(xa_erase(&xa, 5), (void *)0x50);
+	ck_assert_ptr_null(xa_load(&xa, 5));
+	ck_assert_uint_eq(xa.xa_count, 2);
+	xa_destroy(&xa);
+	ck_assert(xa_empty(&xa));
+}
+END_TEST
+
+START_TEST(page_cache_add_remove_and_refcounts)
+{
+	struct inode *inode = testfs_inode();
+	struct folio *folio = folio_alloc(GFP_KERNEL, 0), *again;
+
+	ck_assert_int_eq(filemap_add_folio(inode->i_mapping, folio, 3,
+					   GFP_KERNEL), 0);
+	ck_assert_int_eq(folio_ref_count(folio), 2);	/* ours + cache */
+	ck_assert(folio_test_locked(folio) && folio_test_lru(folio));
+	ck_assert_uint_eq(inode->i_mapping->nrpages, 1);
+	ck_assert_int_eq(mem_cgroup_usage(&root_mem_cgroup), 1);
+	folio_unlock(folio);
+	again = filemap_lock_folio(inode->i_mapping, 3);
+	ck_assert_ptr_eq(again, folio);
+	ck_assert_int_eq(folio_ref_count(folio), 3);
+	filemap_remove_folio(folio);
+	folio_unlock(folio);
+	folio_put(again);
+	ck_assert_int_eq(folio_ref_count(folio), 1);
+	ck_assert(IS_ERR(filemap_get_folio(inode->i_mapping, 3)));
+	folio_put(folio);				/* freed: off the LRU */
+	ck_assert_int_eq(lru_nr_folios(), 0);
+	ck_assert_int_eq(mem_used_pages(), 0);
+	ck_assert_int_eq(mem_cgroup_usage(&root_mem_cgroup), 0);
+	iput(inode);
+}
+END_TEST
+
+START_TEST(memcg_limit_reclaims_then_fails)
+{
+	struct mem_cgroup *memcg = mem_cgroup_create("tenant", 4);
+	struct folio *held[2], *folio;
+	struct inode *inode;
+
+	current->memcg = memcg;
+	inode = testfs_inode();
+	swap_set_slots(2);
+	testfs_fill(inode, 4, 0x22);
+	ck_assert_int_eq(mem_cgroup_usage(memcg), 4);
+	/* Two folios can go to swap, so two more pages can be charged... */
+	for (int i = 0; i < 2; i++) {
+		held[i] = folio_alloc(GFP_KERNEL, 0);
+		ck_assert_int_eq(mem_cgroup_charge(held[i], NULL, GFP_KERNEL), 0);
+	}
+	ck_assert_int_eq(vm_events.pswpout, 2);
+	ck_assert_int_eq(nr_free_swap_pages(), 0);
+	/* ...but with swap full, the next charge fails. */
+	folio = folio_alloc(GFP_KERNEL, 0);
+	ck_assert_int_eq(mem_cgroup_charge(folio, NULL, GFP_KERNEL), -ENOMEM);
+	ck_assert_int_eq(memcg->failcnt, 1);
+	ck_assert_int_eq(mem_cgroup_usage(memcg), 4);
+	folio_put(folio);
+	folio_put(held[0]);
+	folio_put(held[1]);
+	iput(inode);
+	current->memcg = &root_mem_cgroup;
+	mem_cgroup_destroy(memcg);
+}
+END_TEST
+
+/* Returns what copy_from_user left uncopied with page faults disabled. */
+static int copy_nofault(void *arg)
+{
+	unsigned long addr = *(unsigned long *)arg;
+	u8 buf[16] = { 0 };
+	unsigned long left;
+
+	pagefault_disable();
+	left = copy_from_user(buf, addr, sizeof(buf));
+	pagefault_enable();
+	return left ? (int)left : 0x100 | buf[0];
+}
+
+START_TEST(copy_from_user_fails_with_page_faults_disabled)
+{
+	unsigned long addr = ksys_mmap_pgoff(0, 2 * PAGE_SIZE,
+					     PROT_READ | PROT_WRITE,
+					     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	u8 c;
+
+	ck_assert(!IS_ERR_VALUE(addr));
+	/* No page yet: nothing copied. With faults allowed it works. */
+	ck_assert_int_eq(task_call(copy_nofault, &addr, "copy"), 16);
+	ck_assert_int_eq(copy_to_user(addr, "\x42", 1), 0);
+	ck_assert_int_eq(copy_from_user(&c, addr, 1), 0);
+	ck_assert_int_eq(c, 0x42);
+	/* Present now: the copy with faults disabled succeeds. */
+	ck_assert_int_eq(task_call(copy_nofault, &addr, "copy"), 0x142);
+	ck_assert_int_eq(ksys_munmap(addr, 2 * PAGE_SIZE), 0);
+	ck_assert_int_eq(mem_used_pages(), 0);
+}
+END_TEST
+
+/* Faulting under mmap_lock is the recursion userfaultfd avoids. */
+static int copy_under_mmap_lock(void *arg)
+{
+	unsigned long addr = *(unsigned long *)arg;
+	u8 c;
+
+	mmap_read_lock(current->mm);
+	c = copy_from_user(&c, addr, 1);
+	mmap_read_unlock(current->mm);
+	return 0;
+}
+
+START_TEST(copy_from_user_faulting_under_mmap_lock_is_recursion)
+{
+	unsigned long addr = ksys_mmap_pgoff(0, PAGE_SIZE, PROT_READ,
+					     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ck_assert_int_eq(task_call(copy_under_mmap_lock, &addr, "copy"), 0);
+	ck_assert_report("recursion");
+}
+END_TEST
+
+START_TEST(access_outside_a_mapping_is_sigsegv)
+{
+	unsigned long addr = ksys_mmap_pgoff(0, PAGE_SIZE, PROT_READ,
+					     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	u8 v;
+
+	ck_assert_int_eq(user_load_byte(addr, &v), 0);
+	ck_assert_int_eq(v, 0);
+	ck_assert_int_eq(user_store_byte(addr, 1), -SIGSEGV);
+	ck_assert_int_eq(user_load_byte(addr + PAGE_SIZE, &v), -SIGSEGV);
+	ck_assert_int_eq(ksys_mprotect(addr, PAGE_SIZE, PROT_READ | PROT_WRITE), 0);
+	ck_assert_int_eq(user_store_byte(addr, 1), 0);
+}
+END_TEST
+
+static int vma_lock_check(void *unused)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	bool during, after;
+
+	mmap_write_lock(mm);
+	vma = find_vma(mm, 0);
+	vma_start_write(vma);
+	during = vma_is_write_locked(vma);
+	mmap_write_unlock(mm);
+	mmap_write_lock(mm);
+	after = vma_is_write_locked(vma);
+	mmap_write_unlock(mm);
+	return during && !after ? 0 : -1;
+}
+
+START_TEST(vma_write_lock_ends_with_mmap_write_unlock)
+{
+	ck_assert(!IS_ERR_VALUE(ksys_mmap_pgoff(0, PAGE_SIZE, PROT_READ,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)));
+	ck_assert_int_eq(task_call(vma_lock_check, NULL, "vma"), 0);
+}
+END_TEST
+
+static Suite *mm_suite(void)
+{
+	Suite *s = suite_create("mm");
+	TCase *tc = ktest_tcase("memory");
+
+	tcase_add_test(tc, sh3_alloc_under_lock_taken_in_reclaim_is_cycle);
+	tcase_add_test(tc, sh3_nofs_allocation_is_not_a_cycle);
+	tcase_add_test(tc, sh5_page_alloc_fails_the_nth_allocation);
+	tcase_add_test(tc, sh5_pressure_reclaim_calls_owner_writeout);
+	tcase_add_test(tc, sh5_refused_writeout_fails_or_kills_a_bystander);
+	tcase_add_test(tc, xarray_store_find_erase);
+	tcase_add_test(tc, page_cache_add_remove_and_refcounts);
+	tcase_add_test(tc, memcg_limit_reclaims_then_fails);
+	tcase_add_test(tc, copy_from_user_fails_with_page_faults_disabled);
+	tcase_add_test(tc, copy_from_user_faulting_under_mmap_lock_is_recursion);
+	tcase_add_test(tc, access_outside_a_mapping_is_sigsegv);
+	tcase_add_test(tc, vma_write_lock_ends_with_mmap_write_unlock);
+	suite_add_tcase(s, tc);
+	return s;
+}
+KTEST_SUITE(mm_suite)
