@@ -26,6 +26,22 @@ void ktest_teardown(void);
 #define ck_assert_report(kind)						\
 	ck_assert_msg(report_expect(kind), "expected a %s report", kind)
 
+/*
+ * A figure made by a run: [[mmlit-tests --figure NAME]] runs @fn in a
+ * fresh model and @fn writes Graphviz (or LaTeX) to stdout. The book's
+ * figures/NAME.dot.gen files call it, so the figure is the code's truth.
+ */
+struct ktest_figure {
+	const char *name;
+	void (*fn)(void);
+	struct ktest_figure *next;
+};
+void ktest_register_figure(struct ktest_figure *f);
+#define KTEST_FIGURE(fname, fn)						\
+	static struct ktest_figure fn##_figure = { fname, fn, NULL };	\
+	__attribute__((constructor)) static void fn##_figure_register(void) \
+	{ ktest_register_figure(&fn##_figure); }
+
 /* The root of the source tree ($MMLIT_ROOT, else "."). */
 const char *ktest_root(void);
 /* Run a shell command from the root; its exit status (or -1). */

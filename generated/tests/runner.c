@@ -99,10 +99,67 @@ static Suite *book_suite(void)
 }
 KTEST_SUITE(book_suite)
 
-int main(void)
+static struct ktest_figure *figures;
+
+void ktest_register_figure(struct ktest_figure *f)
+{
+	f->next = figures;
+	figures = f;
+}
+
+static struct ktest_figure *the_figure;
+
+/* A figure runs as a Check test, so that its assertions work. */
+START_TEST(draw_figure)
+{
+	the_figure->fn();
+	fflush(stdout);
+}
+END_TEST
+
+static int run_figure(const char *name)
+{
+	for (struct ktest_figure *f = figures; f; f = f->next) {
+		Suite *s = suite_create("figure");
+		TCase *tc = tcase_create("figure");
+		SRunner *sr;
+		int failed;
+
+		if (strcmp(f->name, name))
+			continue;
+		the_figure = f;
+		report_set_quiet(true);
+		tcase_add_unchecked_fixture(tc, ktest_setup, NULL);
+		tcase_add_test(tc, draw_figure);
+		suite_add_tcase(s, tc);
+		sr = srunner_create(s);
+		srunner_set_fork_status(sr, CK_NOFORK);
+		srunner_run_all(sr, CK_SILENT);
+		failed = srunner_ntests_failed(sr);
+		srunner_free(sr);
+		if (failed)
+			fprintf(stderr, "mmlit-tests: figure %s failed\n", name);
+		return failed ? 1 : 0;
+	}
+	fprintf(stderr, "mmlit-tests: no figure named %s; there are:", name);
+	for (struct ktest_figure *f = figures; f; f = f->next)
+		fprintf(stderr, " %s", f->name);
+	fprintf(stderr, "\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
 {
 	SRunner *sr = NULL;
 	int failed;
+
+	if (argc == 3 && !strcmp(argv[1], "--figure"))
+		return run_figure(argv[2]);
+	if (argc != 1) {
+		fprintf(stderr, "usage: mmlit-tests [--figure NAME]\n"
+			"  (CK_RUN_SUITE, CK_RUN_CASE, CK_FORK select tests)\n");
+		return 2;
+	}
 
 	for (struct ktest_suite *k = suites; k; k = k->next) {
 		if (!sr)

@@ -120,6 +120,18 @@ START_TEST(sh3_nofs_allocation_is_not_a_cycle)
 	ck_assert_int_eq(report_count(), 0);
 }
 END_TEST
+static void sh3_figure(void)
+{
+	void *p;
+
+	sh3_learn_reclaim_takes_mutex();
+	mutex_lock(&testfs_mutex);
+	p = kmalloc(64, GFP_KERNEL);
+	mutex_unlock(&testfs_mutex);
+	kfree(p);
+	lockdep_export_dot(stdout, "fs_reclaim and a lock taken inside reclaim");
+}
+KTEST_FIGURE("shim-fs-reclaim", sh3_figure)
 START_TEST(sh5_page_alloc_fails_the_nth_allocation)
 {
 	struct folio *f[4];
