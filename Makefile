@@ -113,7 +113,9 @@ $(OUT)/stamp/tangle/%: $(NW) build/stamp/roots-ok
 	$(Q)$(call say,TANGLE,$(SRC)/$*)$(TANGLE) -R'$*' $(NW) | cpif $(SRC)/$*
 	$(Q)touch $@
 
-$(GEN_FILES): $(SRC)/%: $(OUT)/stamp/tangle/% ;
+# The stamp holds the rule; if the file went missing since, tangle it again.
+$(GEN_FILES): $(SRC)/%: $(OUT)/stamp/tangle/%
+	$(if $(wildcard $@),,$(Q)$(call say,TANGLE,$@)$(TANGLE) -R'$*' $(NW) > $@)
 
 # ------------------------------------------------------------------ compiling
 $(OUT)/obj/%.o: $(SRC)/%.c | $(GEN_HDRS)
@@ -184,19 +186,24 @@ FIG_PDF := $(FIG_NAMES:%=build/figures/%.pdf)
 GEN_DOT := $(FIG_DOTGEN:%=build/figures/%.dot)
 GEN_TEX := $(FIG_TEXGEN:%=build/figures/%.tex)
 
+# A generator's output replaces the old one only when it differs (cpif), so
+# a rebuilt binary that draws the same figure does not re-weave the book.
 define run-generator
-$(Q)mkdir -p $(@D)
-$(Q)$(call say,GEN,$@)cmd=$$(head -n1 $<); \
-	if ! $(RUN_ENV) bash -eo pipefail -c "$$cmd" > $@.tmp; then \
-		rm -f $@.tmp; \
+$(Q)mkdir -p $(@D) build/figures
+$(Q)$(call say,GEN,$(1))cmd=$$(head -n1 $<); \
+	if ! $(RUN_ENV) bash -eo pipefail -c "$$cmd" > $(1).tmp; then \
+		rm -f $(1).tmp; \
 		echo "mmlit: generator $< failed: $$cmd" >&2; exit 1; \
-	fi; mv $@.tmp $@
+	fi; cpif $(1) < $(1).tmp; rm -f $(1).tmp
+$(Q)touch $@
 endef
 
-$(GEN_DOT): build/figures/%.dot: figures/%.dot.gen $(PRODUCTS)
-	$(run-generator)
-$(GEN_TEX): build/figures/%.tex: figures/%.tex.gen $(PRODUCTS)
-	$(run-generator)
+build/stamp/gen/%.dot: figures/%.dot.gen $(PRODUCTS)
+	$(call run-generator,build/figures/$*.dot)
+build/stamp/gen/%.tex: figures/%.tex.gen $(PRODUCTS)
+	$(call run-generator,build/figures/$*.tex)
+$(GEN_DOT) $(GEN_TEX): build/figures/%: build/stamp/gen/%
+	$(if $(wildcard $@),,$(Q)rm -f $< && $(MAKE) $< )
 
 dot_source = $(if $(filter $(1),$(FIG_DOT)),figures/$(1).dot,build/figures/$(1).dot)
 .SECONDEXPANSION:
