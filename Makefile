@@ -243,7 +243,7 @@ build/book/mmlit.pandoc.tex build/book/fragments.html &: $(NW) tools/nw2pandoc $
 		--input-path build/book:build/figures $(NW)
 
 $(BOOK_HTML): book/macros.tex build/book/mmlit.pandoc.tex build/book/fragments.html \
-		book/chunks.lua book/book.css $(FIG_SVG)
+		book/chunks.lua book/book.css tools/check-links $(FIG_SVG)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(call say,PANDOC,$@)pandoc -f latex+raw_tex -t html5 -s --self-contained \
 		--toc --toc-depth=2 --top-level-division=chapter \
@@ -254,12 +254,13 @@ $(BOOK_HTML): book/macros.tex build/book/mmlit.pandoc.tex build/book/fragments.h
 		-M nwfragments=build/book/fragments.html \
 		--resource-path=build/figures --default-image-extension=svg \
 		-o $@ book/macros.tex build/book/mmlit.pandoc.tex
+	$(Q)tools/check-links $@
 
 # PDF: noweave -> book/mmlit.tex -> pdflatex (as many passes as it asks for)
 build/book/chapters.tex: $(NW)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(call say,NOWEAVE,$@)noweave -n -index $(NW) \
-		| sed -E '0,/\\nwfilename\{src-lit\/(0[1-9]|[1-8][0-9])/s//\\mainmatter&/' \
+		| sed -E '0,/\\nwfilename\{src-lit\/(0[1-9]|[1-9][0-9])/s//\\mainmatter&/' \
 		| sed -E '0,/\\nwfilename\{src-lit\/9/s//\\appendix&/' > $@
 
 TEXINPUTS_BOOK := $(CURDIR)/book:$(CURDIR)/build/book:$(CURDIR)/build/figures:
