@@ -245,7 +245,7 @@ build/book/mmlit.pandoc.tex build/book/fragments.html &: $(NW) tools/nw2pandoc $
 $(BOOK_HTML): book/macros.tex build/book/mmlit.pandoc.tex build/book/fragments.html \
 		book/chunks.lua book/book.css tools/check-links $(FIG_SVG)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(call say,PANDOC,$@)pandoc -f latex+raw_tex -t html5 -s --self-contained \
+	$(Q)$(call say,PANDOC,$@)pandoc -f latex+raw_tex -t html5 -s --self-contained --mathml \
 		--toc --toc-depth=2 --top-level-division=chapter \
 		--metadata title="mmlit" \
 		--metadata subtitle="A design book about Linux memory management that compiles, runs and proves what it says" \
