@@ -40,7 +40,7 @@ endif
 # ------------------------------------------------------------------ sources
 NW := $(sort $(wildcard src-lit/*.nw))
 ROOT_RE := ^(lib|mmsim|tests|bench)/[a-z0-9_-]+\.[ch]$$
-ROOTS := $(sort $(shell noroots $(NW) | sed -n 's/^<<\(.*\)>>$$/\1/p' | grep -E '$(ROOT_RE)' || true))
+ROOTS := $(sort $(shell command -v noroots >/dev/null && noroots $(NW) | sed -n 's/^<<\(.*\)>>$$/\1/p' | grep -E '$(ROOT_RE)' || true))
 
 # Plain mode compiles generated/ (committed, notangle -t8) into build/.
 # LINES=1 tangles with #line directives into build/lines/src and compiles
