@@ -14,6 +14,8 @@ SHELL := /bin/bash
 .DELETE_ON_ERROR:
 .SUFFIXES:
 MAKEFLAGS += --no-builtin-rules --no-print-directory
+# Parallel by default, one job per core; a -j on the command line wins.
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
 .DEFAULT_GOAL := all
 
 # ------------------------------------------------------------------ packages
