@@ -74,11 +74,13 @@ TESTS := $(if $(TEST_OBJS),$(OUT)/mmlit-tests)
 BENCH := $(if $(BENCH_OBJS),$(OUT)/mmlit-bench)
 PRODUCTS := $(LIBA) $(MMSIM) $(TESTS)
 
+# CFLAGS (optimisation, debug) may be overridden: make CFLAGS=-O0 -g.
+# The rest is always used.
 CC ?= cc
 AR ?= ar
 CFLAGS ?= -O2 -g
-CFLAGS += -Wall -Wextra -Wno-unused-parameter -std=gnu11 -pthread
-CPPFLAGS += -I$(SRC)/lib
+MMLIT_CFLAGS := -Wall -Wextra -Wno-unused-parameter -std=gnu11 -pthread -MMD -MP
+MMLIT_CPPFLAGS := -I$(SRC)/lib
 LDLIBS += -pthread -lm
 CHECK_CFLAGS = $(shell pkg-config --cflags check)
 CHECK_LIBS = $(shell pkg-config --libs check)
@@ -122,9 +124,9 @@ $(GEN_FILES): $(SRC)/%: $(OUT)/stamp/tangle/%
 # ------------------------------------------------------------------ compiling
 $(OUT)/obj/%.o: $(SRC)/%.c | $(GEN_HDRS)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(call say,CC,$@)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(Q)$(call say,CC,$@)$(CC) $(MMLIT_CPPFLAGS) $(CPPFLAGS) $(MMLIT_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS) -c -o $@ $<
 
-$(TEST_OBJS): CFLAGS += $(CHECK_CFLAGS)
+$(TEST_OBJS): EXTRA_CFLAGS = $(CHECK_CFLAGS)
 
 -include $(OBJS:.o=.d)
 
@@ -132,13 +134,13 @@ $(OUT)/libmmlit.a: $(LIB_OBJS)
 	$(Q)$(call say,AR,$@)rm -f $@ && $(AR) rcs $@ $^
 
 $(OUT)/mmsim: $(MMSIM_OBJS) $(LIBA)
-	$(Q)$(call say,LD,$@)$(CC) $(CFLAGS) -o $@ $(MMSIM_OBJS) $(LIBA) $(LDLIBS)
+	$(Q)$(call say,LD,$@)$(CC) $(MMLIT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(MMSIM_OBJS) $(LIBA) $(LDLIBS)
 
 $(OUT)/mmlit-tests: $(TEST_OBJS) $(LIBA)
-	$(Q)$(call say,LD,$@)$(CC) $(CFLAGS) -o $@ $(TEST_OBJS) $(LIBA) $(CHECK_LIBS) $(LDLIBS)
+	$(Q)$(call say,LD,$@)$(CC) $(MMLIT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJS) $(LIBA) $(CHECK_LIBS) $(LDLIBS)
 
 $(OUT)/mmlit-bench: $(BENCH_OBJS) $(LIBA)
-	$(Q)$(call say,LD,$@)$(CC) $(CFLAGS) -o $@ $(BENCH_OBJS) $(LIBA) $(URCU_LIBS) $(LDLIBS)
+	$(Q)$(call say,LD,$@)$(CC) $(MMLIT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(BENCH_OBJS) $(LIBA) $(URCU_LIBS) $(LDLIBS)
 
 # ------------------------------------------------------------------ checks
 # Environment of the test runner and of figure generators.
