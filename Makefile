@@ -181,12 +181,15 @@ endif
 # figures/NAME.tex.gen (a command) -> build/figures/NAME.tex (\input{NAME})
 # A generator runs from the repository root after the binaries are built,
 # with MMLIT_ROOT, MMLIT_MMSIM, MMLIT_TESTS and MMLIT_BUILD set.
+# figures/NAME.gp (a gnuplot script, without terminal or output settings;
+# its data in figures/NAME.dat, .csv or .tsv) -> build/figures/NAME.svg, .pdf
+FIG_GP := $(patsubst figures/%.gp,%,$(wildcard figures/*.gp))
 FIG_DOT := $(patsubst figures/%.dot,%,$(wildcard figures/*.dot))
 FIG_DOTGEN := $(patsubst figures/%.dot.gen,%,$(wildcard figures/*.dot.gen))
 FIG_TEXGEN := $(patsubst figures/%.tex.gen,%,$(wildcard figures/*.tex.gen))
 FIG_NAMES := $(FIG_DOT) $(FIG_DOTGEN)
-FIG_SVG := $(FIG_NAMES:%=build/figures/%.svg)
-FIG_PDF := $(FIG_NAMES:%=build/figures/%.pdf)
+FIG_SVG := $(FIG_NAMES:%=build/figures/%.svg) $(FIG_GP:%=build/figures/%.svg)
+FIG_PDF := $(FIG_NAMES:%=build/figures/%.pdf) $(FIG_GP:%=build/figures/%.pdf)
 GEN_DOT := $(FIG_DOTGEN:%=build/figures/%.dot)
 GEN_TEX := $(FIG_TEXGEN:%=build/figures/%.tex)
 
@@ -210,13 +213,20 @@ $(GEN_DOT) $(GEN_TEX): build/figures/%: build/stamp/gen/%
 	$(if $(wildcard $@),,$(Q)rm -f $< && $(MAKE) $< )
 
 dot_source = $(if $(filter $(1),$(FIG_DOT)),figures/$(1).dot,build/figures/$(1).dot)
+gp_data = $(wildcard figures/$(1).dat figures/$(1).csv figures/$(1).tsv)
 .SECONDEXPANSION:
-$(FIG_SVG): build/figures/%.svg: $$(call dot_source,$$*)
+$(FIG_NAMES:%=build/figures/%.svg): build/figures/%.svg: $$(call dot_source,$$*)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(call say,DOT,$@)dot -Tsvg -o $@ $<
-$(FIG_PDF): build/figures/%.pdf: $$(call dot_source,$$*)
+$(FIG_NAMES:%=build/figures/%.pdf): build/figures/%.pdf: $$(call dot_source,$$*)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(call say,DOT,$@)dot -Tpdf -o $@ $<
+$(FIG_GP:%=build/figures/%.svg): build/figures/%.svg: figures/%.gp $$(call gp_data,$$*)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(call say,GNUPLOT,$@)gnuplot -e "set terminal svg size 720,450 dynamic font 'sans,12'; set output '$@'" $<
+$(FIG_GP:%=build/figures/%.pdf): build/figures/%.pdf: figures/%.gp $$(call gp_data,$$*)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(call say,GNUPLOT,$@)gnuplot -e "set terminal pdfcairo size 5in,3.1in font 'sans,9'; set output '$@'" $<
 
 # ------------------------------------------------------------------ the book
 BOOK_HTML := book/out/mmlit.html
