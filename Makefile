@@ -106,7 +106,8 @@ tangle: $(GEN_FILES)
 # ------------------------------------------------------------------ tangling
 # One rule per root. cpif leaves an unchanged file (and its timestamp) alone,
 # so a prose edit recompiles nothing; the stamp records that the root was
-# tangled after the last change of the chapters.
+# tangled after the last change of the chapters. TANGLE is printed for a file
+# that changed.
 build/stamp/roots-ok: $(NW) tools/check-roots
 	$(Q)mkdir -p $(@D)
 	$(Q)tools/check-roots $(NW)
@@ -114,7 +115,8 @@ build/stamp/roots-ok: $(NW) tools/check-roots
 
 $(OUT)/stamp/tangle/%: $(NW) build/stamp/roots-ok
 	$(Q)mkdir -p $(@D) $(dir $(SRC)/$*)
-	$(Q)$(call say,TANGLE,$(SRC)/$*)$(TANGLE) -R'$*' $(NW) | cpif $(SRC)/$*
+	$(Q)$(TANGLE) -R'$*' $(NW) | cpif $(SRC)/$*
+	$(Q)if [ ! -e $@ ] || [ $(SRC)/$* -nt $@ ]; then $(call say,TANGLE,$(SRC)/$*) :; fi
 	$(Q)touch $@
 
 # The stamp holds the rule; if the file went missing since, tangle it again.
