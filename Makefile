@@ -276,7 +276,7 @@ $(BOOK_HTML): book/macros.tex build/book/mmlit.pandoc.tex build/book/fragments.h
 build/book/chapters.tex: $(NW)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(call say,NOWEAVE,$@)noweave -n -index $(NW) \
-		| sed -E '0,/\\nwfilename\{src-lit\/(0[1-9]|[1-9][0-9])/s//\\mainmatter&/' \
+		| sed -E '0,/\\nwfilename\{src-lit\/(0[1-9]|[1-9][0-9])/s//\\tableofcontents\\mainmatter&/' \
 		| sed -E '0,/\\nwfilename\{src-lit\/9/s//\\appendix&/' > $@
 
 TEXINPUTS_BOOK := $(CURDIR)/book:$(CURDIR)/build/book:$(CURDIR)/build/figures:
