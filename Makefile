@@ -40,7 +40,9 @@ say = printf '  %-8s %s\n' '$(1)' '$(2)';
 endif
 
 # ------------------------------------------------------------------ sources
-NW := $(sort $(wildcard src-lit/*.nw))
+# Book order: byte order of the names without .nw (01-shim before 01-shim-mm),
+# as tools/nw-files prints it.
+NW := $(addsuffix .nw,$(sort $(basename $(wildcard src-lit/*.nw))))
 ROOT_RE := ^(lib|mmsim|tests|bench)/[a-z0-9_-]+\.[ch]$$
 ROOTS := $(sort $(shell command -v noroots >/dev/null && noroots $(NW) | sed -n 's/^<<\(.*\)>>$$/\1/p' | grep -E '$(ROOT_RE)' || true))
 
@@ -113,7 +115,7 @@ build/stamp/roots-ok: $(NW) tools/check-roots
 	$(Q)tools/check-roots $(NW)
 	$(Q)touch $@
 
-$(OUT)/stamp/tangle/%: $(NW) build/stamp/roots-ok
+$(OUT)/stamp/tangle/%: $(NW) build/stamp/roots-ok Makefile
 	$(Q)mkdir -p $(@D) $(dir $(SRC)/$*)
 	$(Q)$(TANGLE) -R'$*' $(NW) | cpif $(SRC)/$*
 	$(Q)if [ ! -e $@ ] || [ $(SRC)/$* -nt $@ ]; then $(call say,TANGLE,$(SRC)/$*) :; fi
@@ -252,7 +254,7 @@ build/book/claims.tex: build/stamp/claims ;
 BOOK_INPUTS := build/book/claims.tex $(GEN_TEX)
 
 # HTML: noweb's token pipeline -> tools/nw2pandoc -> pandoc + book/chunks.lua
-build/book/mmlit.pandoc.tex build/book/fragments.html &: $(NW) tools/nw2pandoc $(BOOK_INPUTS)
+build/book/mmlit.pandoc.tex build/book/fragments.html &: $(NW) tools/nw2pandoc $(BOOK_INPUTS) Makefile
 	$(Q)mkdir -p build/book
 	$(Q)$(call say,WEAVE,build/book/mmlit.pandoc.tex)tools/nw2pandoc \
 		--out build/book/mmlit.pandoc.tex --fragments build/book/fragments.html \
@@ -273,7 +275,7 @@ $(BOOK_HTML): book/macros.tex build/book/mmlit.pandoc.tex build/book/fragments.h
 	$(Q)tools/check-links $@
 
 # PDF: noweave -> book/mmlit.tex -> pdflatex (as many passes as it asks for)
-build/book/chapters.tex: $(NW)
+build/book/chapters.tex: $(NW) Makefile
 	$(Q)mkdir -p $(@D)
 	$(Q)$(call say,NOWEAVE,$@)noweave -n -index $(NW) \
 		| sed -E '0,/\\nwfilename\{src-lit\/(0[1-9]|[1-9][0-9])/s//\\tableofcontents\\mainmatter&/' \
