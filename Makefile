@@ -1,0 +1,339 @@
+# mmlit: the library, mmsim, the tests and the book, all from src-lit/*.nw.
+#
+#   make               library, mmsim, test runner, HTML and PDF book
+#   make check         root check, build, then every Check test (see README.md)
+#   make LINES=1 ...   same, compiled from #line-annotated sources (errors,
+#                      gdb and Check failures point into the .nw files)
+#   make help          all targets
+#
+# Missing Debian packages are installed (as root) by tools/deps before anything
+# else runs. V=1 shows the full commands.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+.DELETE_ON_ERROR:
+.SUFFIXES:
+MAKEFLAGS += --no-builtin-rules --no-print-directory
+# Parallel by default, one job per core; a -j on the command line wins.
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+.DEFAULT_GOAL := all
+
+# ------------------------------------------------------------------ packages
+# Checked at parse time: noroots below needs noweb already. tools/deps prints
+# nothing when nothing is missing.
+ifndef MMLIT_DEPS_CHECKED
+ifneq ($(filter-out clean help deps,$(or $(MAKECMDGOALS),all)),)
+ifneq ($(shell tools/deps >&2 && echo ok),ok)
+$(error mmlit: missing Debian packages, see above)
+endif
+endif
+export MMLIT_DEPS_CHECKED := 1
+endif
+
+# ------------------------------------------------------------------ output
+ifeq ($(V),1)
+Q :=
+say :=
+else
+Q := @
+say = printf '  %-8s %s\n' '$(1)' '$(2)';
+endif
+
+# ------------------------------------------------------------------ sources
+# Book order: byte order of the names without .nw (01-shim before 01-shim-mm),
+# as tools/nw-files prints it.
+NW := $(addsuffix .nw,$(sort $(basename $(wildcard src-lit/*.nw))))
+ROOT_RE := ^(lib|mmsim|tests|bench)/[a-z0-9_-]+\.[ch]$$
+ROOTS := $(sort $(shell command -v noroots >/dev/null && noroots $(NW) | sed -n 's/^<<\(.*\)>>$$/\1/p' | grep -E '$(ROOT_RE)' || true))
+
+# Plain mode compiles generated/ (committed, notangle -t8) into build/.
+# LINES=1 tangles with #line directives into build/lines/src and compiles
+# that into build/lines/.
+ifeq ($(LINES),1)
+SRC := build/lines/src
+OUT := build/lines
+TANGLE := notangle -L -t8
+else
+SRC := generated
+OUT := build
+TANGLE := notangle -t8
+endif
+
+GEN_FILES := $(addprefix $(SRC)/,$(ROOTS))
+GEN_HDRS := $(filter %.h,$(GEN_FILES))
+srcs_in = $(filter $(1)/%.c,$(ROOTS))
+objs_in = $(patsubst %.c,$(OUT)/obj/%.o,$(call srcs_in,$(1)))
+LIB_OBJS := $(call objs_in,lib)
+MMSIM_OBJS := $(call objs_in,mmsim)
+TEST_OBJS := $(call objs_in,tests)
+BENCH_OBJS := $(call objs_in,bench)
+OBJS := $(LIB_OBJS) $(MMSIM_OBJS) $(TEST_OBJS) $(BENCH_OBJS)
+
+# A product whose directory has no .c file yet is skipped.
+LIBA := $(if $(LIB_OBJS),$(OUT)/libmmlit.a)
+MMSIM := $(if $(MMSIM_OBJS),$(OUT)/mmsim)
+TESTS := $(if $(TEST_OBJS),$(OUT)/mmlit-tests)
+BENCH := $(if $(BENCH_OBJS),$(OUT)/mmlit-bench)
+PRODUCTS := $(LIBA) $(MMSIM) $(TESTS)
+
+# CFLAGS (optimisation, debug) may be overridden: make CFLAGS=-O0 -g.
+# The rest is always used.
+CC ?= cc
+AR ?= ar
+CFLAGS ?= -O2 -g
+MMLIT_CFLAGS := -Wall -Wextra -Wno-unused-parameter -std=gnu11 -pthread -MMD -MP
+MMLIT_CPPFLAGS := -I$(SRC)/lib
+LDLIBS += -pthread -lm
+CHECK_CFLAGS = $(shell pkg-config --cflags check)
+CHECK_LIBS = $(shell pkg-config --libs check)
+URCU_LIBS = $(shell pkg-config --libs liburcu-memb 2>/dev/null || echo -lurcu-memb)
+
+# ------------------------------------------------------------------ top targets
+.PHONY: all code lib mmsim tests tangle book html pdf check check-roots \
+	check-generated bench install uninstall clean deps help
+
+all: code book
+	@:
+code: $(PRODUCTS)
+	@:
+lib: $(LIBA)
+	@:
+mmsim: $(MMSIM)
+	@:
+tests: $(TESTS)
+	@:
+tangle: $(GEN_FILES)
+	@:
+
+# ------------------------------------------------------------------ tangling
+# One rule per root. cpif leaves an unchanged file (and its timestamp) alone,
+# so a prose edit recompiles nothing; the stamp records that the root was
+# tangled after the last change of the chapters. TANGLE is printed for a file
+# that changed.
+build/stamp/roots-ok: $(NW) tools/check-roots
+	$(Q)mkdir -p $(@D)
+	$(Q)tools/check-roots $(NW)
+	$(Q)touch $@
+
+$(OUT)/stamp/tangle/%: $(NW) build/stamp/roots-ok Makefile
+	$(Q)mkdir -p $(@D) $(dir $(SRC)/$*)
+	$(Q)$(TANGLE) -R'$*' $(NW) | cpif $(SRC)/$*
+	$(Q)if [ ! -e $@ ] || [ $(SRC)/$* -nt $@ ]; then $(call say,TANGLE,$(SRC)/$*) :; fi
+	$(Q)touch $@
+
+# The stamp holds the rule; if the file went missing since, tangle it again.
+$(GEN_FILES): $(SRC)/%: $(OUT)/stamp/tangle/%
+	$(if $(wildcard $@),,$(Q)$(call say,TANGLE,$@)$(TANGLE) -R'$*' $(NW) > $@)
+
+# ------------------------------------------------------------------ compiling
+$(OUT)/obj/%.o: $(SRC)/%.c | $(GEN_HDRS)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(call say,CC,$@)$(CC) $(MMLIT_CPPFLAGS) $(CPPFLAGS) $(MMLIT_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(TEST_OBJS): EXTRA_CFLAGS = $(CHECK_CFLAGS)
+
+-include $(OBJS:.o=.d)
+
+$(OUT)/libmmlit.a: $(LIB_OBJS)
+	$(Q)$(call say,AR,$@)rm -f $@ && $(AR) rcs $@ $^
+
+$(OUT)/mmsim: $(MMSIM_OBJS) $(LIBA)
+	$(Q)$(call say,LD,$@)$(CC) $(MMLIT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(MMSIM_OBJS) $(LIBA) $(LDLIBS)
+
+$(OUT)/mmlit-tests: $(TEST_OBJS) $(LIBA)
+	$(Q)$(call say,LD,$@)$(CC) $(MMLIT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJS) $(LIBA) $(CHECK_LIBS) $(LDLIBS)
+
+$(OUT)/mmlit-bench: $(BENCH_OBJS) $(LIBA)
+	$(Q)$(call say,LD,$@)$(CC) $(MMLIT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(BENCH_OBJS) $(LIBA) $(URCU_LIBS) $(LDLIBS)
+
+# ------------------------------------------------------------------ checks
+# Environment of the test runner and of figure generators.
+RUN_ENV := MMLIT_ROOT=$(CURDIR) MMLIT_MMSIM=$(CURDIR)/$(OUT)/mmsim \
+	MMLIT_TESTS=$(CURDIR)/$(OUT)/mmlit-tests MMLIT_BUILD=$(CURDIR)/$(OUT)
+
+check-roots:
+	$(Q)tools/check-roots $(NW)
+
+check-generated:
+	$(Q)tools/check-generated
+
+# The runner (tangled from chapter 1) also runs tools/check-generated and
+# tools/claims --check as Check tests. Its XML log feeds the claims appendix:
+# when the book has been built, it is brought up to date with the results.
+check: check-roots code
+ifneq ($(TESTS),)
+	$(Q)mkdir -p build
+	$(Q)rc=0; $(RUN_ENV) CK_XML_LOG_FILE_NAME=build/check-results.xml $(TESTS) || rc=$$?; \
+	if [ -e $(BOOK_HTML) ] || [ -e $(BOOK_PDF) ]; then $(MAKE) book || rc=1; fi; \
+	exit $$rc
+else
+	@echo "mmlit: no test runner yet (no tests/*.c root); running the book's own checks"
+	$(Q)tools/check-generated
+	$(Q)tools/claims --check
+endif
+
+bench: $(BENCH)
+ifneq ($(BENCH),)
+	$(Q)$(RUN_ENV) $(BENCH)
+else
+	@echo "mmlit: no benchmark yet (no bench/*.c root)"
+endif
+
+# ------------------------------------------------------------------ figures
+# figures/NAME.dot              -> build/figures/NAME.svg (HTML), NAME.pdf (PDF)
+# figures/NAME.dot.gen (a command) -> build/figures/NAME.dot -> svg, pdf
+# figures/NAME.tex.gen (a command) -> build/figures/NAME.tex (\input{NAME})
+# A generator runs from the repository root after the binaries are built,
+# with MMLIT_ROOT, MMLIT_MMSIM, MMLIT_TESTS and MMLIT_BUILD set.
+# figures/NAME.gp (a gnuplot script, without terminal or output settings;
+# its data in figures/NAME.dat, .csv or .tsv) -> build/figures/NAME.svg, .pdf
+FIG_GP := $(patsubst figures/%.gp,%,$(wildcard figures/*.gp))
+FIG_DOT := $(patsubst figures/%.dot,%,$(wildcard figures/*.dot))
+FIG_DOTGEN := $(patsubst figures/%.dot.gen,%,$(wildcard figures/*.dot.gen))
+FIG_TEXGEN := $(patsubst figures/%.tex.gen,%,$(wildcard figures/*.tex.gen))
+FIG_NAMES := $(FIG_DOT) $(FIG_DOTGEN)
+FIG_SVG := $(FIG_NAMES:%=build/figures/%.svg) $(FIG_GP:%=build/figures/%.svg)
+FIG_PDF := $(FIG_NAMES:%=build/figures/%.pdf) $(FIG_GP:%=build/figures/%.pdf)
+GEN_DOT := $(FIG_DOTGEN:%=build/figures/%.dot)
+GEN_TEX := $(FIG_TEXGEN:%=build/figures/%.tex)
+
+# A generator's output replaces the old one only when it differs (cpif), so
+# a rebuilt binary that draws the same figure does not re-weave the book.
+define run-generator
+$(Q)mkdir -p $(@D) build/figures
+$(Q)$(call say,GEN,$(1))cmd=$$(head -n1 $<); \
+	if ! $(RUN_ENV) bash -eo pipefail -c "$$cmd" > $(1).tmp; then \
+		rm -f $(1).tmp; \
+		echo "mmlit: generator $< failed: $$cmd" >&2; exit 1; \
+	fi; cpif $(1) < $(1).tmp; rm -f $(1).tmp
+$(Q)touch $@
+endef
+
+build/stamp/gen/%.dot: figures/%.dot.gen $(PRODUCTS)
+	$(call run-generator,build/figures/$*.dot)
+build/stamp/gen/%.tex: figures/%.tex.gen $(PRODUCTS)
+	$(call run-generator,build/figures/$*.tex)
+$(GEN_DOT) $(GEN_TEX): build/figures/%: build/stamp/gen/%
+	$(if $(wildcard $@),,$(Q)rm -f $< && $(MAKE) $< )
+
+dot_source = $(if $(filter $(1),$(FIG_DOT)),figures/$(1).dot,build/figures/$(1).dot)
+gp_data = $(wildcard figures/$(1).dat figures/$(1).csv figures/$(1).tsv)
+.SECONDEXPANSION:
+$(FIG_NAMES:%=build/figures/%.svg): build/figures/%.svg: $$(call dot_source,$$*)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(call say,DOT,$@)dot -Tsvg -o $@ $<
+$(FIG_NAMES:%=build/figures/%.pdf): build/figures/%.pdf: $$(call dot_source,$$*)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(call say,DOT,$@)dot -Tpdf -o $@ $<
+$(FIG_GP:%=build/figures/%.svg): build/figures/%.svg: figures/%.gp $$(call gp_data,$$*)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(call say,GNUPLOT,$@)gnuplot -e "set terminal svg size 720,450 dynamic font 'sans,12'; set output '$@'" $<
+$(FIG_GP:%=build/figures/%.pdf): build/figures/%.pdf: figures/%.gp $$(call gp_data,$$*)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(call say,GNUPLOT,$@)gnuplot -e "set terminal pdfcairo size 5in,3.1in font 'sans,9'; set output '$@'" $<
+
+# ------------------------------------------------------------------ the book
+BOOK_HTML := book/out/mmlit.html
+BOOK_PDF := book/out/mmlit.pdf
+CHECK_XML := $(wildcard build/check-results.xml)
+
+book: $(BOOK_HTML) $(BOOK_PDF)
+	@:
+html: $(BOOK_HTML)
+	@:
+pdf: $(BOOK_PDF)
+	@:
+
+# The claims appendix (src-lit/99-claims.nw says \input{claims}).
+build/stamp/claims: $(NW) $(CHECK_XML) tools/claims
+	$(Q)mkdir -p $(@D) build/book
+	$(Q)tools/claims | cpif build/book/claims.tex
+	$(Q)touch $@
+build/book/claims.tex: build/stamp/claims ;
+
+BOOK_INPUTS := build/book/claims.tex $(GEN_TEX)
+
+# HTML: noweb's token pipeline -> tools/nw2pandoc -> pandoc + book/chunks.lua
+build/book/mmlit.pandoc.tex build/book/fragments.html &: $(NW) tools/nw2pandoc $(BOOK_INPUTS) Makefile
+	$(Q)mkdir -p build/book
+	$(Q)$(call say,WEAVE,build/book/mmlit.pandoc.tex)tools/nw2pandoc \
+		--out build/book/mmlit.pandoc.tex --fragments build/book/fragments.html \
+		--input-path build/book:build/figures $(NW)
+
+$(BOOK_HTML): book/macros.tex build/book/mmlit.pandoc.tex build/book/fragments.html \
+		book/chunks.lua book/book.css tools/check-links $(FIG_SVG)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(call say,PANDOC,$@)pandoc -f latex+raw_tex -t html5 -s --self-contained --mathml \
+		--toc --toc-depth=2 --top-level-division=chapter \
+		--metadata title="mmlit" \
+		--metadata subtitle="A design book about Linux memory management that compiles, runs and proves what it says" \
+		--metadata pagetitle="mmlit" \
+		--css book/book.css --lua-filter book/chunks.lua \
+		-M nwfragments=build/book/fragments.html \
+		--resource-path=build/figures --default-image-extension=svg \
+		-o $@ book/macros.tex build/book/mmlit.pandoc.tex
+	$(Q)tools/check-links $@
+
+# PDF: noweave -> book/mmlit.tex -> pdflatex (as many passes as it asks for)
+build/book/chapters.tex: $(NW) Makefile
+	$(Q)mkdir -p $(@D)
+	$(Q)$(call say,NOWEAVE,$@)noweave -n -index $(NW) \
+		| sed -E '0,/\\nwfilename\{src-lit\/(0[1-9]|[1-9][0-9])/s//\\tableofcontents\\mainmatter&/' \
+		| sed -E '0,/\\nwfilename\{src-lit\/9/s//\\appendix&/' > $@
+
+TEXINPUTS_BOOK := $(CURDIR)/book:$(CURDIR)/build/book:$(CURDIR)/build/figures:
+$(BOOK_PDF): book/mmlit.tex book/macros.tex build/book/chapters.tex $(BOOK_INPUTS) $(FIG_PDF)
+	$(Q)mkdir -p $(@D) build/book
+	$(Q)$(call say,PDFLATEX,$@)cd build/book && export TEXINPUTS=$(TEXINPUTS_BOOK) && \
+	for pass in 1 2 3 4; do \
+		if ! pdflatex -interaction=nonstopmode -halt-on-error -file-line-error \
+				$(CURDIR)/book/mmlit.tex > pdflatex.txt 2>&1; then \
+			grep -A3 -E '^(.*:[0-9]+:|!)' pdflatex.txt | head -30 >&2; \
+			echo "mmlit: pdflatex failed, see build/book/mmlit.log" >&2; exit 1; \
+		fi; \
+		grep -qE 'Rerun to get|Label\(s\) may have changed' mmlit.log || break; \
+	done
+	$(Q)cp build/book/mmlit.pdf $@
+
+# ------------------------------------------------------------------ install
+PREFIX ?= /usr/local
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+BINDIR ?= $(PREFIX)/bin
+
+install: code
+	$(Q)install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/mmlit $(DESTDIR)$(BINDIR)
+	$(if $(LIBA),$(Q)install -m 644 $(LIBA) $(DESTDIR)$(LIBDIR)/libmmlit.a)
+	$(if $(filter $(SRC)/lib/%,$(GEN_HDRS)),$(Q)install -m 644 $(filter $(SRC)/lib/%,$(GEN_HDRS)) $(DESTDIR)$(INCLUDEDIR)/mmlit/)
+	$(if $(MMSIM),$(Q)install -m 755 $(MMSIM) $(DESTDIR)$(BINDIR)/mmsim)
+	$(Q)printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCLUDEDIR)' '' \
+		'Name: mmlit' 'Description: kernel-like shim and memory-management model of the mmlit book' \
+		'Version: 0.1' 'Cflags: -I$${includedir}/mmlit -pthread' \
+		'Libs: -L$${libdir} -lmmlit -pthread -lm' > $(DESTDIR)$(LIBDIR)/pkgconfig/mmlit.pc
+	@echo "mmlit: installed into $(DESTDIR)$(PREFIX) (pkg-config --cflags --libs mmlit)"
+
+uninstall:
+	$(Q)rm -rf $(DESTDIR)$(INCLUDEDIR)/mmlit
+	$(Q)rm -f $(DESTDIR)$(LIBDIR)/libmmlit.a $(DESTDIR)$(LIBDIR)/pkgconfig/mmlit.pc $(DESTDIR)$(BINDIR)/mmsim
+
+# ------------------------------------------------------------------ misc
+clean:
+	$(Q)rm -rf build book/out
+
+deps:
+	$(Q)tools/deps
+
+help:
+	@echo 'make                 library, mmsim, test runner, HTML and PDF book'
+	@echo 'make check           check-roots, build, run all Check tests (build/check-results.xml)'
+	@echo 'make code            library, mmsim and test runner only'
+	@echo 'make lib|mmsim|tests one product'
+	@echo 'make book|html|pdf   the book (book/out/mmlit.html, book/out/mmlit.pdf)'
+	@echo 'make tangle          update generated/ (or build/lines/src with LINES=1)'
+	@echo 'make check-roots     every root chunk is a file (lib|mmsim|tests|bench)/NAME.[ch]'
+	@echo 'make check-generated generated/ is what src-lit/*.nw tangles to'
+	@echo 'make bench           build and run build/mmlit-bench'
+	@echo 'make install         PREFIX=/usr/local: libmmlit.a, include/mmlit/*.h, mmlit.pc, mmsim'
+	@echo 'make clean           remove build/ and book/out/'
+	@echo 'make deps            install missing Debian packages (tools/deps)'
+	@echo 'Options: LINES=1 (compile with #line into the .nw), V=1 (show commands)'
