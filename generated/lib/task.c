@@ -385,11 +385,11 @@ static void wf_describe(struct report *r, struct task_struct *u)
 	report_add_link(r, u->comm, b->what, block_mode(b), b->site);
 }
 
-/* Called with tasks_lock held. */
+/* Called with tasks_lock held. Joiners are left to their join. */
 static void wf_abort(struct task_struct **tasks, int n)
 {
 	for (int i = 0; i < n; i++)
-		if (!tasks[i]->stuck)
+		if (!tasks[i]->stuck && tasks[i]->blocked_on.kind != BLOCK_TASK)
 			wake_to_abort(tasks[i]);
 }
 
@@ -430,6 +430,10 @@ static void detect_deadlock(struct task_struct *t, long waited_ms)
 	pthread_mutex_lock(&tasks_lock);
 	if (!task_blocked(t))
 		goto out;
+	/* A join ends when the joined task does: the tasks it waits for
+	 * find their own deadlock; only the hung-task timeout applies. */
+	if (t->blocked_on.kind == BLOCK_TASK)
+		goto hung;
 	if (wf_search(t, t, &path, &to_stuck)) {
 		sig = wf_signature(path.task, path.n);
 		if (path.n > 1 && !to_stuck && t->suspect_sig != sig) {
@@ -465,6 +469,7 @@ static void detect_deadlock(struct task_struct *t, long waited_ms)
 		report_file(&r);
 		return;
 	}
+hung:
 	if (hung_timeout_ms && waited_ms >= hung_timeout_ms) {
 		report_init(&r, REPORT_HUNG);
 		report_printf(&r, "INFO: task %s blocked for more than %ld ms\n",
