@@ -280,6 +280,67 @@ START_TEST(sh4_gp_waits_under_every_schedule)
 	cleanup_srcu_struct(&sh4_det_srcu);
 }
 END_TEST
+#define TORTURE_UPDATES	2000
+#define TORTURE_POISON	0xdead
+
+struct torture_obj {
+	long value;
+};
+
+static struct srcu_struct torture_srcu;
+static struct torture_obj *torture_ptr;
+static int torture_done, torture_started;
+static long torture_bad, torture_reads;
+
+static int torture_reader(void *unused)
+{
+	long bad = 0, reads = 0;
+
+	__atomic_add_fetch(&torture_started, 1, __ATOMIC_SEQ_CST);
+	while (!READ_ONCE(torture_done)) {
+		int idx = srcu_read_lock(&torture_srcu);
+		struct torture_obj *p = READ_ONCE(torture_ptr);
+
+		barrier();
+		if (READ_ONCE(p->value) == TORTURE_POISON)
+			bad++;
+		reads++;
+		srcu_read_unlock(&torture_srcu, idx);
+	}
+	__atomic_add_fetch(&torture_bad, bad, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&torture_reads, reads, __ATOMIC_RELAXED);
+	return 0;
+}
+
+START_TEST(sh4_srcu_torture_on_the_fast_path)
+{
+	static struct torture_obj objs[TORTURE_UPDATES + 1];
+	struct task_struct *r[2];
+
+	lockdep_set_enabled(false);
+	ck_assert_int_eq(init_srcu_struct(&torture_srcu), 0);
+	torture_ptr = &objs[0];
+	for (int i = 0; i < 2; i++)
+		r[i] = task_run(torture_reader, NULL, "reader");
+	while (READ_ONCE(torture_started) < 2)
+		sched_yield();
+	for (int i = 1; i <= TORTURE_UPDATES; i++) {
+		struct torture_obj *old = torture_ptr;
+
+		objs[i].value = i;
+		WRITE_ONCE(torture_ptr, &objs[i]);
+		synchronize_srcu(&torture_srcu);
+		WRITE_ONCE(old->value, TORTURE_POISON);
+	}
+	WRITE_ONCE(torture_done, 1);
+	for (int i = 0; i < 2; i++)
+		ck_assert_int_eq(task_join(r[i]), 0);
+	ck_assert_int_eq(torture_bad, 0);
+	ck_assert_int_gt(torture_reads, TORTURE_UPDATES);
+	ck_assert_int_eq(srcu_batches_completed(&torture_srcu), TORTURE_UPDATES);
+	cleanup_srcu_struct(&torture_srcu);
+}
+END_TEST
 static DEFINE_MUTEX(sh6_a);
 static DEFINE_MUTEX(sh6_b);
 static struct completion sh6_has_a, sh6_has_b;
@@ -532,6 +593,7 @@ static Suite *shim_suite(void)
 	tcase_add_test(tc, sh2_sync_under_lock_that_readers_take_is_cycle);
 	tcase_add_test(tc, sh4_gp_waits_for_old_readers_not_new_ones);
 	tcase_add_test(tc, sh4_gp_waits_under_every_schedule);
+	tcase_add_test(tc, sh4_srcu_torture_on_the_fast_path);
 	tcase_add_test(tc, sh6_abba_deadlock_detected_within_a_second);
 	tcase_add_test(tc, sh6_everybody_asleep_is_deadlock);
 	tcase_add_test(tc, sh6_synchronize_srcu_in_own_reader);
