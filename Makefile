@@ -137,14 +137,18 @@ $(TEST_OBJS): EXTRA_CFLAGS = $(CHECK_CFLAGS)
 $(OUT)/libmmlit.a: $(LIB_OBJS)
 	$(Q)$(call say,AR,$@)rm -f $@ && $(AR) rcs $@ $^
 
+# Programs link the whole library: variant areas and fault sites register
+# themselves from constructors, and --variants/--sites must list them all.
+WHOLE_LIBA = -Wl,--whole-archive $(LIBA) -Wl,--no-whole-archive
+
 $(OUT)/mmsim: $(MMSIM_OBJS) $(LIBA)
-	$(Q)$(call say,LD,$@)$(CC) $(MMLIT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(MMSIM_OBJS) $(LIBA) $(LDLIBS)
+	$(Q)$(call say,LD,$@)$(CC) $(MMLIT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(MMSIM_OBJS) $(WHOLE_LIBA) $(LDLIBS)
 
 $(OUT)/mmlit-tests: $(TEST_OBJS) $(LIBA)
-	$(Q)$(call say,LD,$@)$(CC) $(MMLIT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJS) $(LIBA) $(CHECK_LIBS) $(LDLIBS)
+	$(Q)$(call say,LD,$@)$(CC) $(MMLIT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJS) $(WHOLE_LIBA) $(CHECK_LIBS) $(LDLIBS)
 
 $(OUT)/mmlit-bench: $(BENCH_OBJS) $(LIBA)
-	$(Q)$(call say,LD,$@)$(CC) $(MMLIT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(BENCH_OBJS) $(LIBA) $(URCU_LIBS) $(LDLIBS)
+	$(Q)$(call say,LD,$@)$(CC) $(MMLIT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(BENCH_OBJS) $(WHOLE_LIBA) $(URCU_LIBS) $(LDLIBS)
 
 # ------------------------------------------------------------------ checks
 # Environment of the test runner and of figure generators.
