@@ -1,0 +1,1390 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* shmem.c: the shmem (tmpfs) file system of memfds, as mm/shmem.c. */
+#include "shmem.h"
+#include <pthread.h>
+
+static const struct inode_operations shmem_inode_operations;
+static const struct vm_operations_struct shmem_vm_ops;
+/* fs/attr.c: may the file grow to @offset? (No RLIMIT_FSIZE here.) */
+static int inode_newsize_ok(const struct inode *inode, loff_t offset)
+{
+	if (offset < 0)
+		return -EINVAL;
+	if (inode->i_size < offset && offset > inode->i_sb->s_maxbytes)
+		return -EFBIG;
+	return 0;
+}
+
+/* fs/stat.c: i_blocks, in 512-byte units, under i_lock. */
+static void inode_add_bytes(struct inode *inode, loff_t bytes)
+{
+	spin_lock(&inode->i_lock);
+	inode->i_blocks += bytes >> 9;
+	spin_unlock(&inode->i_lock);
+}
+
+static void inode_sub_bytes(struct inode *inode, loff_t bytes)
+{
+	spin_lock(&inode->i_lock);
+	inode->i_blocks -= bytes >> 9;
+	spin_unlock(&inode->i_lock);
+}
+
+/* include/linux/mm.h */
+static vm_fault_t vmf_error(int err)
+{
+	if (err == -ENOMEM)
+		return VM_FAULT_OOM;
+	return VM_FAULT_SIGBUS;
+}
+
+/* fs/read_write.c */
+static loff_t vfs_setpos(struct file *file, loff_t offset, loff_t maxsize)
+{
+	if (offset < 0 || offset > maxsize)
+		return -EINVAL;
+	file->f_pos = offset;
+	return offset;
+}
+
+static loff_t generic_file_llseek_size(struct file *file, loff_t offset,
+				       int whence, loff_t maxsize, loff_t eof)
+{
+	switch (whence) {
+	case SEEK_SET:
+		break;
+	case SEEK_END:
+		offset += eof;
+		break;
+	case SEEK_CUR:
+		if (offset == 0)
+			return file->f_pos;
+		offset += file->f_pos;
+		break;
+	default:
+		return -EINVAL;
+	}
+	return vfs_setpos(file, offset, maxsize);
+}
+
+/* mm/truncate.c: take a locked folio out of the file and its mappings. */
+static void truncate_inode_folio(struct address_space *mapping,
+				 struct folio *folio)
+{
+	if (folio->mapping != mapping)
+		return;
+	if (folio_mapped(folio))
+		unmap_mapping_range(mapping, folio_pos(folio), folio_size(folio),
+				    0);
+	folio_clear_dirty(folio);
+	filemap_remove_folio(folio);
+}
+static struct shmem_sb_info shmem_sbinfo;
+static struct super_block *shm_sb;
+static pthread_once_t shmem_once = PTHREAD_ONCE_INIT;
+
+static struct inode *shmem_alloc_inode(struct super_block *sb)
+{
+	struct shmem_inode_info *info = kzalloc(sizeof(*info), GFP_KERNEL);
+	struct inode *inode;
+
+	if (!info)
+		return NULL;
+	/* What chapter 1's new_inode() does to the inode it allocates. */
+	inode = &info->vfs_inode;
+	inode->i_sb = sb;
+	inode->i_ino = ++sb->s_next_ino;
+	__init_rwsem(&inode->i_rwsem, "inode.i_rwsem", &sb->s_i_rwsem_key);
+	__spin_lock_init(&inode->i_lock, "inode.i_lock", &sb->s_i_lock_key);
+	address_space_init(&inode->i_data, inode);
+	inode->i_mapping = &inode->i_data;
+	atomic_set(&inode->i_count, 1);
+	return inode;
+}
+
+static void shmem_free_in_core_inode(struct inode *inode)
+{
+	kfree(SHMEM_I(inode));
+}
+
+static void shmem_evict_inode(struct inode *inode)
+{
+	if (shmem_mapping(inode->i_mapping)) {
+		inode->i_size = 0;
+		shmem_truncate_range(inode, 0, (loff_t)-1);
+	}
+	WARN_ON(inode->i_blocks);
+}
+
+static const struct super_operations shmem_ops = {
+	.free_inode	= shmem_free_in_core_inode,
+	.evict_inode	= shmem_evict_inode,
+};
+
+static void shmem_init(void)
+{
+	shm_sb = alloc_super("shm", &shmem_ops, &shmem_sbinfo);
+	BUG_ON(!shm_sb);
+	shm_sb->s_maxbytes = MAX_LFS_FILESIZE;
+}
+
+struct super_block *shmem_sb(void)
+{
+	pthread_once(&shmem_once, shmem_init);
+	return shm_sb;
+}
+
+/* A fresh machine: the internal mount's defaults. */
+static void shmem_reset(void)
+{
+	shmem_sbinfo.max_blocks = 0;
+	shmem_sbinfo.noswap = false;
+}
+DEFINE_RESET_HOOK(shmem_reset)
+
+static struct inode *shmem_get_inode(struct super_block *sb, umode_t mode,
+				     unsigned long flags)
+{
+	struct shmem_inode_info *info;
+	struct inode *inode;
+
+	inode = shmem_alloc_inode(sb);
+	if (!inode)
+		return ERR_PTR(-ENOSPC);
+	info = SHMEM_I(inode);
+	spin_lock_init(&info->lock);
+	info->seals = F_SEAL_SEAL;
+	info->flags = (flags & VM_NORESERVE) ? SHMEM_F_NORESERVE : 0;
+	inode->i_mode = mode;
+	inode->i_op = &shmem_inode_operations;
+	inode->i_fop = &shmem_file_operations;
+	inode->i_mapping->a_ops = &shmem_aops;
+	return inode;
+}
+
+struct file *shmem_file_setup(const char *name, loff_t size,
+			      unsigned long flags)
+{
+	struct inode *inode;
+	struct file *file;
+
+	if (size < 0 || size > MAX_LFS_FILESIZE)
+		return ERR_PTR(-EINVAL);
+	inode = shmem_get_inode(shmem_sb(), S_IFREG | 0777, flags);
+	if (IS_ERR(inode))
+		return ERR_CAST(inode);
+	inode->i_size = size;
+	inode->i_unlinked = true;	/* It is unlinked */
+	file = alloc_file(inode, FMODE_READ | FMODE_WRITE,
+			  &shmem_file_operations);
+	iput(inode);			/* the file holds its own reference */
+	if (!file)
+		return ERR_PTR(-ENOMEM);
+	return file;
+}
+int shmem_inode_acct_blocks(struct inode *inode, long pages)
+{
+	struct shmem_sb_info *sbinfo = SHMEM_SB(inode->i_sb);
+	long used = atomic_long_read(&sbinfo->used_blocks);
+
+	might_sleep();
+	for (;;) {
+		long old;
+
+		if (sbinfo->max_blocks && used + pages > sbinfo->max_blocks)
+			return -ENOSPC;
+		old = atomic_long_cmpxchg(&sbinfo->used_blocks, used,
+					  used + pages);
+		if (old == used)
+			break;
+		used = old;
+	}
+	inode_add_bytes(inode, (loff_t)pages << PAGE_SHIFT);
+	return 0;
+}
+
+void shmem_inode_unacct_blocks(struct inode *inode, long pages)
+{
+	struct shmem_sb_info *sbinfo = SHMEM_SB(inode->i_sb);
+
+	inode_sub_bytes(inode, (loff_t)pages << PAGE_SHIFT);
+	atomic_long_sub(pages, &sbinfo->used_blocks);
+}
+
+bool shmem_recalc_inode(struct inode *inode, long alloced, long swapped)
+{
+	struct shmem_inode_info *info = SHMEM_I(inode);
+	bool first_swapped = false;
+	long freed;
+
+	spin_lock(&info->lock);
+	info->alloced += alloced;
+	info->swapped += swapped;
+	freed = info->alloced - info->swapped -
+		READ_ONCE(inode->i_mapping->nrpages);
+	/*
+	 * Special case: shmem_writeout() raises swapped before nrpages is
+	 * lowered, to stop a racing shmem_recalc_inode() from thinking that
+	 * a page has been freed. Compensate here.
+	 */
+	if (swapped > 0) {
+		if (info->swapped == (unsigned long)swapped)
+			first_swapped = true;
+		freed += swapped;
+	}
+	if (freed > 0)
+		info->alloced -= freed;
+	spin_unlock(&info->lock);
+
+	if (freed > 0)
+		shmem_inode_unacct_blocks(inode, freed);
+	return first_swapped;
+}
+
+static int shmem_getattr(struct inode *inode, struct kstat *stat)
+{
+	struct shmem_inode_info *info = SHMEM_I(inode);
+
+	if (info->alloced - info->swapped != inode->i_mapping->nrpages)
+		shmem_recalc_inode(inode, 0, 0);
+	generic_fillattr(inode, stat);
+	return 0;
+}
+static int shmem_add_to_page_cache(struct folio *folio,
+				   struct address_space *mapping,
+				   pgoff_t index, void *expected, gfp_t gfp)
+{
+	VM_BUG_ON(!folio_test_locked(folio));
+	VM_BUG_ON(!folio_test_swapbacked(folio));
+
+	folio_get(folio);		/* the page cache's reference */
+	folio->mapping = mapping;
+	folio->index = index;
+	if (xa_cmpxchg(&mapping->i_pages, index, expected, folio, gfp) !=
+	    expected) {
+		folio->mapping = NULL;
+		folio_put(folio);
+		return -EEXIST;
+	}
+	WRITE_ONCE(mapping->nrpages, mapping->nrpages + 1);
+	mmlit_trace("page cache add folio #%lu index %lu", folio->serial, index);
+	return 0;
+}
+
+/* Writeout: the folio leaves, its swap entry takes its place. */
+static void shmem_delete_from_page_cache(struct folio *folio, void *radswap)
+{
+	__filemap_remove_folio(folio, radswap);
+	folio_put(folio);		/* the page cache's reference */
+}
+
+/* Truncation: free a swap entry if it is still there; pages freed. */
+static long shmem_free_swap(struct address_space *mapping, pgoff_t index,
+			    void *radswap)
+{
+	if (xa_cmpxchg(&mapping->i_pages, index, radswap, NULL, 0) != radswap)
+		return 0;
+	swap_free(radix_to_swp_entry(radswap));
+	return 1;
+}
+DEFINE_FAULT_SITE(shmem_alloc_folio_site, "shmem_alloc_folio",
+		  "shmem's folio allocation (fault, write, fallocate, swap-in)");
+
+static struct folio *shmem_alloc_folio(gfp_t gfp, int order,
+				       struct shmem_inode_info *info,
+				       pgoff_t index)
+{
+	if (should_fail(&shmem_alloc_folio_site))
+		return NULL;
+	return folio_alloc(gfp, order);
+}
+
+static struct folio *shmem_alloc_and_add_folio(struct vm_fault *vmf,
+		gfp_t gfp, struct inode *inode, pgoff_t index,
+		struct mm_struct *fault_mm)
+{
+	struct address_space *mapping = inode->i_mapping;
+	struct shmem_inode_info *info = SHMEM_I(inode);
+	long pages = 1;
+	struct folio *folio;
+	int error;
+
+	folio = shmem_alloc_folio(gfp, 0, info, index);
+	if (!folio)
+		return ERR_PTR(-ENOMEM);
+	folio_lock(folio);
+	__folio_set_swapbacked(folio);
+
+	error = mem_cgroup_charge(folio, fault_mm, gfp);
+	if (error) {
+		if (filemap_get_entry(mapping, index))
+			error = -EEXIST;
+		goto unlock;
+	}
+
+	error = shmem_add_to_page_cache(folio, mapping, index, NULL, gfp);
+	if (error)
+		goto unlock;
+
+	error = shmem_inode_acct_blocks(inode, pages);
+	if (error) {
+		long freed;
+
+		/*
+		 * Do a shmem_recalc_inode() to account for freed pages:
+		 * except our folio is there in cache, so not quite balanced.
+		 */
+		spin_lock(&info->lock);
+		freed = pages + info->alloced - info->swapped -
+			READ_ONCE(mapping->nrpages);
+		if (freed > 0)
+			info->alloced -= freed;
+		spin_unlock(&info->lock);
+		if (freed > 0)
+			shmem_inode_unacct_blocks(inode, freed);
+		error = shmem_inode_acct_blocks(inode, pages);
+		if (error) {
+			filemap_remove_folio(folio);
+			goto unlock;
+		}
+	}
+
+	shmem_recalc_inode(inode, pages, 0);
+	folio_add_lru(folio);
+	return folio;
+
+unlock:
+	folio_unlock(folio);
+	folio_put(folio);
+	return ERR_PTR(error);
+}
+static int shmem_swapin_folio(struct inode *inode, pgoff_t index,
+			      void *radswap, struct folio **foliop,
+			      enum sgp_type sgp, gfp_t gfp,
+			      struct vm_area_struct *vma,
+			      vm_fault_t *fault_type)
+{
+	struct address_space *mapping = inode->i_mapping;
+	struct mm_struct *fault_mm = vma ? vma->vm_mm : NULL;
+	swp_entry_t swap = radix_to_swp_entry(radswap);
+	struct folio *folio;
+	int error;
+
+	*foliop = NULL;
+	folio = shmem_alloc_folio(gfp, 0, SHMEM_I(inode), index);
+	if (!folio)
+		return -ENOMEM;
+	folio_lock(folio);
+	__folio_set_swapbacked(folio);
+	error = mem_cgroup_charge(folio, fault_mm, gfp);
+	if (error)
+		goto failed;
+	swap_read_folio(folio, swap);
+	folio_mark_uptodate(folio);
+
+	error = shmem_add_to_page_cache(folio, mapping, index, radswap, gfp);
+	if (error)
+		goto failed;
+	shmem_recalc_inode(inode, 0, -1);
+	if (fault_type)
+		*fault_type |= VM_FAULT_MAJOR;
+	folio_mark_dirty(folio);
+	swap_free(swap);
+	folio_add_lru(folio);
+	*foliop = folio;
+	return 0;
+
+failed:
+	folio_unlock(folio);
+	folio_put(folio);
+	return error;
+}
+int shmem_get_folio_gfp(struct inode *inode, pgoff_t index, loff_t write_end,
+			struct folio **foliop, enum sgp_type sgp, gfp_t gfp,
+			struct vm_fault *vmf, vm_fault_t *fault_type)
+{
+	struct vm_area_struct *vma = vmf ? vmf->vma : NULL;
+	struct address_space *mapping = inode->i_mapping;
+	struct mm_struct *fault_mm = vma ? vma->vm_mm : NULL;
+	struct folio *folio;
+	bool alloced;
+	void *entry;
+	int error;
+
+	if (WARN_ON_ONCE(!shmem_mapping(mapping)))
+		return -EINVAL;
+	if (index > (pgoff_t)(MAX_LFS_FILESIZE >> PAGE_SHIFT))
+		return -EFBIG;
+repeat:
+	if (sgp <= SGP_CACHE &&
+	    ((loff_t)index << PAGE_SHIFT) >= i_size_read(inode))
+		return -EINVAL;
+
+	alloced = false;
+	entry = filemap_get_entry(mapping, index);
+	if (xa_is_value(entry)) {
+		error = shmem_swapin_folio(inode, index, entry, &folio, sgp,
+					   gfp, vma, fault_type);
+		if (error == -EEXIST)
+			goto repeat;
+		*foliop = folio;
+		return error;
+	}
+	if (entry) {
+		folio = filemap_lock_folio(mapping, index);
+		if (IS_ERR_OR_NULL(folio))
+			goto repeat;
+		/* Has the folio been truncated or swapped out? */
+		if (unlikely(folio->mapping != mapping ||
+			     folio->index != index)) {
+			folio_unlock(folio);
+			folio_put(folio);
+			goto repeat;
+		}
+		if (folio_test_uptodate(folio))
+			goto out;
+		/* fallocated folio */
+		if (sgp != SGP_READ)
+			goto clear;
+		folio_unlock(folio);
+		folio_put(folio);
+	}
+
+	/*
+	 * SGP_READ: succeed on hole, with NULL folio, letting caller zero.
+	 * SGP_NOALLOC: fail on hole, with NULL folio, letting caller fail.
+	 */
+	*foliop = NULL;
+	if (sgp == SGP_READ)
+		return 0;
+	if (sgp == SGP_NOALLOC)
+		return -ENOENT;
+
+	folio = shmem_alloc_and_add_folio(vmf, gfp, inode, index, fault_mm);
+	if (IS_ERR(folio)) {
+		error = PTR_ERR(folio);
+		if (error == -EEXIST)
+			goto repeat;
+		return error;
+	}
+	alloced = true;
+	/*
+	 * Let SGP_FALLOC use the SGP_WRITE optimization on a new folio.
+	 */
+	if (sgp == SGP_FALLOC)
+		sgp = SGP_WRITE;
+clear:
+	/*
+	 * Let SGP_WRITE caller clear ends if write does not fill folio;
+	 * but SGP_FALLOC on a folio fallocated earlier must initialize
+	 * it now, lest undo on failure cancel our earlier guarantee.
+	 */
+	if (sgp != SGP_WRITE && !folio_test_uptodate(folio)) {
+		folio_zero_range(folio, 0, folio_size(folio));
+		flush_dcache_folio(folio);
+		folio_mark_uptodate(folio);
+	}
+
+	/* Perhaps the file has been truncated since we checked */
+	if (sgp <= SGP_CACHE &&
+	    ((loff_t)index << PAGE_SHIFT) >= i_size_read(inode)) {
+		error = -EINVAL;
+		goto unlock;
+	}
+out:
+	*foliop = folio;
+	return 0;
+
+	/*
+	 * Error recovery.
+	 */
+unlock:
+	if (alloced)
+		filemap_remove_folio(folio);
+	shmem_recalc_inode(inode, 0, 0);
+	folio_unlock(folio);
+	folio_put(folio);
+	return error;
+}
+
+int shmem_get_folio(struct inode *inode, pgoff_t index, loff_t write_end,
+		    struct folio **foliop, enum sgp_type sgp)
+{
+	return shmem_get_folio_gfp(inode, index, write_end, foliop, sgp,
+				   mapping_gfp_mask(inode->i_mapping),
+				   NULL, NULL);
+}
+
+struct folio *shmem_read_folio(struct address_space *mapping, pgoff_t index)
+{
+	struct folio *folio;
+	int error;
+
+	error = shmem_get_folio_gfp(mapping->host, index, 0, &folio, SGP_CACHE,
+				    mapping_gfp_mask(mapping), NULL, NULL);
+	if (error)
+		return ERR_PTR(error);
+	folio_unlock(folio);
+	return folio;
+}
+/* A partial page: the folio, swapped in if need be; NULL for a hole. */
+static struct folio *shmem_get_partial_folio(struct inode *inode,
+					     pgoff_t index)
+{
+	struct folio *folio;
+	void *entry;
+
+	/*
+	 * At first avoid shmem_get_folio(,,,SGP_READ): that fails
+	 * beyond i_size, and reports fallocated folios as holes.
+	 */
+	entry = filemap_get_entry(inode->i_mapping, index);
+	if (!entry)
+		return NULL;
+	if (!xa_is_value(entry)) {
+		folio = filemap_lock_folio(inode->i_mapping, index);
+		if (!IS_ERR_OR_NULL(folio)) {
+			if (folio->mapping == inode->i_mapping)
+				return folio;
+			/* The folio has been swapped out */
+			folio_unlock(folio);
+			folio_put(folio);
+		}
+	}
+	/*
+	 * But read a folio back from swap if any of it is within i_size
+	 * (although in some cases this is just a waste of time).
+	 */
+	folio = NULL;
+	shmem_get_folio(inode, index, 0, &folio, SGP_READ);
+	return folio;
+}
+
+static void shmem_zero_partial(struct inode *inode, pgoff_t index,
+			       size_t from, size_t to)
+{
+	struct folio *folio = shmem_get_partial_folio(inode, index);
+
+	if (!folio)
+		return;
+	folio_mark_dirty(folio);
+	folio_zero_range(folio, from, to - from);
+	folio_unlock(folio);
+	folio_put(folio);
+}
+
+void shmem_undo_range(struct inode *inode, loff_t lstart, loff_t lend,
+		      bool unfalloc)
+{
+	struct address_space *mapping = inode->i_mapping;
+	pgoff_t start = (lstart + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	pgoff_t end = (lend + 1) >> PAGE_SHIFT;	/* exclusive */
+	size_t partial_start = lstart & (PAGE_SIZE - 1);
+	size_t partial_end = (lend + 1) & (PAGE_SIZE - 1);
+	long nr_swaps_freed = 0;
+	pgoff_t index = start;
+
+	if (lend == -1)
+		end = -1;	/* unsigned, so actually very big */
+
+	while (index < end) {
+		struct folio *folio;
+		void *entry;
+
+		entry = xa_find(&mapping->i_pages, &index, end - 1);
+		if (!entry)
+			break;
+		if (xa_is_value(entry)) {
+			if (!unfalloc)
+				nr_swaps_freed += shmem_free_swap(mapping, index,
+								  entry);
+			index++;
+			continue;
+		}
+		folio = filemap_lock_folio(mapping, index);
+		if (IS_ERR_OR_NULL(folio))
+			continue;	/* gone meanwhile: look again */
+		if (folio->mapping != mapping || folio->index != index) {
+			folio_unlock(folio);
+			folio_put(folio);
+			continue;
+		}
+		if (!unfalloc || !folio_test_uptodate(folio))
+			truncate_inode_folio(mapping, folio);
+		folio_unlock(folio);
+		folio_put(folio);
+		index++;
+	}
+
+	if (!unfalloc && partial_start) {
+		pgoff_t pindex = lstart >> PAGE_SHIFT;
+		size_t top = PAGE_SIZE;
+
+		if (lend != -1 && (pgoff_t)(lend >> PAGE_SHIFT) == pindex)
+			top = (lend & (PAGE_SIZE - 1)) + 1;
+		shmem_zero_partial(inode, pindex, partial_start, top);
+	}
+	if (!unfalloc && partial_end && lend != -1 &&
+	    (!partial_start || (pgoff_t)(lstart >> PAGE_SHIFT) != end))
+		shmem_zero_partial(inode, end, 0, partial_end);
+
+	shmem_recalc_inode(inode, 0, -nr_swaps_freed);
+}
+
+void shmem_truncate_range(struct inode *inode, loff_t lstart, loff_t lend)
+{
+	shmem_undo_range(inode, lstart, lend, false);
+}
+DEFINE_VARIANT_AREA(shmem_freeze_area, "freeze",
+	"where shmem_setattr checks SHMEM_F_MAPPING_FROZEN",
+	{ "final", "v8 as merged: own check where the size changes" },
+	{ "v6", "folded into the seal check: same size refused" },
+	{ "v7", "both checks under newsize != oldsize" });
+
+enum { FREEZE_FINAL, FREEZE_V6, FREEZE_V7 };
+
+static bool shmem_seals_refuse_size(struct shmem_inode_info *info,
+				    loff_t oldsize, loff_t newsize)
+{
+	return (newsize < oldsize && (info->seals & F_SEAL_SHRINK)) ||
+	       (newsize > oldsize && (info->seals & F_SEAL_GROW));
+}
+
+/* v8, merged: the seal check alone, then the freeze where size changes. */
+static int shmem_size_change_ok_final(struct shmem_inode_info *info,
+				      loff_t oldsize, loff_t newsize)
+{
+	if (shmem_seals_refuse_size(info, oldsize, newsize))
+		return -EPERM;
+	if (newsize != oldsize) {
+		if (info->flags & SHMEM_F_MAPPING_FROZEN)
+			return -EPERM;
+	}
+	return 0;
+}
+
+/* v6 12/20: the freeze folded into the seal condition. */
+static int shmem_size_change_ok_v6(struct shmem_inode_info *info,
+				   loff_t oldsize, loff_t newsize)
+{
+	if ((info->flags & SHMEM_F_MAPPING_FROZEN) ||
+	    shmem_seals_refuse_size(info, oldsize, newsize))
+		return -EPERM;
+	return 0;
+}
+
+/* v7 11/22: both under newsize != oldsize, the freeze first. */
+static int shmem_size_change_ok_v7(struct shmem_inode_info *info,
+				   loff_t oldsize, loff_t newsize)
+{
+	if (newsize != oldsize) {
+		if (info->flags & SHMEM_F_MAPPING_FROZEN)
+			return -EPERM;
+		if (shmem_seals_refuse_size(info, oldsize, newsize))
+			return -EPERM;
+	}
+	return 0;
+}
+
+static int shmem_size_change_ok(struct shmem_inode_info *info,
+				loff_t oldsize, loff_t newsize)
+{
+	switch (variant_current(&shmem_freeze_area)) {
+	case FREEZE_V6:
+		return shmem_size_change_ok_v6(info, oldsize, newsize);
+	case FREEZE_V7:
+		return shmem_size_change_ok_v7(info, oldsize, newsize);
+	default:
+		return shmem_size_change_ok_final(info, oldsize, newsize);
+	}
+}
+static int shmem_setattr(struct inode *inode, struct iattr *attr)
+{
+	struct shmem_inode_info *info = SHMEM_I(inode);
+	int error;
+
+	if ((attr->ia_valid & ATTR_SIZE) &&
+	    (error = inode_newsize_ok(inode, attr->ia_size)))
+		return error;
+
+	if ((info->seals & F_SEAL_EXEC) && (attr->ia_valid & ATTR_MODE) &&
+	    ((inode->i_mode ^ attr->ia_mode) & 0111))
+		return -EPERM;
+
+	if (S_ISREG(inode->i_mode) && (attr->ia_valid & ATTR_SIZE)) {
+		loff_t oldsize = inode->i_size;
+		loff_t newsize = attr->ia_size;
+
+		/* protected by i_rwsem */
+		error = shmem_size_change_ok(info, oldsize, newsize);
+		if (error)
+			return error;
+
+		if (newsize != oldsize)
+			i_size_write(inode, newsize);
+		if (newsize <= oldsize) {
+			loff_t holebegin = round_up(newsize, (loff_t)PAGE_SIZE);
+
+			if (oldsize > holebegin)
+				unmap_mapping_range(inode->i_mapping, holebegin,
+						    0, 1);
+			if (info->alloced)
+				shmem_truncate_range(inode, newsize, (loff_t)-1);
+			/* unmap again to remove racily COWed private pages */
+			if (oldsize > holebegin)
+				unmap_mapping_range(inode->i_mapping, holebegin,
+						    0, 1);
+		}
+	}
+	if (attr->ia_valid & ATTR_MODE)
+		inode->i_mode = (inode->i_mode & S_IFMT) | (attr->ia_mode & ~S_IFMT);
+	return 0;
+}
+static int shmem_write_begin(struct file *file, struct address_space *mapping,
+			     loff_t pos, unsigned int len,
+			     struct folio **foliop)
+{
+	struct inode *inode = mapping->host;
+	struct shmem_inode_info *info = SHMEM_I(inode);
+	pgoff_t index = pos >> PAGE_SHIFT;
+	struct folio *folio;
+	int ret;
+
+	/* i_rwsem is held by caller */
+	if (unlikely(info->seals & (F_SEAL_GROW |
+				   F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))) {
+		if (info->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))
+			return -EPERM;
+		if ((info->seals & F_SEAL_GROW) && pos + len > inode->i_size)
+			return -EPERM;
+	}
+	if (unlikely((info->flags & SHMEM_F_MAPPING_FROZEN) &&
+		     pos + len > inode->i_size))
+		return -EPERM;
+
+	ret = shmem_get_folio(inode, index, pos + len, &folio, SGP_WRITE);
+	if (ret)
+		return ret;
+	*foliop = folio;
+	return 0;
+}
+
+static int shmem_write_end(struct file *file, struct address_space *mapping,
+			   loff_t pos, unsigned int len, unsigned int copied,
+			   struct folio *folio)
+{
+	struct inode *inode = mapping->host;
+
+	if (pos + copied > inode->i_size)
+		i_size_write(inode, pos + copied);
+
+	if (!folio_test_uptodate(folio)) {
+		if (copied < folio_size(folio)) {
+			size_t from = pos & (folio_size(folio) - 1);
+
+			folio_zero_range(folio, 0, from);
+			folio_zero_range(folio, from + copied,
+					 folio_size(folio) - from - copied);
+		}
+		folio_mark_uptodate(folio);
+	}
+	folio_mark_dirty(folio);
+	folio_unlock(folio);
+	folio_put(folio);
+	return copied;
+}
+
+static ssize_t shmem_file_write(struct file *file, const char *buf,
+				size_t count, loff_t *ppos)
+{
+	struct inode *inode = file_inode(file);
+	ssize_t ret;
+
+	inode_lock(inode);
+	ret = generic_write_checks(file, *ppos, count);
+	if (ret <= 0)
+		goto unlock;
+	ret = generic_perform_write(file, buf, ret, *ppos);
+	if (ret > 0)
+		*ppos += ret;
+unlock:
+	inode_unlock(inode);
+	return ret;
+}
+static ssize_t shmem_file_read(struct file *file, char *buf, size_t count,
+			       loff_t *ppos)
+{
+	struct inode *inode = file_inode(file);
+	loff_t pos = *ppos;
+	ssize_t retval = 0;
+	int error = 0;
+
+	while (count) {
+		pgoff_t index = pos >> PAGE_SHIFT;
+		size_t offset = pos & (PAGE_SIZE - 1);
+		struct folio *folio = NULL;
+		pgoff_t end_index;
+		loff_t i_size;
+		size_t nr;
+
+		i_size = i_size_read(inode);
+		end_index = i_size >> PAGE_SHIFT;
+		if (index > end_index)
+			break;
+		if (index == end_index) {
+			nr = i_size & (PAGE_SIZE - 1);
+			if (nr <= offset)
+				break;
+		}
+
+		error = shmem_get_folio(inode, index, 0, &folio, SGP_READ);
+		if (error) {
+			if (error == -EINVAL)
+				error = 0;
+			break;
+		}
+		if (folio)
+			folio_unlock(folio);
+
+		/*
+		 * We must evaluate after, since reads (unlike writes)
+		 * are called without i_rwsem protection against truncate
+		 */
+		nr = PAGE_SIZE;
+		i_size = i_size_read(inode);
+		end_index = i_size >> PAGE_SHIFT;
+		if (index == end_index) {
+			nr = i_size & (PAGE_SIZE - 1);
+			if (nr <= offset) {
+				if (folio)
+					folio_put(folio);
+				break;
+			}
+		}
+		nr = min(nr - offset, count);
+		if (folio) {
+			memcpy(buf + retval, folio->data + offset, nr);
+			folio_put(folio);
+		} else {
+			memset(buf + retval, 0, nr);
+		}
+		retval += nr;
+		pos += nr;
+		count -= nr;
+	}
+	*ppos = pos;
+	return retval ? retval : error;
+}
+static bool shmem_entry_is_data(struct address_space *mapping, pgoff_t index,
+				void *entry)
+{
+	struct folio *folio;
+	bool data;
+
+	if (xa_is_value(entry))
+		return true;
+	folio = filemap_get_folio(mapping, index);
+	if (IS_ERR_OR_NULL(folio))
+		return false;
+	data = folio_test_uptodate(folio);
+	folio_put(folio);
+	return data;
+}
+
+static loff_t mapping_seek_hole_data(struct address_space *mapping,
+				     loff_t start, loff_t end, int whence)
+{
+	bool seek_data = (whence == SEEK_DATA);
+	pgoff_t index = start >> PAGE_SHIFT;
+	pgoff_t last = (end - 1) >> PAGE_SHIFT;
+
+	if (end <= start)
+		return -ENXIO;
+	for (;;) {
+		pgoff_t next = index;
+		void *entry = xa_find(&mapping->i_pages, &next, last);
+		bool data = entry && shmem_entry_is_data(mapping, next, entry);
+
+		if (!seek_data && (!entry || next > index || !data))
+			break;		/* a hole at index */
+		if (!entry)
+			return -ENXIO;	/* no data up to end */
+		if (seek_data && data) {
+			index = next;
+			break;
+		}
+		if (next == last)
+			return seek_data ? -ENXIO : end;
+		index = next + 1;
+	}
+	return min(max(start, (loff_t)index << PAGE_SHIFT), end);
+}
+
+static loff_t shmem_file_llseek(struct file *file, loff_t offset, int whence)
+{
+	struct inode *inode = file_inode(file);
+
+	if (whence != SEEK_DATA && whence != SEEK_HOLE)
+		return generic_file_llseek_size(file, offset, whence,
+						MAX_LFS_FILESIZE,
+						i_size_read(inode));
+	if (offset < 0)
+		return -ENXIO;
+
+	inode_lock(inode);
+	/* We're holding i_rwsem so we can access i_size directly */
+	offset = mapping_seek_hole_data(inode->i_mapping, offset,
+					inode->i_size, whence);
+	if (offset >= 0)
+		offset = vfs_setpos(file, offset, MAX_LFS_FILESIZE);
+	inode_unlock(inode);
+	return offset;
+}
+long shmem_fallocate(struct file *file, int mode, loff_t offset, loff_t len)
+{
+	struct inode *inode = file_inode(file);
+	struct shmem_sb_info *sbinfo = SHMEM_SB(inode->i_sb);
+	struct shmem_inode_info *info = SHMEM_I(inode);
+	const struct shmem_excl_ops *excl = shmem_excl();
+	struct shmem_falloc shmem_falloc = { 0 };
+	pgoff_t start, index, end, undo_fallocend;
+	int error;
+
+	if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE))
+		return -EOPNOTSUPP;
+
+	inode_lock(inode);
+	excl->falloc_begin(inode);
+
+	if (info->flags & SHMEM_F_MAPPING_FROZEN) {
+		mmlit_trace("shmem_fallocate: refused: frozen");
+		error = -EPERM;
+		goto out;
+	}
+
+	if (mode & FALLOC_FL_PUNCH_HOLE) {
+		struct address_space *mapping = file->f_mapping;
+		loff_t unmap_start = round_up(offset, (loff_t)PAGE_SIZE);
+		loff_t unmap_end = round_down(offset + len, (loff_t)PAGE_SIZE) - 1;
+		DECLARE_WAIT_QUEUE_HEAD_ONSTACK(shmem_falloc_waitq);
+
+		/* protected by i_rwsem */
+		if (info->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) {
+			mmlit_trace("shmem_fallocate: refused: write-sealed");
+			error = -EPERM;
+			goto out;
+		}
+
+		excl->punch_begin(inode, &shmem_falloc, &shmem_falloc_waitq,
+				  unmap_start, unmap_end);
+		if ((u64)unmap_end > (u64)unmap_start)
+			unmap_mapping_range(mapping, unmap_start,
+					    1 + unmap_end - unmap_start, 0);
+		shmem_truncate_range(inode, offset, offset + len - 1);
+		/* No need to unmap again: hole-punching leaves COWed pages */
+		excl->punch_end(inode, &shmem_falloc);
+		error = 0;
+		goto out;
+	}
+
+	/* We need to check rlimit even when FALLOC_FL_KEEP_SIZE */
+	error = inode_newsize_ok(inode, offset + len);
+	if (error)
+		goto out;
+
+	if ((info->seals & F_SEAL_GROW) && offset + len > inode->i_size) {
+		mmlit_trace("shmem_fallocate: refused: grow-sealed");
+		error = -EPERM;
+		goto out;
+	}
+
+	start = offset >> PAGE_SHIFT;
+	end = (offset + len + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	/* Try to avoid a swapstorm if len is impossible to satisfy */
+	if (sbinfo->max_blocks && end - start > (pgoff_t)sbinfo->max_blocks) {
+		error = -ENOSPC;
+		goto out;
+	}
+
+	excl->alloc_begin(inode, &shmem_falloc, start);
+
+	/*
+	 * info->fallocend is only relevant when huge pages might be
+	 * involved: to prevent split_huge_page() freeing fallocated
+	 * pages when FALLOC_FL_KEEP_SIZE committed beyond i_size.
+	 */
+	undo_fallocend = info->fallocend;
+	if (info->fallocend < end)
+		info->fallocend = end;
+
+	for (index = start; index < end; ) {
+		struct folio *folio;
+
+		/*
+		 * Check for fatal signal so that we abort early in OOM
+		 * situations. We don't want to abort in case of non-fatal
+		 * signals as large fallocate can take noticeable time and
+		 * e.g. periodic timers may result in fallocate constantly
+		 * restarting.
+		 */
+		if (fatal_signal_pending(current))
+			error = -EINTR;
+		else
+			error = excl->alloc_check(inode, &shmem_falloc);
+		if (!error)
+			error = shmem_get_folio(inode, index, offset + len,
+						&folio, SGP_FALLOC);
+		if (error) {
+			info->fallocend = undo_fallocend;
+			/* Remove the !uptodate folios we added */
+			if (index > start) {
+				shmem_undo_range(inode,
+					(loff_t)start << PAGE_SHIFT,
+					((loff_t)index << PAGE_SHIFT) - 1, true);
+			}
+			goto undone;
+		}
+
+		/*
+		 * Here is a more important optimization than it appears:
+		 * a second SGP_FALLOC on the same large folio will clear it,
+		 * making it uptodate and un-undoable if we fail later.
+		 */
+		index = folio->index + folio_nr_pages(folio);
+		/* Beware 32-bit wraparound */
+		if (!index)
+			index--;
+
+		excl->alloc_progress(inode, &shmem_falloc, folio, index);
+
+		/*
+		 * If !uptodate, leave it that way so that freeable folios
+		 * can be recognized if we need to rollback on error later.
+		 * But mark it dirty so that memory pressure will swap rather
+		 * than free the folios we are allocating (and SGP_CACHE folios
+		 * might still be clean: we now need to mark those dirty too).
+		 */
+		folio_mark_dirty(folio);
+		folio_unlock(folio);
+		folio_put(folio);
+		cond_resched();
+	}
+
+	if (!(mode & FALLOC_FL_KEEP_SIZE) && offset + len > inode->i_size)
+		i_size_write(inode, offset + len);
+undone:
+	excl->alloc_end(inode, &shmem_falloc);
+out:
+	if (!error)
+		file_modified(file);
+	excl->falloc_end(inode);
+	inode_unlock(inode);
+	return error;
+}
+static int seal_check_write(int seals, struct vm_area_struct *vma)
+{
+	if (seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) {
+		/*
+		 * New PROT_WRITE and MAP_SHARED mmaps are not allowed when
+		 * write seals are active.
+		 */
+		if ((vma->vm_flags & VM_SHARED) && (vma->vm_flags & VM_WRITE))
+			return -EPERM;
+		/*
+		 * Since an F_SEAL_[FUTURE_]WRITE sealed memfd can be mapped
+		 * as MAP_SHARED and read-only, take care to not allow
+		 * mprotect to revert protections on such mappings. Private
+		 * mappings stay COW-writable.
+		 */
+		if (vma->vm_flags & VM_SHARED)
+			vma->vm_flags &= ~VM_MAYWRITE;
+	}
+	return 0;
+}
+
+static int shmem_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct shmem_inode_info *info = SHMEM_I(file_inode(file));
+	int ret;
+
+	ret = seal_check_write(info->seals, vma);
+	if (ret)
+		return ret;
+	vma->vm_ops = &shmem_vm_ops;
+	return 0;
+}
+vm_fault_t shmem_fault(struct vm_fault *vmf)
+{
+	struct inode *inode = file_inode(vmf->vma->vm_file);
+	gfp_t gfp = mapping_gfp_mask(inode->i_mapping);
+	const struct shmem_excl_ops *excl = shmem_excl();
+	struct folio *folio = NULL;
+	vm_fault_t ret;
+	int err;
+
+	ret = excl->fault_begin(vmf, inode);
+	if (ret)
+		return ret;
+
+	WARN_ON_ONCE(vmf->folio != NULL);
+	err = shmem_get_folio_gfp(inode, vmf->pgoff, 0, &folio, SGP_CACHE,
+				  gfp, vmf, &ret);
+	excl->fault_end(vmf, inode);
+	if (err)
+		return vmf_error(err);
+	if (folio) {
+		vmf->folio = folio;
+		ret |= VM_FAULT_LOCKED;
+	}
+	return ret;
+}
+
+static const struct vm_operations_struct shmem_vm_ops = {
+	.fault		= shmem_fault,
+};
+int shmem_writeout(struct folio *folio, struct writeback_control *wbc)
+{
+	struct address_space *mapping = folio->mapping;
+	struct inode *inode = mapping->host;
+	struct shmem_inode_info *info = SHMEM_I(inode);
+	struct shmem_sb_info *sbinfo = SHMEM_SB(inode->i_sb);
+	long nr_pages = folio_nr_pages(folio);
+	swp_entry_t swap;
+
+	if ((info->flags & SHMEM_F_LOCKED) || sbinfo->noswap)
+		goto redirty;
+	if (!total_swap_pages())
+		goto redirty;
+
+	/*
+	 * If /sys/kernel/mm/transparent_hugepage/shmem_enabled were "always"
+	 * or "force", large folios would be split here; the model has none.
+	 *
+	 * This is somewhat ridiculous, but without plumbing a SWAP_MAP_FALLOC
+	 * value into swapfile.c, the only way we can correctly account for a
+	 * fallocated folio arriving here is now to initialize it and write it.
+	 * A fallocate still in progress keeps it (the exclusion hook).
+	 */
+	if (!folio_test_uptodate(folio) &&
+	    shmem_excl()->writeout_unfalloced(folio, inode))
+		goto redirty;
+
+	if (!folio_alloc_swap(folio, &swap)) {
+		shmem_recalc_inode(inode, 0, nr_pages);
+		shmem_delete_from_page_cache(folio, swp_to_radix_entry(swap));
+		BUG_ON(folio_mapped(folio));
+		swap_write_folio(folio, swap);
+		folio_unlock(folio);
+		return 0;
+	}
+redirty:
+	folio_mark_dirty(folio);
+	return AOP_WRITEPAGE_ACTIVATE;	/* Return with folio locked */
+}
+static void shmem_falloc_nop(struct inode *inode)
+{
+}
+
+static void shmem_falloc_publish(struct inode *inode, struct shmem_falloc *sf)
+{
+	spin_lock(&inode->i_lock);
+	inode->i_private = sf;
+	spin_unlock(&inode->i_lock);
+}
+
+static void shmem_falloc_punch_begin(struct inode *inode,
+				     struct shmem_falloc *sf,
+				     wait_queue_head_t *waitq,
+				     loff_t unmap_start, loff_t unmap_end)
+{
+	sf->waitq = waitq;
+	sf->start = (u64)unmap_start >> PAGE_SHIFT;
+	sf->next = (unmap_end + 1) >> PAGE_SHIFT;
+	shmem_falloc_publish(inode, sf);
+}
+
+static void shmem_falloc_punch_end(struct inode *inode,
+				   struct shmem_falloc *sf)
+{
+	spin_lock(&inode->i_lock);
+	inode->i_private = NULL;
+	wake_up_all(sf->waitq);
+	WARN_ON_ONCE(!list_empty(&sf->waitq->head));
+	spin_unlock(&inode->i_lock);
+}
+
+static void shmem_falloc_alloc_begin(struct inode *inode,
+				     struct shmem_falloc *sf, pgoff_t start)
+{
+	sf->waitq = NULL;
+	sf->start = start;
+	sf->next = start;
+	sf->nr_falloced = 0;
+	sf->nr_unswapped = 0;
+	shmem_falloc_publish(inode, sf);
+}
+
+static int shmem_falloc_alloc_check(struct inode *inode,
+				    struct shmem_falloc *sf)
+{
+	if (sf->nr_unswapped > sf->nr_falloced)
+		return -ENOMEM;
+	return 0;
+}
+
+static void shmem_falloc_alloc_progress(struct inode *inode,
+					struct shmem_falloc *sf,
+					struct folio *folio, pgoff_t index)
+{
+	/*
+	 * Inform shmem_writeout() how far we have reached.
+	 * No need for lock or barrier: we have the page lock.
+	 */
+	if (!folio_test_uptodate(folio))
+		sf->nr_falloced += index - sf->next;
+	sf->next = index;
+}
+
+static void shmem_falloc_alloc_end(struct inode *inode,
+				   struct shmem_falloc *sf)
+{
+	shmem_falloc_publish(inode, NULL);
+}
+
+/*
+ * This is like autoremove_wake_function, but it removes the wait queue
+ * entry unconditionally - even if something else had already woken the
+ * target.
+ */
+static int synchronous_wake_function(wait_queue_entry_t *wait,
+				     unsigned int mode, int sync, void *key)
+{
+	int ret = default_wake_function(wait, mode, sync, key);
+
+	list_del_init(&wait->entry);
+	return ret;
+}
+
+/*
+ * Trinity finds that probing a hole which tmpfs is punching can
+ * prevent the hole-punch from ever completing: which in turn
+ * locks writers out with its hold on i_rwsem. So refrain from
+ * faulting pages into the hole while it's being punched.
+ */
+static vm_fault_t shmem_falloc_wait(struct vm_fault *vmf, struct inode *inode)
+{
+	struct shmem_falloc *shmem_falloc;
+	struct file *fpin = NULL;
+	vm_fault_t ret = 0;
+
+	spin_lock(&inode->i_lock);
+	shmem_falloc = inode->i_private;
+	if (shmem_falloc &&
+	    shmem_falloc->waitq &&
+	    vmf->pgoff >= shmem_falloc->start &&
+	    vmf->pgoff < shmem_falloc->next) {
+		wait_queue_head_t *shmem_falloc_waitq;
+		DEFINE_WAIT_FUNC(shmem_fault_wait, synchronous_wake_function);
+
+		ret = VM_FAULT_NOPAGE;
+		fpin = maybe_unlock_mmap_for_io(vmf, NULL);
+		shmem_falloc_waitq = shmem_falloc->waitq;
+		prepare_to_wait(shmem_falloc_waitq, &shmem_fault_wait,
+				TASK_UNINTERRUPTIBLE);
+		spin_unlock(&inode->i_lock);
+		schedule();
+
+		/*
+		 * shmem_falloc_waitq points into the shmem_fallocate()
+		 * stack of the hole-punching task: shmem_falloc_waitq
+		 * is usually invalid by the time we reach here, but
+		 * finish_wait() does not dereference it in that case;
+		 * though i_lock needed lest racing with wake_up_all().
+		 */
+		spin_lock(&inode->i_lock);
+		finish_wait(shmem_falloc_waitq, &shmem_fault_wait);
+	}
+	spin_unlock(&inode->i_lock);
+	if (fpin) {
+		fput(fpin);
+		ret = VM_FAULT_RETRY;
+	}
+	return ret;
+}
+
+static vm_fault_t shmem_falloc_fault_begin(struct vm_fault *vmf,
+					   struct inode *inode)
+{
+	if (unlikely(inode->i_private))
+		return shmem_falloc_wait(vmf, inode);
+	return 0;
+}
+
+static void shmem_falloc_fault_end(struct vm_fault *vmf, struct inode *inode)
+{
+}
+
+static bool shmem_falloc_writeout_unfalloced(struct folio *folio,
+					     struct inode *inode)
+{
+	pgoff_t index = folio->index;
+
+	if (inode->i_private) {
+		struct shmem_falloc *shmem_falloc;
+
+		spin_lock(&inode->i_lock);
+		shmem_falloc = inode->i_private;
+		if (shmem_falloc &&
+		    !shmem_falloc->waitq &&
+		    index >= shmem_falloc->start &&
+		    index < shmem_falloc->next)
+			shmem_falloc->nr_unswapped += folio_nr_pages(folio);
+		else
+			shmem_falloc = NULL;
+		spin_unlock(&inode->i_lock);
+		if (shmem_falloc)
+			return true;
+	}
+	folio_zero_range(folio, 0, folio_size(folio));
+	flush_dcache_folio(folio);
+	folio_mark_uptodate(folio);
+	return false;
+}
+
+static const struct shmem_excl_ops shmem_falloc_excl_ops = {
+	.name			= "shmem_falloc",
+	.falloc_begin		= shmem_falloc_nop,
+	.falloc_end		= shmem_falloc_nop,
+	.punch_begin		= shmem_falloc_punch_begin,
+	.punch_end		= shmem_falloc_punch_end,
+	.alloc_begin		= shmem_falloc_alloc_begin,
+	.alloc_check		= shmem_falloc_alloc_check,
+	.alloc_progress		= shmem_falloc_alloc_progress,
+	.alloc_end		= shmem_falloc_alloc_end,
+	.fault_begin		= shmem_falloc_fault_begin,
+	.fault_end		= shmem_falloc_fault_end,
+	.writeout_unfalloced	= shmem_falloc_writeout_unfalloced,
+};
+
+const struct shmem_excl_ops *shmem_excl(void)
+{
+	return &shmem_falloc_excl_ops;
+}
+static const struct inode_operations shmem_inode_operations = {
+	.setattr	= shmem_setattr,
+	.getattr	= shmem_getattr,
+};
+
+const struct file_operations shmem_file_operations = {
+	.llseek		= shmem_file_llseek,
+	.read		= shmem_file_read,
+	.write		= shmem_file_write,
+	.mmap		= shmem_mmap,
+	.fallocate	= shmem_fallocate,
+};
+
+const struct address_space_operations shmem_aops = {
+	.writeout	= shmem_writeout,
+	.write_begin	= shmem_write_begin,
+	.write_end	= shmem_write_end,
+};
