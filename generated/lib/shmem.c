@@ -282,10 +282,16 @@ static void shmem_delete_from_page_cache(struct folio *folio, void *radswap)
 static long shmem_free_swap(struct address_space *mapping, pgoff_t index,
 			    void *radswap)
 {
-	if (xa_cmpxchg(&mapping->i_pages, index, radswap, NULL, 0) != radswap)
-		return 0;
-	swap_free(radix_to_swp_entry(radswap));
-	return 1;
+	struct shmem_inode_info *info = SHMEM_I(mapping->host);
+	long freed = 0;
+
+	spin_lock(&info->lock);
+	if (xa_cmpxchg(&mapping->i_pages, index, radswap, NULL, 0) == radswap) {
+		swap_free(radix_to_swp_entry(radswap));
+		freed = 1;
+	}
+	spin_unlock(&info->lock);
+	return freed;
 }
 DEFINE_FAULT_SITE(shmem_alloc_folio_site, "shmem_alloc_folio",
 		  "shmem's folio allocation (fault, write, fallocate, swap-in)");
@@ -366,12 +372,13 @@ static int shmem_swapin_folio(struct inode *inode, pgoff_t index,
 {
 	struct address_space *mapping = inode->i_mapping;
 	struct mm_struct *fault_mm = vma ? vma->vm_mm : NULL;
+	struct shmem_inode_info *info = SHMEM_I(inode);
 	swp_entry_t swap = radix_to_swp_entry(radswap);
 	struct folio *folio;
 	int error;
 
 	*foliop = NULL;
-	folio = shmem_alloc_folio(gfp, 0, SHMEM_I(inode), index);
+	folio = shmem_alloc_folio(gfp, 0, info, index);
 	if (!folio)
 		return -ENOMEM;
 	folio_lock(folio);
@@ -379,7 +386,15 @@ static int shmem_swapin_folio(struct inode *inode, pgoff_t index,
 	error = mem_cgroup_charge(folio, fault_mm, gfp);
 	if (error)
 		goto failed;
+	/* The slot stays while we read it: see shmem_free_swap(). */
+	spin_lock(&info->lock);
+	if (filemap_get_entry(mapping, index) != radswap) {
+		spin_unlock(&info->lock);
+		error = -EEXIST;
+		goto failed;
+	}
 	swap_read_folio(folio, swap);
+	spin_unlock(&info->lock);
 	folio_mark_uptodate(folio);
 
 	error = shmem_add_to_page_cache(folio, mapping, index, radswap, gfp);
@@ -1170,10 +1185,10 @@ int shmem_writeout(struct folio *folio, struct writeback_control *wbc)
 		goto redirty;
 
 	if (!folio_alloc_swap(folio, &swap)) {
-		shmem_recalc_inode(inode, 0, nr_pages);
-		shmem_delete_from_page_cache(folio, swp_to_radix_entry(swap));
 		BUG_ON(folio_mapped(folio));
 		swap_write_folio(folio, swap);
+		shmem_recalc_inode(inode, 0, nr_pages);
+		shmem_delete_from_page_cache(folio, swp_to_radix_entry(swap));
 		folio_unlock(folio);
 		return 0;
 	}
