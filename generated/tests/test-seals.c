@@ -868,6 +868,7 @@ START_TEST(sf11_preserve_keeps_the_index_folio_map_fixed)
 	ck_assert_int_eq(ksys_fallocate(fd, 0, P(6), P(2)), 0);
 	ck_assert_int_eq(fill(fd, P(10), P(2), 0x72), P(2));
 	try_to_free_pages(GFP_KERNEL, 4);	/* some go to swap */
+	ck_assert_int_gt(SHMEM_I(fd_inode(fd))->swapped, 0);
 	ck_assert_int_eq(mmlit_memfd_freeze(fd, true), 0);
 	ck_assert_int_eq(memfd_luo_preserved(fd_inode(fd), &pinned), 16);
 	sf11_snapshot(fd, &before);
