@@ -1047,8 +1047,11 @@ long shmem_fallocate(struct file *file, int mode, loff_t offset, loff_t len)
 		else
 			error = excl->alloc_check(inode, &shmem_falloc);
 		if (!error)
-			error = shmem_get_folio(inode, index, offset + len,
-						&folio, SGP_FALLOC);
+			error = shmem_get_folio_gfp(inode, index, offset + len,
+					&folio, SGP_FALLOC,
+					excl->alloc_gfp(inode,
+						mapping_gfp_mask(inode->i_mapping)),
+					NULL, NULL);
 		if (error) {
 			info->fallocend = undo_fallocend;
 			/* Remove the !uptodate folios we added */
@@ -1090,9 +1093,9 @@ long shmem_fallocate(struct file *file, int mode, loff_t offset, loff_t len)
 undone:
 	excl->alloc_end(inode, &shmem_falloc);
 out:
+	excl->falloc_end(inode);
 	if (!error)
 		file_modified(file);
-	excl->falloc_end(inode);
 	inode_unlock(inode);
 	return error;
 }
@@ -1247,6 +1250,11 @@ static int shmem_falloc_alloc_check(struct inode *inode,
 	return 0;
 }
 
+static gfp_t shmem_falloc_alloc_gfp(struct inode *inode, gfp_t gfp)
+{
+	return gfp;
+}
+
 static void shmem_falloc_alloc_progress(struct inode *inode,
 					struct shmem_falloc *sf,
 					struct folio *folio, pgoff_t index)
@@ -1374,6 +1382,7 @@ static const struct shmem_excl_ops shmem_falloc_excl_ops = {
 	.punch_end		= shmem_falloc_punch_end,
 	.alloc_begin		= shmem_falloc_alloc_begin,
 	.alloc_check		= shmem_falloc_alloc_check,
+	.alloc_gfp		= shmem_falloc_alloc_gfp,
 	.alloc_progress		= shmem_falloc_alloc_progress,
 	.alloc_end		= shmem_falloc_alloc_end,
 	.fault_begin		= shmem_falloc_fault_begin,

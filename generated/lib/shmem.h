@@ -96,6 +96,7 @@ struct shmem_excl_ops {
 	void (*alloc_begin)(struct inode *inode, struct shmem_falloc *sf,
 			    pgoff_t start);
 	int (*alloc_check)(struct inode *inode, struct shmem_falloc *sf);
+	gfp_t (*alloc_gfp)(struct inode *inode, gfp_t gfp);
 	void (*alloc_progress)(struct inode *inode, struct shmem_falloc *sf,
 			       struct folio *folio, pgoff_t index);
 	void (*alloc_end)(struct inode *inode, struct shmem_falloc *sf);
