@@ -141,11 +141,13 @@ struct folio *__filemap_get_folio(struct address_space *mapping, pgoff_t index,
 	int err;
 
 repeat:
-	entry = xa_load(&mapping->i_pages, index);
+	xa_lock(&mapping->i_pages);
+	entry = __xa_load(&mapping->i_pages, index);
+	if (entry && !xa_is_value(entry))
+		folio_get(entry);
+	xa_unlock(&mapping->i_pages);
 	if (entry && !xa_is_value(entry)) {
 		folio = entry;
-		if (!folio_try_get(folio))
-			goto repeat;
 		if (fgp_flags & FGP_LOCK) {
 			if (fgp_flags & FGP_NOWAIT) {
 				if (!folio_trylock(folio)) {
@@ -196,7 +198,7 @@ int __filemap_add_folio(struct address_space *mapping, struct folio *folio,
 	/* A value entry is a shadow: the new folio replaces it. */
 	if (xa_cmpxchg(&mapping->i_pages, index, old, folio, gfp) != old)
 		goto exists;
-	WRITE_ONCE(mapping->nrpages, mapping->nrpages + 1);
+	mapping_nrpages_add(mapping, 1);
 	mmlit_trace("page cache add folio #%lu index %lu", folio->serial, index);
 	return 0;
 exists:
@@ -232,7 +234,7 @@ void __filemap_remove_folio(struct folio *folio, void *shadow)
 	VM_BUG_ON(!folio_test_locked(folio));
 	old = xa_cmpxchg(&mapping->i_pages, folio->index, folio, shadow, 0);
 	WARN_ON(old != folio);
-	WRITE_ONCE(mapping->nrpages, mapping->nrpages - 1);
+	mapping_nrpages_add(mapping, -1);
 	folio->mapping = NULL;
 	mmlit_trace("page cache remove folio #%lu index %lu", folio->serial,
 		    folio->index);
@@ -263,9 +265,9 @@ void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart,
 			xa_cmpxchg(&mapping->i_pages, index, entry, NULL, 0);
 			continue;
 		}
-		if (!folio_try_get(folio))
+		folio = filemap_lock_folio(mapping, index);
+		if (IS_ERR(folio))
 			continue;
-		folio_lock(folio);
 		if (folio->mapping != mapping)
 			goto next;
 		if (pos < lstart)

@@ -357,8 +357,17 @@ static inline struct folio *filemap_lock_folio(struct address_space *mapping,
 {
 	return __filemap_get_folio(mapping, index, FGP_LOCK, 0);
 }
-/* The raw entry: a folio (no reference taken), a value entry, or NULL. */
+/*
+ * The raw entry: a folio, a value entry, or NULL. No reference is taken, so
+ * a folio pointer from here must not be dereferenced: it tells only that a
+ * folio was there. filemap_get_folio and friends take the reference.
+ */
 void *filemap_get_entry(struct address_space *mapping, pgoff_t index);
+/* nrpages changes under no common lock: atomically. */
+static inline void mapping_nrpages_add(struct address_space *mapping, long d)
+{
+	__atomic_add_fetch(&mapping->nrpages, d, __ATOMIC_RELAXED);
+}
 int filemap_add_folio(struct address_space *mapping, struct folio *folio,
 		      pgoff_t index, gfp_t gfp);
 /* Insert a locked folio without charging or LRU (for owners that do it). */

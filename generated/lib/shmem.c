@@ -266,7 +266,7 @@ static int shmem_add_to_page_cache(struct folio *folio,
 		folio_put(folio);
 		return -EEXIST;
 	}
-	WRITE_ONCE(mapping->nrpages, mapping->nrpages + 1);
+	mapping_nrpages_add(mapping, 1);
 	mmlit_trace("page cache add folio #%lu index %lu", folio->serial, index);
 	return 0;
 }

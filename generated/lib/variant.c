@@ -49,7 +49,7 @@ const char *variant_name(const struct variant_area *area)
 }
 
 void variant_for_each(void (*fn)(const char *area, const char *name,
-				 const char *desc, bool current))
+				 const char *desc, bool is_current))
 {
 	for (struct variant_area *a = variant_areas; a; a = a->next)
 		for (int i = 0; i < a->nr; i++)

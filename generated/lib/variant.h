@@ -41,7 +41,7 @@ void variant_select(struct variant_area *area, int idx);
 const char *variant_name(const struct variant_area *area);
 struct variant_area *variant_find(const char *area);
 void variant_for_each(void (*fn)(const char *area, const char *name,
-				 const char *desc, bool current));
+				 const char *desc, bool is_current));
 void variant_reset_all(void);
 
 #endif /* MMLIT_VARIANT_H */

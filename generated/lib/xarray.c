@@ -22,8 +22,6 @@ static struct xa_node *xa_node_alloc(unsigned char shift)
 	return node;
 }
 
-static void *__xa_load(struct xarray *xa, unsigned long index);
-
 void *xa_load(struct xarray *xa, unsigned long index)
 {
 	void *entry;
@@ -116,7 +114,7 @@ void *xa_store(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp)
 	return old;
 }
 
-static void *__xa_load(struct xarray *xa, unsigned long index)
+void *__xa_load(struct xarray *xa, unsigned long index)
 {
 	struct xa_node *node = xa->xa_head;
 

@@ -41,6 +41,10 @@ static inline void *xa_erase(struct xarray *xa, unsigned long index)
 /* Store @entry only if the slot holds @old; returns what it held. */
 void *xa_cmpxchg(struct xarray *xa, unsigned long index, void *old,
 		 void *entry, gfp_t gfp);
+/* Under the lock, for callers that must act on an entry before it can go. */
+#define xa_lock(xa)	arch_spin_lock(&(xa)->xa_lock)
+#define xa_unlock(xa)	arch_spin_unlock(&(xa)->xa_lock)
+void *__xa_load(struct xarray *xa, unsigned long index);
 /* The first entry at an index in [*indexp, max]; *indexp is set to it. */
 void *xa_find(struct xarray *xa, unsigned long *indexp, unsigned long max);
 static inline bool xa_empty(const struct xarray *xa)
