@@ -439,16 +439,12 @@ static int kernel_host_ok(char *why, size_t n)
 
 static int kernel_start(struct mmsim_ctx *c)
 {
-	static int installed;
 	struct sigaction sa = { .sa_handler = access_fault };
 
-	if (!installed) {
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGBUS, &sa, NULL);
-		sigaction(SIGSEGV, &sa, NULL);
-		signal(SIGXFSZ, SIG_IGN);
-		installed = 1;
-	}
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGSEGV, &sa, NULL);
+	signal(SIGXFSZ, SIG_IGN);
 	return 0;
 }
 
