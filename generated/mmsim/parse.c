@@ -181,6 +181,22 @@ static int choice_index(const char *choices, const char *w)
 	}
 }
 
+static const char *choice_list(const char *choices, char *buf, size_t n)
+{
+	size_t len = 0;
+
+	for (; *choices && len + 4 < n; choices++) {
+		if (*choices == '|') {
+			strcpy(buf + len, " or ");
+			len += 4;
+		} else {
+			buf[len++] = *choices;
+		}
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
 static void flag_list(const struct mmsim_flag *set, char *buf, size_t n)
 {
 	size_t len = 0;
@@ -226,8 +242,8 @@ static int parse_arg(struct parser *p, const struct mmsim_argspec *a,
 	case MMSIM_A_CHOICE:
 		arg->v = choice_index(a->text, w);
 		if (arg->v < 0)
-			return parse_error(p, "'%s' is not one of %s: expected one of them",
-					   w, a->text);
+			return parse_error(p, "'%s' is not allowed here: expected %s",
+					   w, choice_list(a->text, list, sizeof(list)));
 		return 0;
 	case MMSIM_A_OPTION:
 		break;
