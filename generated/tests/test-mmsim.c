@@ -246,6 +246,7 @@ START_TEST(mmsim_bad_line_is_reported)
 	mm_has(&r, "%s", h.text);
 	mm_has(&r, "ERROR %s: not run (1 error)", bad);
 	mm_has(&r, "PASS (kernel) %s", good);
+	mm_has(&r, "mmsim: 1 passed, 0 failed, 0 skipped, 1 not run");
 	for (at = r.out; (at = strstr(at, ": error: ")); at++)
 		n++;
 	ck_assert_msg(n == 1, "%s: %d errors, expected 1:\n%s", bad, n, r.out);
@@ -277,6 +278,7 @@ START_TEST(mmsim_wrong_expectation_fails)
 	MM_RUN(&r, MM_NONE, "--backend", "kernel", file);
 	mm_status(&r, 1, file);
 	mm_has(&r, "FAIL (kernel) %s", file);
+	mm_has(&r, "mmsim: 0 passed, 1 failed, 0 skipped, 0 not run");
 	mm_has(&r, "  %s:%d: ftruncate f 1p\n", file, h.line);
 	mm_detail(&r, file, h.line, h.text);
 	free(r.out);
@@ -310,7 +312,7 @@ START_TEST(mmsim_model_only_runs_on_the_shim_alone)
 	MM_RUN(&r, MM_NONE, "--diff", file);
 	mm_status(&r, 0, "--diff");
 	mm_has(&r, "SKIP (shim-only) %s: passed on the shim; line 8 uses expect_report", file);
-	mm_lacks(&r, "PASS");
+	mm_has(&r, "mmsim: 0 passed, 0 failed, 1 skipped, 0 not run");
 	free(r.out);
 
 	MM_RUN(&r, MM_NONE, "--backend", "kernel", file);
@@ -347,7 +349,7 @@ START_TEST(mmsim_refused_userfaultfd_skips)
 	MM_RUN(&r, MM_NO_UFFD, "--backend", "kernel", file);
 	mm_status(&r, 0, "--backend kernel without userfaultfd");
 	mm_has(&r, "SKIP (kernel) %s: userfaultfd refused by this machine (EPERM)", file);
-	mm_lacks(&r, "PASS");
+	mm_has(&r, "mmsim: 0 passed, 0 failed, 1 skipped, 0 not run");
 	free(r.out);
 
 	MM_RUN(&r, MM_NO_UFFD, "--diff", file);
@@ -413,11 +415,29 @@ static void mm_listed_names_are_accepted(const char *option, const char *line_fm
 	}
 	free(r.out);
 }
+int mm_model_variants(void);
+int mm_model_sites(void);
+
+static int mm_lines(const char *out)
+{
+	int n = 0;
+
+	for (; *out; out++)
+		n += *out == '\n';
+	return n;
+}
+
 START_TEST(mmsim_variants_are_listed)
 {
 	char path[64];
 	struct mm_run r;
 
+	MM_RUN(&r, MM_NONE, "--variants");
+	mm_status(&r, 0, "--variants");
+	ck_assert_msg(mm_lines(r.out) == mm_model_variants(),
+		      "--variants listed %d lines, the model has %d variants:\n%s",
+		      mm_lines(r.out), mm_model_variants(), r.out);
+	free(r.out);
 	mm_listed_names_are_accepted("--variants", "variant %s %s => 0\n", 1);
 	mm_scenario_file(path, "variant mmsim_no_such_area before\n");
 	MM_RUN(&r, MM_NONE, "--backend", "shim", path);
@@ -433,6 +453,12 @@ START_TEST(mmsim_sites_are_listed)
 	char path[64];
 	struct mm_run r;
 
+	MM_RUN(&r, MM_NONE, "--sites");
+	mm_status(&r, 0, "--sites");
+	ck_assert_msg(mm_lines(r.out) == mm_model_sites(),
+		      "--sites listed %d lines, the model has %d sites:\n%s",
+		      mm_lines(r.out), mm_model_sites(), r.out);
+	free(r.out);
 	mm_listed_names_are_accepted("--sites", "inject %s 1000000 => 0\n", 0);
 	mm_scenario_file(path, "inject mmsim_no_such_site 1\n");
 	MM_RUN(&r, MM_NONE, "--backend", "shim", path);
