@@ -1,12 +1,33 @@
 /*
  * mmsim: the shim backend, the model's system calls.
- * Includes the model's headers; from the host only <string.h>.
+ * Includes the model's headers, never the kernel's UAPI headers.
  * Tangled from src-lit/90-mmsim.nw (appendix "The scenario tool").
  */
 #include "mmlit.h"
-#include <string.h>
 #include "backend.h"
 
+#ifndef MFD_ALLOW_SEALING
+#define MFD_ALLOW_SEALING	0x0002U
+#endif
+#ifndef MFD_NOEXEC_SEAL
+#define MFD_NOEXEC_SEAL		0x0008U
+#endif
+#ifndef F_ADD_SEALS
+#define F_ADD_SEALS		1033
+#define F_GET_SEALS		1034
+#endif
+#ifndef F_SEAL_SEAL
+#define F_SEAL_SEAL		0x0001
+#define F_SEAL_SHRINK		0x0002
+#define F_SEAL_GROW		0x0004
+#define F_SEAL_WRITE		0x0008
+#endif
+#ifndef F_SEAL_FUTURE_WRITE
+#define F_SEAL_FUTURE_WRITE	0x0010
+#endif
+#ifndef F_SEAL_EXEC
+#define F_SEAL_EXEC		0x0020
+#endif
 _Static_assert(F_SEAL_SEAL == MMSIM_SEAL_SEAL &&
 	       F_SEAL_SHRINK == MMSIM_SEAL_SHRINK &&
 	       F_SEAL_GROW == MMSIM_SEAL_GROW &&
@@ -366,34 +387,10 @@ void mmsim_shim_list_sites(FILE *f)
 	list_out = f;
 	fault_site_for_each(list_site);
 }
-#define SHIM_MAX_VARIANTS	64
-
-static struct {
-	char area[48], name[48];
-} defaults[SHIM_MAX_VARIANTS];
-static int ndefaults = -1;
-
-static void save_default(const char *area, const char *name, const char *desc,
-			 bool current)
-{
-	if (!current || ndefaults == SHIM_MAX_VARIANTS)
-		return;
-	snprintf(defaults[ndefaults].area, sizeof(defaults[0].area), "%s", area);
-	snprintf(defaults[ndefaults].name, sizeof(defaults[0].name), "%s", name);
-	ndefaults++;
-}
-
 static int shim_start(struct mmsim_ctx *c)
 {
-	int i;
-
-	if (ndefaults < 0) {
-		ndefaults = 0;
-		variant_for_each(save_default);
-	}
 	mmlit_process_reset();
-	for (i = 0; i < ndefaults; i++)
-		variant_set(defaults[i].area, defaults[i].name);
+	report_set_quiet(true);
 	return 0;
 }
 static int shim_run(struct mmsim_ctx *c, int (*body)(void *data), void *data)
@@ -418,6 +415,29 @@ static int shim_finish(struct mmsim_ctx *c, int aborted)
 		aborted ? "when the task was aborted" : "pending at the end of the scenario");
 	report_print_pending(c->out);
 	return n;
+}
+static void (*trace_sink)(const char *line);
+
+static void shim_trace_report(const struct report *r)
+{
+	char line[256];
+	const char *p = r->text, *end;
+
+	while (*p && trace_sink) {
+		end = strchr(p, '\n');
+		if (!end)
+			end = p + strlen(p);
+		snprintf(line, sizeof(line), "report: %.*s", (int)(end - p), p);
+		trace_sink(line);
+		p = *end ? end + 1 : end;
+	}
+}
+
+static void shim_set_trace(void (*sink)(const char *line))
+{
+	trace_sink = sink;
+	mmlit_set_trace(sink);
+	report_set_sink(sink ? shim_trace_report : NULL);
 }
 static const struct mmsim_method shim_methods[] = {
 	{ "memfd",		shim_memfd },
@@ -458,5 +478,5 @@ const struct mmsim_backend mmsim_shim_backend = {
 	.start		= shim_start,
 	.run		= shim_run,
 	.finish		= shim_finish,
-	.set_trace	= mmlit_set_trace,
+	.set_trace	= shim_set_trace,
 };

@@ -5,7 +5,7 @@
  * Tangled from src-lit/90-mmsim.nw (appendix "The scenario tool").
  */
 #define _GNU_SOURCE
-#include <check.h>
+#include "ktest.h"
 #include <errno.h>
 #include <glob.h>
 #include <limits.h>
@@ -31,9 +31,7 @@ enum mm_limit { MM_NONE, MM_FSIZE_2P, MM_NO_UFFD };
 
 static const char *mm_root(void)
 {
-	const char *root = getenv("MMLIT_ROOT");
-
-	return root && *root ? root : ".";
+	return ktest_root();
 }
 
 static void mm_bin(char *bin)
@@ -415,9 +413,32 @@ static void mm_listed_names_are_accepted(const char *option, const char *line_fm
 	}
 	free(r.out);
 }
-int mm_model_variants(void);
-int mm_model_sites(void);
+static int mm_count;
 
+static void mm_count_variant(const char *area, const char *name, const char *desc,
+			     bool current)
+{
+	mm_count++;
+}
+
+static void mm_count_site(const char *name, const char *desc)
+{
+	mm_count++;
+}
+
+static int mm_model_variants(void)
+{
+	mm_count = 0;
+	variant_for_each(mm_count_variant);
+	return mm_count;
+}
+
+static int mm_model_sites(void)
+{
+	mm_count = 0;
+	fault_site_for_each(mm_count_site);
+	return mm_count;
+}
 static int mm_lines(const char *out)
 {
 	int n = 0;
@@ -523,13 +544,11 @@ START_TEST(mmsim_usage_errors)
 	free(r.out);
 }
 END_TEST
-Suite *mmsim_suite(void);
-
-Suite *mmsim_suite(void)
+static Suite *mmsim_suite(void)
 {
 	Suite *s = suite_create("mmsim");
-	TCase *files = tcase_create("scenarios");
-	TCase *tool = tcase_create("tool");
+	TCase *files = ktest_tcase("scenarios");
+	TCase *tool = ktest_tcase("tool");
 
 	mm_glob("tests/scenarios/*.scn", &mm_scenarios);
 	mm_glob("tests/bad/err-*.scn", &mm_errors);
@@ -555,3 +574,4 @@ Suite *mmsim_suite(void)
 	suite_add_tcase(s, tool);
 	return s;
 }
+KTEST_SUITE(mmsim_suite)
