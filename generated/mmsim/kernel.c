@@ -426,6 +426,7 @@ static void kernel_uffd_continue(struct mmsim_ctx *c, const struct mmsim_line *l
 	else
 		mmsim_ret(r, cont.mapped);
 }
+/* methods of operations added by chapters come here */
 static int kernel_host_ok(char *why, size_t n)
 {
 	long size = sysconf(_SC_PAGESIZE);
@@ -491,7 +492,7 @@ static const struct mmsim_method kernel_methods[] = {
 	{ "uffd_copy",		kernel_uffd_copy },
 	{ "uffd_zeropage",	kernel_uffd_zeropage },
 	{ "uffd_continue",	kernel_uffd_continue },
-	/* methods of operations added by chapters come here */
+	/* the table lines of methods added by chapters come here */
 	{ NULL }
 };
 

@@ -79,7 +79,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (o.diff && backend_given) {
-		fprintf(stderr, "mmsim: error: --diff runs both backends: expected no --backend with it\n");
+		fprintf(stderr, "mmsim: error: --diff runs both backends: "
+			"expected no --backend with it\n");
 		return 2;
 	}
 	if (optind == argc) {

@@ -136,7 +136,8 @@ static int use_name(struct parser *p, const struct mmsim_argspec *a,
 					   w, kind_names[k], kind);
 	}
 	creators_of(a->name_kind, creators, sizeof(creators));
-	return parse_error(p, "%s '%s' used before it was created: expected a %s made by %s on an earlier line",
+	return parse_error(p, "%s '%s' used before it was created: "
+			   "expected a %s made by %s on an earlier line",
 			   kind, w, kind, creators);
 }
 static int create_name(struct parser *p, const struct mmsim_argspec *a,
@@ -147,7 +148,8 @@ static int create_name(struct parser *p, const struct mmsim_argspec *a,
 
 	name = find_name(s, arg->word, a->name_kind);
 	if (name && name->open)
-		return parse_error(p, "%s '%s' already exists (line %d): expected a new name, or close it first",
+		return parse_error(p, "%s '%s' already exists (line %d): "
+				   "expected a new name, or close it first",
 				   kind_names[a->name_kind], arg->word, name->line);
 	if (!name) {
 		names = realloc(s->names, (s->nnames + 1) * sizeof(*names));
@@ -221,22 +223,27 @@ static int parse_arg(struct parser *p, const struct mmsim_argspec *a,
 		return a->creates ? 0 : use_name(p, a, w, arg);
 	case MMSIM_A_NUM:
 		if (mmsim_number(w, &arg->v))
-			return parse_error(p, "bad number '%s' for %s: expected decimal or 0x hex, optionally followed by k (x1024) or p (x4096)",
+			return parse_error(p, "bad number '%s' for %s: expected decimal "
+					   "or 0x hex, optionally followed by k (x1024) "
+					   "or p (x4096)",
 					   w, a->text);
 		return 0;
 	case MMSIM_A_BYTE:
 		if (mmsim_number(w, &arg->v) || arg->v < 0 || arg->v > 255)
-			return parse_error(p, "bad byte '%s': expected a number from 0 to 255 (0x00 to 0xff)", w);
+			return parse_error(p, "bad byte '%s': expected a number "
+					   "from 0 to 255 (0x00 to 0xff)", w);
 		return 0;
 	case MMSIM_A_FLAGS:
 		if (!mmsim_flags(a->flags, w, &arg->v, &bad))
 			return 0;
 		flag_list(a->flags, list, sizeof(list));
-		return parse_error(p, "unknown flag '%s' in %s '%s': expected 0 or flags of %s joined by |",
+		return parse_error(p, "unknown flag '%s' in %s '%s': "
+				   "expected 0 or flags of %s joined by |",
 				   bad, a->text, w, list);
 	case MMSIM_A_WORD:
 		if (!valid_word(w, "-."))
-			return parse_error(p, "bad %s '%s': expected letters, digits, _, - and .",
+			return parse_error(p, "bad %s '%s': "
+					   "expected letters, digits, _, - and .",
 					   a->text, w);
 		return 0;
 	case MMSIM_A_CHOICE:
@@ -293,7 +300,8 @@ static int parse_line(struct parser *p, char *buf)
 	}
 	n = split_words(buf, words, MMSIM_MAX_ARGS + 1);
 	if (!n)
-		return arrow ? parse_error(p, "a result without an operation: expected OP ARG... => RESULT") : 0;
+		return arrow ? parse_error(p, "a result without an operation: "
+					   "expected OP ARG... => RESULT") : 0;
 
 	op = mmsim_op_find(words[0]);
 	if (!op) {

@@ -176,7 +176,8 @@ const char *mmsim_result_forms(const struct mmsim_op *op)
 {
 	switch (op->result) {
 	case MMSIM_K_SEALS:
-		return "seals joined by | (SEAL|SHRINK|GROW|WRITE|FUTURE_WRITE|EXEC), 0, or an errno name";
+		return "seals joined by | (SEAL|SHRINK|GROW|WRITE|FUTURE_WRITE|EXEC), "
+		       "0, or an errno name";
 	case MMSIM_K_PREAD:
 		return "0xNN (every byte read was NN), mixed, a byte count, or an errno name";
 	case MMSIM_K_LOAD:

@@ -256,7 +256,8 @@ static void shim_uffd(struct mmsim_ctx *c, const struct mmsim_line *l,
 	}
 	if (fd >= 0) {
 		ksys_close(fd);
-		mmsim_skip(c, r, "mmsim's shim backend does not drive the model's userfaultfd yet");
+		mmsim_skip(c, r, "mmsim's shim backend does not drive "
+			   "the model's userfaultfd yet");
 		return;
 	}
 	mmsim_ret(r, fd);
@@ -296,6 +297,7 @@ static void shim_expect_report(struct mmsim_ctx *c, const struct mmsim_line *l,
 {
 	mmsim_ret(r, report_expect(l->arg[0].word) ? 0 : -ENOENT);
 }
+/* methods of operations added by chapters come here */
 static struct {
 	const char *area, *name;
 	int area_found, name_found;
@@ -468,7 +470,7 @@ static const struct mmsim_method shim_methods[] = {
 	{ "variant",		shim_variant },
 	{ "inject",		shim_inject },
 	{ "expect_report",	shim_expect_report },
-	/* methods of operations added by chapters come here */
+	/* the table lines of methods added by chapters come here */
 	{ NULL }
 };
 

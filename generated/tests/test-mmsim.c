@@ -315,7 +315,8 @@ START_TEST(mmsim_model_only_runs_on_the_shim_alone)
 
 	MM_RUN(&r, MM_NONE, "--backend", "kernel", file);
 	mm_status(&r, 0, "--backend kernel");
-	mm_has(&r, "SKIP (kernel) %s: line 8 uses expect_report, which only the model has", file);
+	mm_has(&r, "SKIP (kernel) %s: line 8 uses expect_report, "
+	       "which only the model has", file);
 	free(r.out);
 
 	MM_RUN(&r, MM_NONE, "--backend", "shim", file);
@@ -352,7 +353,8 @@ START_TEST(mmsim_refused_userfaultfd_skips)
 
 	MM_RUN(&r, MM_NO_UFFD, "--diff", file);
 	mm_status(&r, 0, "--diff without userfaultfd");
-	mm_has(&r, "SKIP (kernel, shim) %s: kernel: userfaultfd refused by this machine (EPERM)", file);
+	mm_has(&r, "SKIP (kernel, shim) %s: kernel: "
+	       "userfaultfd refused by this machine (EPERM)", file);
 	mm_lacks(&r, "PASS");
 	free(r.out);
 }
