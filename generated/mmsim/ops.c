@@ -20,6 +20,10 @@ const struct mmsim_flag mmsim_seal_flags[] = {
 static const struct mmsim_flag falloc_flags[] = {
 	{ "KEEP_SIZE",		MMSIM_FALLOC_KEEP_SIZE },
 	{ "PUNCH_HOLE",		MMSIM_FALLOC_PUNCH_HOLE },
+	{ "COLLAPSE_RANGE",	MMSIM_FALLOC_COLLAPSE_RANGE },
+	{ "ZERO_RANGE",		MMSIM_FALLOC_ZERO_RANGE },
+	{ "INSERT_RANGE",	MMSIM_FALLOC_INSERT_RANGE },
+	{ "UNSHARE_RANGE",	MMSIM_FALLOC_UNSHARE_RANGE },
 	{ NULL }
 };
 

@@ -35,7 +35,11 @@ _Static_assert(F_SEAL_SEAL == MMSIM_SEAL_SEAL &&
 	       F_SEAL_FUTURE_WRITE == MMSIM_SEAL_FUTURE_WRITE &&
 	       F_SEAL_EXEC == MMSIM_SEAL_EXEC, "seal bits");
 _Static_assert(FALLOC_FL_KEEP_SIZE == MMSIM_FALLOC_KEEP_SIZE &&
-	       FALLOC_FL_PUNCH_HOLE == MMSIM_FALLOC_PUNCH_HOLE, "fallocate modes");
+	       FALLOC_FL_PUNCH_HOLE == MMSIM_FALLOC_PUNCH_HOLE &&
+	       FALLOC_FL_COLLAPSE_RANGE == MMSIM_FALLOC_COLLAPSE_RANGE &&
+	       FALLOC_FL_ZERO_RANGE == MMSIM_FALLOC_ZERO_RANGE &&
+	       FALLOC_FL_INSERT_RANGE == MMSIM_FALLOC_INSERT_RANGE &&
+	       FALLOC_FL_UNSHARE_RANGE == MMSIM_FALLOC_UNSHARE_RANGE, "fallocate modes");
 static int sfd(struct mmsim_ctx *c, const struct mmsim_line *l, int i)
 {
 	return (int)mmsim_obj(c, l, i)->h;
