@@ -86,7 +86,7 @@ static void mm_exec(const char *bin, enum mm_limit limit,
 	execv(bin, (char *const *)argv);
 	_exit(127);
 }
-static void mm_run(struct mm_run *r, enum mm_limit limit, const char *const *args)
+static void mm_run_mmsim(struct mm_run *r, enum mm_limit limit, const char *const *args)
 {
 	char bin[PATH_MAX];
 	size_t cap = 4096, len = 0;
@@ -118,7 +118,7 @@ static void mm_run(struct mm_run *r, enum mm_limit limit, const char *const *arg
 }
 
 #define MM_RUN(r, limit, ...) \
-	mm_run(r, limit, (const char *const[]){ __VA_ARGS__, NULL })
+	mm_run_mmsim(r, limit, (const char *const[]){ __VA_ARGS__, NULL })
 static void mm_has(const struct mm_run *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static void mm_lacks(const struct mm_run *r, const char *fmt, ...)
