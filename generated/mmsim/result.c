@@ -276,14 +276,20 @@ void mmsim_pread_result(struct mmsim_result *r, const unsigned char *buf,
 	}
 	set_result(r, MMSIM_R_BYTE, buf[0]);
 }
+static void give_up(struct mmsim_ctx *c, struct mmsim_result *r,
+		    enum mmsim_rtype type, const char *fmt, va_list ap)
+{
+	vsnprintf(c->why, sizeof(c->why), fmt, ap);
+	set_result(r, type, 0);
+}
+
 void mmsim_skip(struct mmsim_ctx *c, struct mmsim_result *r, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(c->why, sizeof(c->why), fmt, ap);
+	give_up(c, r, MMSIM_R_SKIP, fmt, ap);
 	va_end(ap);
-	set_result(r, MMSIM_R_SKIP, 0);
 }
 
 void mmsim_abort(struct mmsim_ctx *c, struct mmsim_result *r, const char *fmt, ...)
@@ -291,9 +297,8 @@ void mmsim_abort(struct mmsim_ctx *c, struct mmsim_result *r, const char *fmt, .
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(c->why, sizeof(c->why), fmt, ap);
+	give_up(c, r, MMSIM_R_ABORT, fmt, ap);
 	va_end(ap);
-	set_result(r, MMSIM_R_ABORT, 0);
 }
 unsigned char *mmsim_buffer(struct mmsim_ctx *c, struct mmsim_result *r,
 			    long long len, int byte)

@@ -212,36 +212,42 @@ static int finish_file(const char *what, const char *who, const char *file,
 }
 
 static int run_one(const struct mmsim_scenario *s, const struct mmsim_opts *o,
-		   enum mmsim_backend_id id)
+		   enum mmsim_backend_id id, int shim_only)
 {
 	struct run run = { .s = s, .o = o, .id = id };
 	const char *name = mmsim_backends[id]->name;
-	char *details = NULL, why[160];
+	char *details = NULL, why[640], reason[160] = "";
 	size_t len = 0;
 	FILE *out;
 	int bad, ret;
 
-	if (id == MMSIM_KERNEL && s->model_only) {
-		model_only_reason(s, why, sizeof(why));
-		return finish_file("SKIP", name, s->file, why, "", NULL, 0);
-	}
+	if (s->model_only)
+		model_only_reason(s, reason, sizeof(reason));
+	if (id == MMSIM_KERNEL && s->model_only)
+		return finish_file("SKIP", name, s->file, reason, "", NULL, 0);
 	out = open_memstream(&details, &len);
 	if (!out)
 		exit(2);
 	run_backend(&run);
 	bad = check_expectations(&run, out) + run.problems;
 	fclose(out);
-	if (bad)
+	if (shim_only && !bad) {
+		if (run.skipped)
+			snprintf(why, sizeof(why), "shim: %s; %s", run.ctx.why, reason);
+		else
+			snprintf(why, sizeof(why), "passed on the shim; %s", reason);
+		ret = finish_file("SKIP", "shim-only", s->file, why, details, &run, 1);
+	} else if (bad) {
 		ret = finish_file("FAIL", name, s->file, NULL, details, &run, 1);
-	else if (run.skipped)
+	} else if (run.skipped) {
 		ret = finish_file("SKIP", name, s->file, run.ctx.why, details, &run, 1);
-	else
+	} else {
 		ret = finish_file("PASS", name, s->file, NULL, details, &run, 1);
+	}
 	free(details);
 	run_free(&run);
 	return ret;
 }
-static int run_shim_only(const struct mmsim_scenario *s, const struct mmsim_opts *o);
 static int run_both(const struct mmsim_scenario *s, const struct mmsim_opts *o)
 {
 	struct run runs[2] = {
@@ -255,7 +261,7 @@ static int run_both(const struct mmsim_scenario *s, const struct mmsim_opts *o)
 	int bad, ret;
 
 	if (s->model_only)
-		return run_shim_only(s, o);
+		return run_one(s, o, MMSIM_SHIM, 1);
 	out = open_memstream(&details, &len);
 	if (!out)
 		exit(2);
@@ -280,34 +286,6 @@ static int run_both(const struct mmsim_scenario *s, const struct mmsim_opts *o)
 	run_free(m);
 	return ret;
 }
-static int run_shim_only(const struct mmsim_scenario *s, const struct mmsim_opts *o)
-{
-	struct run run = { .s = s, .o = o, .id = MMSIM_SHIM };
-	char *details = NULL, why[640], reason[160];
-	size_t len = 0;
-	FILE *out;
-	int bad, ret;
-
-	out = open_memstream(&details, &len);
-	if (!out)
-		exit(2);
-	run_backend(&run);
-	bad = check_expectations(&run, out) + run.problems;
-	fclose(out);
-	model_only_reason(s, reason, sizeof(reason));
-	if (bad) {
-		ret = finish_file("FAIL", "shim", s->file, NULL, details, &run, 1);
-	} else if (run.skipped) {
-		snprintf(why, sizeof(why), "shim: %s; %s", run.ctx.why, reason);
-		ret = finish_file("SKIP", "shim-only", s->file, why, details, &run, 1);
-	} else {
-		snprintf(why, sizeof(why), "passed on the shim; %s", reason);
-		ret = finish_file("SKIP", "shim-only", s->file, why, details, &run, 1);
-	}
-	free(details);
-	run_free(&run);
-	return ret;
-}
 
 int mmsim_run_file(const char *file, const struct mmsim_opts *o)
 {
@@ -325,7 +303,7 @@ int mmsim_run_file(const char *file, const struct mmsim_opts *o)
 	if (o->diff)
 		ret = run_both(&s, o);
 	else
-		ret = run_one(&s, o, o->backend);
+		ret = run_one(&s, o, o->backend, 0);
 	mmsim_scenario_free(&s);
 	return ret;
 }

@@ -282,6 +282,28 @@ START_TEST(mmsim_wrong_expectation_fails)
 	free(r.out);
 }
 END_TEST
+START_TEST(mmsim_aborted_line_fails)
+{
+	const char *file = "tests/bad/fail-abort.scn";
+	struct mm_header h;
+	struct mm_run r;
+
+	mm_header(file, &h);
+	ck_assert_str_eq(h.verb, "fails");
+	MM_RUN(&r, MM_NONE, "--diff", file);
+	mm_status(&r, 1, file);
+	mm_has(&r, "FAIL (kernel, shim) %s", file);
+	mm_has(&r, "      kernel: %s", h.text);
+	mm_has(&r, "      shim: %s", h.text);
+	mm_detail(&r, file, h.line, h.text);
+	free(r.out);
+
+	MM_RUN(&r, MM_NONE, "--trace", "--backend", "kernel", file);
+	mm_status(&r, 1, file);
+	mm_lacks(&r, "size f");
+	free(r.out);
+}
+END_TEST
 START_TEST(mmsim_diff_reports_a_differing_line)
 {
 	const char *file = "tests/bad/diff-fsize.scn";
@@ -450,45 +472,42 @@ static int mm_lines(const char *out)
 	return n;
 }
 
-START_TEST(mmsim_variants_are_listed)
+static void mm_check_listing(const char *option, int model_count,
+			     const char *line_fmt, int two_words,
+			     const char *unlisted_line, const char *unlisted_error)
 {
 	char path[64];
 	struct mm_run r;
 
-	MM_RUN(&r, MM_NONE, "--variants");
-	mm_status(&r, 0, "--variants");
-	ck_assert_msg(mm_lines(r.out) == mm_model_variants(),
-		      "--variants listed %d lines, the model has %d variants:\n%s",
-		      mm_lines(r.out), mm_model_variants(), r.out);
+	MM_RUN(&r, MM_NONE, option);
+	mm_status(&r, 0, option);
+	ck_assert_msg(mm_lines(r.out) == model_count,
+		      "%s listed %d lines, the model has %d:\n%s",
+		      option, mm_lines(r.out), model_count, r.out);
 	free(r.out);
-	mm_listed_names_are_accepted("--variants", "variant %s %s => 0\n", 1);
-	mm_scenario_file(path, "variant mmsim_no_such_area before\n");
+	mm_listed_names_are_accepted(option, line_fmt, two_words);
+
+	mm_scenario_file(path, "%s\n", unlisted_line);
 	MM_RUN(&r, MM_NONE, "--backend", "shim", path);
 	unlink(path);
-	mm_status(&r, 2, "an unlisted variant");
-	mm_has(&r, "%s:1: error: unknown variant area 'mmsim_no_such_area'", path);
+	mm_status(&r, 2, unlisted_line);
+	mm_has(&r, "%s:1: error: %s", path, unlisted_error);
 	free(r.out);
+}
+
+START_TEST(mmsim_variants_are_listed)
+{
+	mm_check_listing("--variants", mm_model_variants(), "variant %s %s => 0\n", 1,
+			 "variant mmsim_no_such_area before",
+			 "unknown variant area 'mmsim_no_such_area'");
 }
 END_TEST
 
 START_TEST(mmsim_sites_are_listed)
 {
-	char path[64];
-	struct mm_run r;
-
-	MM_RUN(&r, MM_NONE, "--sites");
-	mm_status(&r, 0, "--sites");
-	ck_assert_msg(mm_lines(r.out) == mm_model_sites(),
-		      "--sites listed %d lines, the model has %d sites:\n%s",
-		      mm_lines(r.out), mm_model_sites(), r.out);
-	free(r.out);
-	mm_listed_names_are_accepted("--sites", "inject %s 1000000 => 0\n", 0);
-	mm_scenario_file(path, "inject mmsim_no_such_site 1\n");
-	MM_RUN(&r, MM_NONE, "--backend", "shim", path);
-	unlink(path);
-	mm_status(&r, 2, "an unlisted site");
-	mm_has(&r, "%s:1: error: unknown injection site 'mmsim_no_such_site'", path);
-	free(r.out);
+	mm_check_listing("--sites", mm_model_sites(), "inject %s 1000000 => 0\n", 0,
+			 "inject mmsim_no_such_site 1",
+			 "unknown injection site 'mmsim_no_such_site'");
 }
 END_TEST
 START_TEST(mmsim_trace_shows_lines_results_and_events)
@@ -563,6 +582,7 @@ static Suite *mmsim_suite(void)
 	tcase_add_loop_test(tool, mmsim_bad_line_is_reported, 0, mm_errors.gl_pathc);
 	tcase_add_test(tool, mmsim_all_errors_of_a_file_are_reported);
 	tcase_add_test(tool, mmsim_wrong_expectation_fails);
+	tcase_add_test(tool, mmsim_aborted_line_fails);
 	tcase_add_test(tool, mmsim_diff_reports_a_differing_line);
 	tcase_add_test(tool, mmsim_model_only_runs_on_the_shim_alone);
 	tcase_add_test(tool, mmsim_model_only_failure_fails_under_diff);
