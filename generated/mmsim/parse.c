@@ -348,6 +348,10 @@ static int parse_line(struct parser *p, char *buf)
 		if (mmsim_parse_result(op, expect[0], &line.expect))
 			return parse_error(p, "bad result '%s' for %s: expected %s",
 					   expect[0], op->name, mmsim_result_forms(op));
+		if (line.expect.type == MMSIM_R_ERRNO && line.expect.val == ENOSYS)
+			return parse_error(p, "ENOSYS is not a result (a backend without the "
+					   "call skips the scenario): expected %s",
+					   mmsim_result_forms(op));
 		line.has_expect = 1;
 	} else if (op->flags & MMSIM_OP_ASSERT) {
 		line.expect.type = MMSIM_R_NUM;

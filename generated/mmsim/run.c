@@ -3,6 +3,7 @@
  * expectations, comparing the backends, and printing verdicts.
  * Tangled from src-lit/90-mmsim.nw (appendix "The scenario tool").
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "mmsim.h"
@@ -44,6 +45,11 @@ static int run_lines(void *data)
 		if (run->o->trace)
 			printf("[%s] %s:%d: %s\n", run->be->name, s->file, l->lineno, l->text);
 		l->op->method[run->id](&run->ctx, l, r);
+		if (r->type == MMSIM_R_ERRNO && r->val == ENOSYS)
+			mmsim_skip(&run->ctx, r, "%s has no %s%s (ENOSYS at line %d)",
+				   run->id == MMSIM_SHIM ? "the model" : "this kernel",
+				   l->op->name, run->id == MMSIM_SHIM ? " yet" : "",
+				   l->lineno);
 		if (run->o->trace) {
 			mmsim_format(r, buf, sizeof(buf));
 			printf("        => %s\n", buf);

@@ -27,7 +27,7 @@ struct mm_run {
 	char *out;		/* standard output and error */
 };
 
-enum mm_limit { MM_NONE, MM_FSIZE_2P, MM_NO_UFFD };
+enum mm_limit { MM_NONE, MM_FSIZE_2P, MM_NO_UFFD, MM_NO_MEMFD };
 
 static const char *mm_root(void)
 {
@@ -46,12 +46,12 @@ static void mm_bin(char *bin)
 	if (!realpath(path, bin))
 		ck_abort_msg("mmsim binary %s: %s (set MMLIT_MMSIM)", path, strerror(errno));
 }
-static int mm_deny_userfaultfd(void)
+static int mm_deny_syscall(unsigned int nr, unsigned int err)
 {
 	struct sock_filter insns[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_userfaultfd, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | err),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
 	struct sock_fprog prog = {
@@ -81,7 +81,9 @@ static void mm_exec(const char *bin, enum mm_limit limit,
 		_exit(126);
 	if (limit == MM_FSIZE_2P && setrlimit(RLIMIT_FSIZE, &fsize))
 		_exit(126);
-	if (limit == MM_NO_UFFD && mm_deny_userfaultfd())
+	if (limit == MM_NO_UFFD && mm_deny_syscall(__NR_userfaultfd, EPERM))
+		_exit(126);
+	if (limit == MM_NO_MEMFD && mm_deny_syscall(__NR_memfd_create, ENOSYS))
 		_exit(126);
 	execv(bin, (char *const *)argv);
 	_exit(127);
@@ -168,6 +170,22 @@ static void mm_detail(const struct mm_run *r, const char *file, int line,
 		      strstr(next + 1, detail) < strchr(next + 1, '\n') + 1,
 		      "expected \"%s\" under %s:%d in mmsim's output:\n%s",
 		      detail, file, line, r->out);
+}
+static void mm_scenario_file(char *path, const char *fmt, ...)
+{
+	va_list ap;
+	FILE *f;
+	int fd;
+
+	strcpy(path, "/tmp/mmsim-test-XXXXXX.scn");
+	fd = mkstemps(path, 4);
+	ck_assert_int_ge(fd, 0);
+	f = fdopen(fd, "w");
+	ck_assert_ptr_nonnull(f);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fclose(f);
 }
 struct mm_header {
 	char verb[16];		/* error, fails, differs */
@@ -290,11 +308,10 @@ START_TEST(mmsim_aborted_line_fails)
 
 	mm_header(file, &h);
 	ck_assert_str_eq(h.verb, "fails");
-	MM_RUN(&r, MM_NONE, "--diff", file);
+	MM_RUN(&r, MM_NONE, "--backend", "kernel", file);
 	mm_status(&r, 1, file);
-	mm_has(&r, "FAIL (kernel, shim) %s", file);
+	mm_has(&r, "FAIL (kernel) %s", file);
 	mm_has(&r, "      kernel: %s", h.text);
-	mm_has(&r, "      shim: %s", h.text);
 	mm_detail(&r, file, h.line, h.text);
 	free(r.out);
 
@@ -313,6 +330,9 @@ START_TEST(mmsim_diff_reports_a_differing_line)
 	mm_header(file, &h);
 	ck_assert_str_eq(h.verb, "differs");
 	MM_RUN(&r, MM_NONE, "--diff", file);
+	ck_assert_msg(!strstr(r.out, "the model has no memfd yet"),
+		      "a difference needs a file on both backends, and the model "
+		      "has no memfd yet (chapter 2):\n%s", r.out);
 	mm_status(&r, 0, "without a file-size limit");
 	mm_has(&r, "PASS (kernel, shim) %s", file);
 	free(r.out);
@@ -331,13 +351,13 @@ START_TEST(mmsim_model_only_runs_on_the_shim_alone)
 
 	MM_RUN(&r, MM_NONE, "--diff", file);
 	mm_status(&r, 0, "--diff");
-	mm_has(&r, "SKIP (shim-only) %s: passed on the shim; line 8 uses expect_report", file);
+	mm_has(&r, "SKIP (shim-only) %s: passed on the shim; line 5 uses expect_report", file);
 	mm_has(&r, "mmsim: 0 passed, 0 failed, 1 skipped, 0 not run");
 	free(r.out);
 
 	MM_RUN(&r, MM_NONE, "--backend", "kernel", file);
 	mm_status(&r, 0, "--backend kernel");
-	mm_has(&r, "SKIP (kernel) %s: line 8 uses expect_report, "
+	mm_has(&r, "SKIP (kernel) %s: line 5 uses expect_report, "
 	       "which only the model has", file);
 	free(r.out);
 
@@ -384,37 +404,42 @@ END_TEST
 
 START_TEST(mmsim_unmodeled_userfaultfd_skips)
 {
-	const char *file = "tests/scenarios/mmsim-uffd.scn";
+	char path[64];
 	struct mm_run r;
 
-	MM_RUN(&r, MM_NONE, "--backend", "shim", file);
-	mm_status(&r, 0, file);
+	mm_scenario_file(path, "uffd u => 0\n");
+	MM_RUN(&r, MM_NONE, "--backend", "shim", path);
+	unlink(path);
+	mm_status(&r, 0, "uffd u => 0");
 	if (strstr(r.out, "not modeled yet")) {
-		mm_has(&r, "SKIP (shim) %s: userfaultfd not modeled yet (chapter 5)", file);
+		mm_has(&r, "SKIP (shim) %s: userfaultfd not modeled yet (chapter 5)", path);
 		mm_lacks(&r, "PASS");
 	} else {
-		mm_has(&r, "PASS (shim) %s", file);
+		mm_has(&r, "PASS (shim) %s", path);
 	}
 	free(r.out);
 }
 END_TEST
-static void mm_scenario_file(char *path, const char *fmt, ...)
+START_TEST(mmsim_missing_call_skips)
 {
-	va_list ap;
-	FILE *f;
-	int fd;
+	const char *file = "tests/scenarios/mmsim-seek.scn";
+	char path[64];
+	struct mm_run r;
 
-	strcpy(path, "/tmp/mmsim-test-XXXXXX.scn");
-	fd = mkstemps(path, 4);
-	ck_assert_int_ge(fd, 0);
-	f = fdopen(fd, "w");
-	ck_assert_ptr_nonnull(f);
-	va_start(ap, fmt);
-	vfprintf(f, fmt, ap);
-	va_end(ap);
-	fclose(f);
+	MM_RUN(&r, MM_NO_MEMFD, "--backend", "kernel", file);
+	mm_status(&r, 0, "--backend kernel without memfd_create");
+	mm_has(&r, "SKIP (kernel) %s: this kernel has no memfd (ENOSYS at line 3)", file);
+	mm_has(&r, "mmsim: 0 passed, 0 failed, 1 skipped, 0 not run");
+	free(r.out);
+
+	mm_scenario_file(path, "memfd f\nsize f => ENOSYS\n");
+	MM_RUN(&r, MM_NONE, "--backend", "kernel", path);
+	unlink(path);
+	mm_status(&r, 2, "=> ENOSYS");
+	mm_has(&r, "%s:2: error: ENOSYS is not a result", path);
+	free(r.out);
 }
-
+END_TEST
 static void mm_listed_names_are_accepted(const char *option, const char *line_fmt,
 					 int two_words)
 {
@@ -517,9 +542,14 @@ START_TEST(mmsim_trace_shows_lines_results_and_events)
 
 	MM_RUN(&r, MM_NONE, "--trace", "--backend", "shim", file);
 	mm_status(&r, 0, "--trace --backend shim");
-	mm_has(&r, "[shim] %s:4: ftruncate f 8p\n", file);
-	mm_has(&r, "\n        => 0\n");
-	mm_has(&r, "\n        | ");
+	mm_has(&r, "[shim] %s:3: memfd f\n", file);
+	if (strstr(r.out, "the model has no memfd yet")) {
+		mm_has(&r, "[shim] %s:3: memfd f\n        => skipped\n", file);
+	} else {
+		mm_has(&r, "[shim] %s:4: ftruncate f 8p\n", file);
+		mm_has(&r, "\n        => 0\n");
+		mm_has(&r, "\n        | ");
+	}
 	free(r.out);
 
 	MM_RUN(&r, MM_NONE, "--trace", "--backend", "kernel", file);
@@ -588,6 +618,7 @@ static Suite *mmsim_suite(void)
 	tcase_add_test(tool, mmsim_model_only_failure_fails_under_diff);
 	tcase_add_test(tool, mmsim_refused_userfaultfd_skips);
 	tcase_add_test(tool, mmsim_unmodeled_userfaultfd_skips);
+	tcase_add_test(tool, mmsim_missing_call_skips);
 	tcase_add_test(tool, mmsim_variants_are_listed);
 	tcase_add_test(tool, mmsim_sites_are_listed);
 	tcase_add_test(tool, mmsim_trace_shows_lines_results_and_events);
