@@ -1,0 +1,415 @@
+/*
+ * mmsim: reading scenario files.
+ * Tangled from src-lit/90-mmsim.nw (appendix "The scenario tool").
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "mmsim.h"
+
+#define MMSIM_MAX_ERRORS	20
+
+struct parser {
+	struct mmsim_scenario *s;
+	FILE *err;
+	int lineno;
+};
+
+static int parse_error(struct parser *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int parse_error(struct parser *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (++p->s->errors > MMSIM_MAX_ERRORS)
+		return -1;
+	fprintf(p->err, "%s:%d: error: ", p->s->file, p->lineno);
+	va_start(ap, fmt);
+	vfprintf(p->err, fmt, ap);
+	va_end(ap);
+	fputc('\n', p->err);
+	return -1;
+}
+static int split_words(char *s, char **w, int max)
+{
+	int n = 0;
+
+	for (;;) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!*s)
+			return n;
+		if (n == max)
+			return n + 1;
+		w[n++] = s;
+		while (*s && *s != ' ' && *s != '\t')
+			s++;
+		if (*s)
+			*s++ = '\0';
+	}
+}
+
+static char *join_words(char **w, int n)
+{
+	size_t len = 0;
+	char *text;
+	int i;
+
+	for (i = 0; i < n; i++)
+		len += strlen(w[i]) + 1;
+	text = malloc(len + 1);
+	if (!text)
+		return NULL;
+	text[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (i)
+			strcat(text, " ");
+		strcat(text, w[i]);
+	}
+	return text;
+}
+static const char *const kind_names[] = {
+	[MMSIM_FILE]	= "file",
+	[MMSIM_MAP]	= "mapping",
+	[MMSIM_UFFD]	= "userfaultfd",
+};
+
+static int valid_word(const char *w, const char *extra)
+{
+	if (!*w)
+		return 0;
+	for (; *w; w++) {
+		if (!isalnum((unsigned char)*w) && *w != '_' && !strchr(extra, *w))
+			return 0;
+	}
+	return 1;
+}
+
+static struct mmsim_name *find_name(struct mmsim_scenario *s, const char *w,
+				    enum mmsim_kind kind)
+{
+	int i;
+
+	for (i = 0; i < s->nnames; i++) {
+		if (s->names[i].kind == kind && !strcmp(s->names[i].name, w))
+			return &s->names[i];
+	}
+	return NULL;
+}
+static void creators_of(enum mmsim_kind kind, char *buf, size_t n)
+{
+	const struct mmsim_op *op;
+	size_t len = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (op = mmsim_ops; op->name && len < n; op++) {
+		for (i = 0; i < op->nspec; i++) {
+			if (op->spec[i].creates && op->spec[i].name_kind == kind) {
+				len += snprintf(buf + len, n - len, "%s%s",
+						len ? " or " : "", op->name);
+				break;
+			}
+		}
+	}
+}
+
+static int use_name(struct parser *p, const struct mmsim_argspec *a,
+		    const char *w, struct mmsim_arg *arg)
+{
+	const char *kind = kind_names[a->name_kind];
+	struct mmsim_name *name;
+	char creators[128];
+	int k;
+
+	name = find_name(p->s, w, a->name_kind);
+	if (name) {
+		arg->slot = name - p->s->names;
+		return 0;
+	}
+	for (k = 0; k <= MMSIM_UFFD; k++) {
+		if (find_name(p->s, w, k))
+			return parse_error(p, "'%s' is a %s: expected the name of a %s",
+					   w, kind_names[k], kind);
+	}
+	creators_of(a->name_kind, creators, sizeof(creators));
+	return parse_error(p, "%s '%s' used before it was created: "
+			   "expected a %s made by %s on an earlier line",
+			   kind, w, kind, creators);
+}
+static int create_name(struct parser *p, const struct mmsim_argspec *a,
+		       struct mmsim_arg *arg)
+{
+	struct mmsim_scenario *s = p->s;
+	struct mmsim_name *name, *names;
+
+	name = find_name(s, arg->word, a->name_kind);
+	if (name && name->open)
+		return parse_error(p, "%s '%s' already exists (line %d): "
+				   "expected a new name, or close it first",
+				   kind_names[a->name_kind], arg->word, name->line);
+	if (!name) {
+		names = realloc(s->names, (s->nnames + 1) * sizeof(*names));
+		if (!names)
+			return parse_error(p, "out of memory");
+		s->names = names;
+		name = &s->names[s->nnames++];
+		name->name = strdup(arg->word);
+		name->kind = a->name_kind;
+		name->line = p->lineno;
+		if (!name->name)
+			return parse_error(p, "out of memory");
+	}
+	name->open = 1;
+	arg->slot = name - s->names;
+	return 0;
+}
+static int choice_index(const char *choices, const char *w)
+{
+	size_t len = strlen(w);
+	const char *c = choices;
+	int i;
+
+	for (i = 0; ; i++) {
+		if (!strncmp(c, w, len) && (c[len] == '|' || c[len] == '\0'))
+			return i;
+		c = strchr(c, '|');
+		if (!c)
+			return -1;
+		c++;
+	}
+}
+
+static const char *choice_list(const char *choices, char *buf, size_t n)
+{
+	size_t len = 0;
+
+	for (; *choices && len + 4 < n; choices++) {
+		if (*choices == '|') {
+			strcpy(buf + len, " or ");
+			len += 4;
+		} else {
+			buf[len++] = *choices;
+		}
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+static void flag_list(const struct mmsim_flag *set, char *buf, size_t n)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (; set->name && len < n; set++)
+		len += snprintf(buf + len, n - len, "%s%s", len ? ", " : "", set->name);
+}
+
+static int parse_arg(struct parser *p, const struct mmsim_argspec *a,
+		     char *w, struct mmsim_arg *arg)
+{
+	const char *bad;
+	char list[160];
+
+	arg->word = w;
+	switch (a->kind) {
+	case MMSIM_A_NAME:
+		if (!valid_word(w, ""))
+			return parse_error(p, "bad %s name '%s': expected letters, digits and _",
+					   kind_names[a->name_kind], w);
+		return a->creates ? 0 : use_name(p, a, w, arg);
+	case MMSIM_A_NUM:
+		if (mmsim_number(w, &arg->v))
+			return parse_error(p, "bad number '%s' for %s: expected decimal "
+					   "or 0x hex, optionally followed by k (x1024) "
+					   "or p (x4096)",
+					   w, a->text);
+		return 0;
+	case MMSIM_A_BYTE:
+		if (mmsim_number(w, &arg->v) || arg->v < 0 || arg->v > 255)
+			return parse_error(p, "bad byte '%s': expected a number "
+					   "from 0 to 255 (0x00 to 0xff)", w);
+		return 0;
+	case MMSIM_A_FLAGS:
+		if (!mmsim_flags(a->flags, w, &arg->v, &bad))
+			return 0;
+		flag_list(a->flags, list, sizeof(list));
+		return parse_error(p, "unknown flag '%s' in %s '%s': "
+				   "expected 0 or flags of %s joined by |",
+				   bad, a->text, w, list);
+	case MMSIM_A_WORD:
+		if (!valid_word(w, "-."))
+			return parse_error(p, "bad %s '%s': "
+					   "expected letters, digits, _, - and .",
+					   a->text, w);
+		return 0;
+	case MMSIM_A_CHOICE:
+		arg->v = choice_index(a->text, w);
+		if (arg->v < 0)
+			return parse_error(p, "'%s' is not allowed here: expected %s",
+					   w, choice_list(a->text, list, sizeof(list)));
+		return 0;
+	case MMSIM_A_OPTION:
+		break;
+	}
+	return parse_error(p, "internal error: bad argument kind");
+}
+static int parse_option(struct parser *p, struct mmsim_line *l, const char *w)
+{
+	const struct mmsim_op *op = l->op;
+	char usage[160];
+	int i;
+
+	for (i = op->nreq; i < op->nspec; i++) {
+		if (strcmp(op->spec[i].text, w))
+			continue;
+		if (l->arg[i].v)
+			return parse_error(p, "'%s' given twice: expected it at most once", w);
+		l->arg[i].v = 1;
+		l->arg[i].word = op->spec[i].text;
+		return 0;
+	}
+	mmsim_usage_of(op, usage, sizeof(usage));
+	return parse_error(p, "unexpected '%s': expected '%s'", w, usage);
+}
+static char *copy_word(char *w)
+{
+	return w ? strdup(w) : NULL;
+}
+
+static int parse_line(struct parser *p, char *buf)
+{
+	struct mmsim_scenario *s = p->s;
+	char *words[MMSIM_MAX_ARGS + 2], *expect[2], *arrow, *hash;
+	const struct mmsim_op *op;
+	struct mmsim_line line = { .lineno = p->lineno }, *lines;
+	char usage[160];
+	int n, nexp = 0, i;
+
+	buf[strcspn(buf, "\r\n")] = '\0';
+	hash = strchr(buf, '#');
+	if (hash)
+		*hash = '\0';
+	arrow = strstr(buf, "=>");
+	if (arrow) {
+		*arrow = '\0';
+		nexp = split_words(arrow + 2, expect, 1);
+	}
+	n = split_words(buf, words, MMSIM_MAX_ARGS + 1);
+	if (!n)
+		return arrow ? parse_error(p, "a result without an operation: "
+					   "expected OP ARG... => RESULT") : 0;
+
+	op = mmsim_op_find(words[0]);
+	if (!op) {
+		char known[1024];
+		size_t len = 0;
+
+		for (op = mmsim_ops; op->name && len < sizeof(known); op++)
+			len += snprintf(known + len, sizeof(known) - len, "%s%s",
+					len ? ", " : "", op->name);
+		return parse_error(p, "unknown operation '%s': expected one of %s", words[0], known);
+	}
+	line.op = op;
+	line.nargs = op->nspec;
+	mmsim_usage_of(op, usage, sizeof(usage));
+	if (n - 1 < op->nreq || n - 1 > op->nspec)
+		return parse_error(p, "wrong number of arguments to %s: expected '%s'", op->name, usage);
+	for (i = 0; i < op->nreq; i++) {
+		if (parse_arg(p, &op->spec[i], words[i + 1], &line.arg[i]))
+			return -1;
+	}
+	for (i = op->nreq + 1; i < n; i++) {
+		if (parse_option(p, &line, words[i]))
+			return -1;
+	}
+	for (i = 0; i < op->nreq; i++) {
+		const struct mmsim_argspec *a = &op->spec[i];
+
+		if (a->creates && create_name(p, a, &line.arg[i]))
+			return -1;
+		if (a->ends)
+			s->names[line.arg[i].slot].open = 0;
+	}
+	if (op->check) {
+		char msg[512];
+
+		if (op->check(&line, msg, sizeof(msg)))
+			return parse_error(p, "%s", msg);
+	}
+	if (arrow) {
+		if (nexp != 1)
+			return parse_error(p, "%s after =>: expected one result, %s",
+					   nexp ? "more than one word" : "nothing",
+					   mmsim_result_forms(op));
+		if (mmsim_parse_result(op, expect[0], &line.expect))
+			return parse_error(p, "bad result '%s' for %s: expected %s",
+					   expect[0], op->name, mmsim_result_forms(op));
+		if (line.expect.type == MMSIM_R_ERRNO && line.expect.val == ENOSYS)
+			return parse_error(p, "ENOSYS is not a result (a backend without the "
+					   "call skips the scenario): expected %s",
+					   mmsim_result_forms(op));
+		line.has_expect = 1;
+	} else if (op->flags & MMSIM_OP_ASSERT) {
+		line.expect.type = MMSIM_R_NUM;
+		line.expect.val = 0;
+		line.has_expect = 1;
+	}
+
+	line.text = join_words(words, n);
+	for (i = 0; i < op->nspec; i++)
+		line.arg[i].word = copy_word((char *)line.arg[i].word);
+	lines = realloc(s->lines, (s->nlines + 1) * sizeof(*lines));
+	if (!lines || !line.text)
+		return parse_error(p, "out of memory");
+	s->lines = lines;
+	s->lines[s->nlines++] = line;
+	if ((op->flags & MMSIM_OP_MODEL_ONLY) && !s->model_only)
+		s->model_only = p->lineno;
+	return 0;
+}
+int mmsim_parse(const char *file, struct mmsim_scenario *s, FILE *err)
+{
+	struct parser p = { .s = s, .err = err };
+	size_t cap = 0;
+	char *buf = NULL;
+	FILE *f;
+
+	memset(s, 0, sizeof(*s));
+	s->file = file;
+	f = fopen(file, "r");
+	if (!f) {
+		fprintf(err, "%s: error: cannot open: %s\n", file, strerror(errno));
+		s->errors = 1;
+		return -1;
+	}
+	while (getline(&buf, &cap, f) >= 0) {
+		p.lineno++;
+		parse_line(&p, buf);
+	}
+	if (s->errors > MMSIM_MAX_ERRORS)
+		fprintf(err, "%s: error: %d errors, only the first %d shown\n",
+			file, s->errors, MMSIM_MAX_ERRORS);
+	free(buf);
+	fclose(f);
+	return s->errors ? -1 : 0;
+}
+
+void mmsim_scenario_free(struct mmsim_scenario *s)
+{
+	int i, j;
+
+	for (i = 0; i < s->nlines; i++) {
+		for (j = 0; j < s->lines[i].nargs; j++)
+			free((char *)s->lines[i].arg[j].word);
+		free(s->lines[i].text);
+	}
+	for (i = 0; i < s->nnames; i++)
+		free(s->names[i].name);
+	free(s->lines);
+	free(s->names);
+	memset(s, 0, sizeof(*s));
+}
