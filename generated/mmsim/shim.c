@@ -317,7 +317,7 @@ static void look_add(const char *word)
 }
 
 static void look_variant(const char *area, const char *name, const char *desc,
-			 bool current)
+			 bool is_current)
 {
 	if (!look.area) {
 		if (!strstr(look.known, area))
@@ -372,9 +372,9 @@ int mmsim_shim_check_site(const char *site, char *msg, size_t n)
 static FILE *list_out;
 
 static void list_variant(const char *area, const char *name, const char *desc,
-			 bool current)
+			 bool is_current)
 {
-	fprintf(list_out, "%s %s%s  %s\n", area, name, current ? " (default)" : "", desc);
+	fprintf(list_out, "%s %s%s  %s\n", area, name, is_current ? " (default)" : "", desc);
 }
 
 static void list_site(const char *name, const char *desc)

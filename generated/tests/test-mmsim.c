@@ -465,7 +465,7 @@ static void mm_listed_names_are_accepted(const char *option, const char *line_fm
 static int mm_count;
 
 static void mm_count_variant(const char *area, const char *name, const char *desc,
-			     bool current)
+			     bool is_current)
 {
 	mm_count++;
 }
