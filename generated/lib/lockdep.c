@@ -92,22 +92,43 @@ void lockdep_reset(void)
 	lockdep_gen++;
 	pthread_mutex_unlock(&lockdep_lock);
 }
+/* The start of the last member in @p ("a->b.c" -> "c"), or @p. */
+static const char *last_member(const char *start, const char *end)
+{
+	for (const char *q = end; q > start; q--) {
+		if (q[-1] == '.')
+			return q;
+		if (q[-1] == '>' && q - 1 > start && q[-2] == '-')
+			return q;
+	}
+	return start;
+}
+
 static void class_name(char *buf, size_t len, const char *name,
 		       unsigned int subclass)
 {
 	const char *p = name ? name : "?";
-	const char *q;
+	const char *end, *m;
 
-	if (*p == '&')
+	while (*p == '&' || *p == '(')
 		p++;
-	if ((q = strrchr(p, '>')) && q > p && q[-1] == '-')
-		p = q + 1;
-	if ((q = strrchr(p, '.')))
-		p = q + 1;
+	end = p + strcspn(p, ")");
+	m = last_member(p, end);
+	/* A bare "lock" or "wait" says little: keep its owner's member. */
+	if (m > p && end - m <= 4) {
+		const char *sep = m[-1] == '.' ? m - 1 : m - 2;
+
+		m = last_member(p, sep);
+	}
+	snprintf(buf, len, "%.*s", (int)(end - m), m);
+	for (char *c = buf; *c; c++)
+		if (*c == '-' && c[1] == '>')
+			memmove(c, c + 1, strlen(c));	/* "info->lock" -> "info>lock" */
+	for (char *c = buf; *c; c++)
+		if (*c == '>')
+			*c = '.';
 	if (subclass)
-		snprintf(buf, len, "%s/%u", p, subclass);
-	else
-		snprintf(buf, len, "%s", p);
+		snprintf(buf + strlen(buf), len - strlen(buf), "/%u", subclass);
 }
 
 void lockdep_init_map(struct lockdep_map *map, const char *name,
