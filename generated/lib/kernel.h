@@ -47,6 +47,7 @@ typedef unsigned short umode_t;
 #define __aligned(x)	__attribute__((aligned(x)))
 #define __cacheline_aligned __aligned(64)
 #define __maybe_unused	__attribute__((unused))
+#define __cold		__attribute__((cold))
 #define __must_check	__attribute__((warn_unused_result))
 #define __cleanup(f)	__attribute__((cleanup(f)))
 

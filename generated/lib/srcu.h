@@ -44,41 +44,40 @@ int __init_srcu_struct(struct srcu_struct *ssp, const char *name,
 void cleanup_srcu_struct(struct srcu_struct *ssp);
 
 /* The read side with lockdep-lite, tracing, scheduling points, fences. */
-int __srcu_read_lock_slow(struct srcu_struct *ssp, struct lock_site site);
+int __srcu_read_lock_slow(struct srcu_struct *ssp, struct lock_site site)
+	__cold;
 void __srcu_read_unlock_slow(struct srcu_struct *ssp, int idx,
-			     struct lock_site site);
+			     struct lock_site site) __cold;
 
-static inline int __srcu_read_lock(struct srcu_struct *ssp,
-				   struct lock_site site)
+static inline int __srcu_read_lock_fast(struct srcu_struct *ssp, int cpu)
 {
-	struct srcu_data *sdp;
-	int idx;
+	struct srcu_data *sdp = &ssp->sda[cpu];
+	int idx = READ_ONCE(ssp->srcu_idx) & 1;
 
-	if (unlikely(mmlit_hooks))
-		return __srcu_read_lock_slow(ssp, site);
-	sdp = &ssp->sda[current->cpu];
-	idx = READ_ONCE(ssp->srcu_idx) & 1;
 	WRITE_ONCE(sdp->srcu_lock_count[idx], sdp->srcu_lock_count[idx] + 1);
 	barrier();	/* the grace period's membarrier() stands in for smp_mb() */
 	return idx;
 }
 
-static inline void __srcu_read_unlock(struct srcu_struct *ssp, int idx,
-				      struct lock_site site)
+static inline void __srcu_read_unlock_fast(struct srcu_struct *ssp, int idx)
 {
-	struct srcu_data *sdp;
+	struct srcu_data *sdp = &ssp->sda[raw_smp_processor_id()];
 
-	if (unlikely(mmlit_hooks)) {
-		__srcu_read_unlock_slow(ssp, idx, site);
-		return;
-	}
-	sdp = &ssp->sda[current->cpu];
 	smp_store_release(&sdp->srcu_unlock_count[idx],
 			  sdp->srcu_unlock_count[idx] + 1);
 }
 
-#define srcu_read_lock(ssp)	__srcu_read_lock((ssp), THIS_SITE)
-#define srcu_read_unlock(ssp, idx) __srcu_read_unlock((ssp), (idx), THIS_SITE)
+/* The call site is built only on the slow branch: on the fast one it would
+ * be stored to the stack on every call. A thread without a task (cpu -1)
+ * takes the slow path, which adopts it. */
+#define srcu_read_lock(ssp) ({						\
+	int __cpu = raw_smp_processor_id();				\
+	likely(!(mmlit_hooks | (__cpu < 0))) ?				\
+		__srcu_read_lock_fast((ssp), __cpu) :			\
+		__srcu_read_lock_slow((ssp), THIS_SITE); })
+#define srcu_read_unlock(ssp, idx)					\
+	(likely(!mmlit_hooks) ? __srcu_read_unlock_fast((ssp), (idx)) :	\
+	 __srcu_read_unlock_slow((ssp), (idx), THIS_SITE))
 
 static inline int srcu_read_lock_fenced(struct srcu_struct *ssp)
 {

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 __thread struct task_struct *__current_task;
+__thread int __this_cpu = -1;
 int mmlit_hooks = MMLIT_HOOK_LOCKDEP;
 struct mmlit_process mmlit_proc;
 int nr_cpu_ids;
@@ -128,6 +129,7 @@ struct task_struct *__task_adopt(void)
 	t->adopted = true;
 	t->thread = pthread_self();
 	__current_task = t;
+	__this_cpu = t->cpu;
 	pthread_setspecific(adopt_key, t);
 	return t;
 }
@@ -141,6 +143,7 @@ void task_release_current(void)
 	WARN_ON(t->lockdep_depth);
 	pthread_setspecific(adopt_key, NULL);
 	__current_task = NULL;
+	__this_cpu = -1;
 	task_free(t);
 }
 void send_sig(int sig, struct task_struct *p)
@@ -549,6 +552,7 @@ static void *task_trampoline(void *p)
 	struct task_struct *t = p;
 
 	__current_task = t;
+	__this_cpu = t->cpu;
 	if (t->det)
 		det_wait_turn(t);
 	if (!sigsetjmp(t->abort_env, 0)) {
@@ -695,7 +699,8 @@ void sched_set_hook(sched_hook_t hook)
 static bool det_runnable(struct task_struct *u)
 {
 	return u && !u->exited &&
-	       (READ_ONCE(u->__state) == TASK_RUNNING || u->abort_pending);
+	       (READ_ONCE(u->__state) == TASK_RUNNING || u->det_preempted ||
+		u->abort_pending);
 }
 
 static u64 det_rand(void)
@@ -824,7 +829,9 @@ static void det_wait_turn(struct task_struct *t)
 static void det_yield(struct task_struct *t)
 {
 	pthread_mutex_lock(&det.lock);
+	t->det_preempted = true;	/* preemption does not dequeue a task */
 	det_switch(t, true);
+	t->det_preempted = false;
 	pthread_mutex_unlock(&det.lock);
 }
 
@@ -863,7 +870,8 @@ void det_wake_blocked_on(const void *obj)
 	for (int i = 0; i < det.nr_tasks; i++) {
 		struct task_struct *u = det.tasks[i];
 
-		if (u && !u->exited && u->blocked_on.kind != BLOCK_NONE &&
+		if (u && !u->exited && (u->blocked_on.kind == BLOCK_LOCK ||
+					u->blocked_on.kind == BLOCK_SRCU) &&
 		    u->blocked_on.obj == obj)
 			WRITE_ONCE(u->__state, TASK_RUNNING);
 	}

@@ -108,10 +108,14 @@ struct task_struct {
 
 	/* Deterministic scheduler. */
 	bool det;
+	bool det_preempted;			/* yielded at a scheduling point */
 	int det_order;
 	pthread_cond_t det_cond;
 };
 extern __thread struct task_struct *__current_task;
+/* current->cpu, or -1 while the thread has no task: one load for fast paths. */
+extern __thread int __this_cpu;
+#define raw_smp_processor_id()	(__this_cpu)
 struct task_struct *__task_adopt(void);
 
 static inline struct task_struct *get_current(void)
