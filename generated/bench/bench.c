@@ -9,6 +9,245 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#define MAX_TCOUNTS	16		/* columns: thread or reader counts */
+#define MAX_ROWS	16
+#define MAX_META	16
+#define MAX_REPS	15
+
+enum { BLK_READ, BLK_GP, BLK_GP_P90, BLK_GP_MB, NR_BLOCKS };
+
+static const char *const block_desc[NR_BLOCKS] = {
+	"read side: ns per lock+unlock pair, median of the runs; columns: threads",
+	"grace period: latency in microseconds, median; columns: readers",
+	"grace period: latency in microseconds, 90th percentile; columns: readers",
+	"grace period: membarrier(2) calls per grace period; columns: readers",
+};
+
+struct block {
+	int nr_cols;
+	int cols[MAX_TCOUNTS];
+	int nr_rows;
+	struct {
+		char key[32];
+		char label[64];
+		double v[MAX_TCOUNTS];
+	} row[MAX_ROWS];
+};
+
+struct dataset {
+	int nr_meta;
+	char meta_key[MAX_META][32];
+	char meta_val[MAX_META][160];
+	struct block blk[NR_BLOCKS];
+};
+
+static void ds_meta_set(struct dataset *ds, const char *key, const char *val)
+{
+	int i = ds->nr_meta++;
+
+	BUG_ON(i >= MAX_META);
+	snprintf(ds->meta_key[i], sizeof(ds->meta_key[i]), "%.31s", key);
+	snprintf(ds->meta_val[i], sizeof(ds->meta_val[i]), "%.159s", val);
+}
+
+static const char *ds_meta(const struct dataset *ds, const char *key)
+{
+	for (int i = 0; i < ds->nr_meta; i++)
+		if (!strcmp(ds->meta_key[i], key))
+			return ds->meta_val[i];
+	return "?";
+}
+
+static int blk_row(struct block *b, const char *key, const char *label)
+{
+	int r = b->nr_rows++;
+
+	BUG_ON(r >= MAX_ROWS);
+	snprintf(b->row[r].key, sizeof(b->row[r].key), "%s", key);
+	snprintf(b->row[r].label, sizeof(b->row[r].label), "%s", label);
+	for (int c = 0; c < MAX_TCOUNTS; c++)
+		b->row[r].v[c] = NAN;
+	return r;
+}
+
+/* The value for @key at column value @col (threads or readers), or NAN. */
+static double ds_get(const struct dataset *ds, int blk, const char *key, int col)
+{
+	const struct block *b = &ds->blk[blk];
+
+	for (int r = 0; r < b->nr_rows; r++) {
+		if (strcmp(b->row[r].key, key))
+			continue;
+		for (int c = 0; c < b->nr_cols; c++)
+			if (b->cols[c] == col)
+				return b->row[r].v[c];
+	}
+	return NAN;
+}
+
+static int ds_max_col(const struct dataset *ds, int blk)
+{
+	const struct block *b = &ds->blk[blk];
+
+	return b->nr_cols ? b->cols[b->nr_cols - 1] : 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static __maybe_unused double median(double *v, int n)
+{
+	qsort(v, n, sizeof(v[0]), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+static __maybe_unused void ds_write(const struct dataset *ds, FILE *f)
+{
+	fprintf(f, "# mmlit-bench results: chapter 4, \"What the read side costs\".\n"
+		"# Written by `make bench` (build/mmlit-bench); the book's tables and\n"
+		"# plot are made from this file. Only ratios between rows measured in\n"
+		"# one run carry over to another machine.\n#\n");
+	for (int i = 0; i < ds->nr_meta; i++)
+		fprintf(f, "# meta %s %s\n", ds->meta_key[i], ds->meta_val[i]);
+	for (int k = 0; k < NR_BLOCKS; k++) {
+		const struct block *b = &ds->blk[k];
+
+		fprintf(f, "%s# index %d: %s\nkey label", k ? "\n\n" : "#\n",
+			k, block_desc[k]);
+		for (int c = 0; c < b->nr_cols; c++)
+			fprintf(f, " %d", b->cols[c]);
+		fputc('\n', f);
+		for (int r = 0; r < b->nr_rows; r++) {
+			fprintf(f, "%s \"%s\"", b->row[r].key, b->row[r].label);
+			for (int c = 0; c < b->nr_cols; c++)
+				fprintf(f, isnan(b->row[r].v[c]) ? " NaN" : " %.4g",
+					b->row[r].v[c]);
+			fputc('\n', f);
+		}
+	}
+}
+
+/* Split @line into words; a word in double quotes may hold spaces. */
+static int split_words(char *line, char **w, int max)
+{
+	int n = 0;
+
+	while (n < max) {
+		while (*line == ' ' || *line == '\t')
+			line++;
+		if (!*line || *line == '\n')
+			break;
+		if (*line == '"') {
+			w[n++] = ++line;
+			line += strcspn(line, "\"");
+		} else {
+			w[n++] = line;
+			line += strcspn(line, " \t\n");
+		}
+		if (!*line)
+			break;
+		*line++ = 0;
+	}
+	return n;
+}
+
+static int ds_read(struct dataset *ds, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[512], *w[MAX_TCOUNTS + 2];
+	int blk = -1;
+
+	if (!f)
+		return -errno;
+	memset(ds, 0, sizeof(*ds));
+	while (fgets(line, sizeof(line), f)) {
+		int n;
+
+		if (!strncmp(line, "# meta ", 7)) {
+			char *key = line + 7, *val = strchr(key, ' ');
+
+			if (val) {
+				*val++ = 0;
+				val[strcspn(val, "\n")] = 0;
+				ds_meta_set(ds, key, val);
+			}
+			continue;
+		}
+		if (line[0] == '#')
+			continue;
+		n = split_words(line, w, ARRAY_SIZE(w));
+		if (n < 2)
+			continue;
+		if (!strcmp(w[0], "key")) {
+			if (++blk >= NR_BLOCKS)
+				break;
+			ds->blk[blk].nr_cols = n - 2;
+			for (int c = 2; c < n; c++)
+				ds->blk[blk].cols[c - 2] = atoi(w[c]);
+		} else if (blk >= 0) {
+			int r = blk_row(&ds->blk[blk], w[0], w[1]);
+
+			for (int c = 2; c < n; c++)
+				ds->blk[blk].row[r].v[c - 2] = strtod(w[c], NULL);
+		}
+	}
+	fclose(f);
+	return blk == NR_BLOCKS - 1 ? 0 : -EINVAL;
+}
+#define BAR_READ	1.5
+#define BAR_SCALING	1.10
+#define BAR_GP		1.0
+
+struct bar {
+	char what[96];
+	double value, limit;
+};
+
+static void bar_add(struct bar *bars, int *n, double value, double limit,
+		    const char *what, int nr)
+{
+	bars[*n].value = value;
+	bars[*n].limit = limit;
+	if (nr)
+		snprintf(bars[*n].what, sizeof(bars[*n].what), "%s%d", what, nr);
+	else
+		snprintf(bars[*n].what, sizeof(bars[*n].what), "%s", what);
+	(*n)++;
+}
+
+static bool bar_held(const struct bar *b)
+{
+	return b->value <= b->limit;	/* false for NaN */
+}
+
+/* How much slower a read section is with two threads than with one. */
+static double scaling(const struct dataset *ds, const char *key)
+{
+	return ds_get(ds, BLK_READ, key, 2) / ds_get(ds, BLK_READ, key, 1);
+}
+
+static int bar_check(const struct dataset *ds, struct bar *bars)
+{
+	int n = 0, N = ds_max_col(ds, BLK_GP);
+
+	for (int t = 1; t <= 2; t++)
+		if (!isnan(ds_get(ds, BLK_READ, "srcu", t)))
+			bar_add(bars, &n, ds_get(ds, BLK_READ, "srcu", t) /
+				ds_get(ds, BLK_READ, "urcu-memb", t), BAR_READ,
+				"SRCU reader / urcu-memb reader, threads: ", t);
+	if (!isnan(ds_get(ds, BLK_READ, "srcu", 2)))
+		bar_add(bars, &n, scaling(ds, "srcu") /
+			max(1.0, scaling(ds, "none")), BAR_SCALING,
+			"SRCU 2 threads / 1, over the check alone's", 0);
+	for (int r = 1; r <= N; r = r == N ? N + 1 : N)
+		bar_add(bars, &n, ds_get(ds, BLK_GP, "srcu", r) /
+			ds_get(ds, BLK_GP, "urcu-memb", r), BAR_GP,
+			"synchronize_srcu / synchronize_rcu, readers: ", r);
+	return n;
+}
 unsigned long bench_flags __cacheline_aligned;
 DEFINE_STATIC_SRCU(bench_srcu);
 DEFINE_STATIC_PERCPU_RWSEM(bench_pcpu_rwsem);
@@ -122,7 +361,6 @@ static const struct mechanism mechanisms[] = {
 #define NR_MECH		ARRAY_SIZE(mechanisms)
 
 #define MAX_THREADS	64
-#define MAX_TCOUNTS	16
 
 static int bench_cpus[CPU_SETSIZE];
 static int bench_ncpus;
@@ -246,13 +484,6 @@ struct gp_sample {
 	double membarriers;		/* per grace period; NAN: not counted */
 };
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static struct gp_sample measure_gp(const struct mechanism *m, int readers,
 				   int ms)
 {
@@ -278,93 +509,6 @@ static struct gp_sample measure_gp(const struct mechanism *m, int readers,
 	s.median = lat[s.n / 2];
 	s.p90 = lat[s.n * 9 / 10];
 	return s;
-}
-#define MAX_ROWS	16
-#define MAX_META	16
-#define MAX_REPS	15
-
-enum { BLK_READ, BLK_GP, BLK_GP_P90, BLK_GP_MB, NR_BLOCKS };
-
-static const char *const block_desc[NR_BLOCKS] = {
-	"read side: ns per lock+unlock pair, median of the runs; columns: threads",
-	"grace period: latency in microseconds, median; columns: readers",
-	"grace period: latency in microseconds, 90th percentile; columns: readers",
-	"grace period: membarrier(2) calls per grace period; columns: readers",
-};
-
-struct block {
-	int nr_cols;
-	int cols[MAX_TCOUNTS];
-	int nr_rows;
-	struct {
-		char key[32];
-		char label[64];
-		double v[MAX_TCOUNTS];
-	} row[MAX_ROWS];
-};
-
-struct dataset {
-	int nr_meta;
-	char meta_key[MAX_META][32];
-	char meta_val[MAX_META][160];
-	struct block blk[NR_BLOCKS];
-};
-
-static void ds_meta_set(struct dataset *ds, const char *key, const char *val)
-{
-	int i = ds->nr_meta++;
-
-	BUG_ON(i >= MAX_META);
-	snprintf(ds->meta_key[i], sizeof(ds->meta_key[i]), "%s", key);
-	snprintf(ds->meta_val[i], sizeof(ds->meta_val[i]), "%s", val);
-}
-
-static const char *ds_meta(const struct dataset *ds, const char *key)
-{
-	for (int i = 0; i < ds->nr_meta; i++)
-		if (!strcmp(ds->meta_key[i], key))
-			return ds->meta_val[i];
-	return "?";
-}
-
-static int blk_row(struct block *b, const char *key, const char *label)
-{
-	int r = b->nr_rows++;
-
-	BUG_ON(r >= MAX_ROWS);
-	snprintf(b->row[r].key, sizeof(b->row[r].key), "%s", key);
-	snprintf(b->row[r].label, sizeof(b->row[r].label), "%s", label);
-	for (int c = 0; c < MAX_TCOUNTS; c++)
-		b->row[r].v[c] = NAN;
-	return r;
-}
-
-/* The value for @key at column value @col (threads or readers), or NAN. */
-static double ds_get(const struct dataset *ds, int blk, const char *key, int col)
-{
-	const struct block *b = &ds->blk[blk];
-
-	for (int r = 0; r < b->nr_rows; r++) {
-		if (strcmp(b->row[r].key, key))
-			continue;
-		for (int c = 0; c < b->nr_cols; c++)
-			if (b->cols[c] == col)
-				return b->row[r].v[c];
-	}
-	return NAN;
-}
-
-static int ds_max_col(const struct dataset *ds, int blk)
-{
-	const struct block *b = &ds->blk[blk];
-
-	return b->nr_cols ? b->cols[b->nr_cols - 1] : 0;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, n, sizeof(v[0]), cmp_double);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 struct run_params {
 	int runs, read_ms, gp_ms;
@@ -470,150 +614,6 @@ static void describe_machine(struct dataset *ds, const struct run_params *p)
 	snprintf(buf, sizeof(buf), "%d", p->gp_ms);
 	ds_meta_set(ds, "gp-ms", buf);
 }
-static void ds_write(const struct dataset *ds, FILE *f)
-{
-	fprintf(f, "# mmlit-bench results: chapter 4, \"What the read side costs\".\n"
-		"# Written by `make bench` (build/mmlit-bench); the book's tables and\n"
-		"# plot are made from this file. Only ratios between rows measured in\n"
-		"# one run carry over to another machine.\n#\n");
-	for (int i = 0; i < ds->nr_meta; i++)
-		fprintf(f, "# meta %s %s\n", ds->meta_key[i], ds->meta_val[i]);
-	for (int k = 0; k < NR_BLOCKS; k++) {
-		const struct block *b = &ds->blk[k];
-
-		fprintf(f, "%s# index %d: %s\nkey label", k ? "\n\n" : "#\n",
-			k, block_desc[k]);
-		for (int c = 0; c < b->nr_cols; c++)
-			fprintf(f, " %d", b->cols[c]);
-		fputc('\n', f);
-		for (int r = 0; r < b->nr_rows; r++) {
-			fprintf(f, "%s \"%s\"", b->row[r].key, b->row[r].label);
-			for (int c = 0; c < b->nr_cols; c++)
-				fprintf(f, isnan(b->row[r].v[c]) ? " NaN" : " %.4g",
-					b->row[r].v[c]);
-			fputc('\n', f);
-		}
-	}
-}
-
-/* Split @line into words; a word in double quotes may hold spaces. */
-static int split_words(char *line, char **w, int max)
-{
-	int n = 0;
-
-	while (n < max) {
-		while (*line == ' ' || *line == '\t')
-			line++;
-		if (!*line || *line == '\n')
-			break;
-		if (*line == '"') {
-			w[n++] = ++line;
-			line = strchrnul(line, '"');
-		} else {
-			w[n++] = line;
-			line += strcspn(line, " \t\n");
-		}
-		if (!*line)
-			break;
-		*line++ = 0;
-	}
-	return n;
-}
-
-static int ds_read(struct dataset *ds, const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char line[512], *w[MAX_TCOUNTS + 2];
-	int blk = -1;
-
-	if (!f)
-		return -errno;
-	memset(ds, 0, sizeof(*ds));
-	while (fgets(line, sizeof(line), f)) {
-		int n;
-
-		if (!strncmp(line, "# meta ", 7)) {
-			char *key = line + 7, *val = strchr(key, ' ');
-
-			if (val) {
-				*val++ = 0;
-				val[strcspn(val, "\n")] = 0;
-				ds_meta_set(ds, key, val);
-			}
-			continue;
-		}
-		if (line[0] == '#')
-			continue;
-		n = split_words(line, w, ARRAY_SIZE(w));
-		if (n < 2)
-			continue;
-		if (!strcmp(w[0], "key")) {
-			if (++blk >= NR_BLOCKS)
-				break;
-			ds->blk[blk].nr_cols = n - 2;
-			for (int c = 2; c < n; c++)
-				ds->blk[blk].cols[c - 2] = atoi(w[c]);
-		} else if (blk >= 0) {
-			int r = blk_row(&ds->blk[blk], w[0], w[1]);
-
-			for (int c = 2; c < n; c++)
-				ds->blk[blk].row[r].v[c - 2] = strtod(w[c], NULL);
-		}
-	}
-	fclose(f);
-	return blk == NR_BLOCKS - 1 ? 0 : -EINVAL;
-}
-#define BAR_READ	1.5
-#define BAR_SCALING	1.10
-#define BAR_GP		1.0
-
-struct bar {
-	char what[96];
-	double value, limit;
-};
-
-static void bar_add(struct bar *bars, int *n, double value, double limit,
-		    const char *what, int nr)
-{
-	bars[*n].value = value;
-	bars[*n].limit = limit;
-	if (nr)
-		snprintf(bars[*n].what, sizeof(bars[*n].what), "%s%d", what, nr);
-	else
-		snprintf(bars[*n].what, sizeof(bars[*n].what), "%s", what);
-	(*n)++;
-}
-
-static bool bar_held(const struct bar *b)
-{
-	return b->value <= b->limit;	/* false for NaN */
-}
-
-/* How much slower a read section is with two threads than with one. */
-static double scaling(const struct dataset *ds, const char *key)
-{
-	return ds_get(ds, BLK_READ, key, 2) / ds_get(ds, BLK_READ, key, 1);
-}
-
-static int bar_check(const struct dataset *ds, struct bar *bars)
-{
-	int n = 0, N = ds_max_col(ds, BLK_GP);
-
-	for (int t = 1; t <= 2; t++)
-		if (!isnan(ds_get(ds, BLK_READ, "srcu", t)))
-			bar_add(bars, &n, ds_get(ds, BLK_READ, "srcu", t) /
-				ds_get(ds, BLK_READ, "urcu-memb", t), BAR_READ,
-				"SRCU reader / urcu-memb reader, threads: ", t);
-	if (!isnan(ds_get(ds, BLK_READ, "srcu", 2)))
-		bar_add(bars, &n, scaling(ds, "srcu") /
-			max(1.0, scaling(ds, "none")), BAR_SCALING,
-			"SRCU 2 threads / 1, over the check alone's", 0);
-	for (int r = 1; r <= N; r = r == N ? N + 1 : N)
-		bar_add(bars, &n, ds_get(ds, BLK_GP, "srcu", r) /
-			ds_get(ds, BLK_GP, "urcu-memb", r), BAR_GP,
-			"synchronize_srcu / synchronize_rcu, readers: ", r);
-	return n;
-}
 static void print_block(const struct dataset *ds, int k, const char *what,
 			const char *colname, FILE *f)
 {
@@ -670,142 +670,15 @@ static int print_results(const struct dataset *ds, FILE *f)
 	}
 	return failed;
 }
-static void tex_puts(const char *s, FILE *f)
-{
-	for (; *s; s++) {
-		if (strchr("_&%#${}", *s))
-			fputc('\\', f);
-		fputc(*s, f);
-	}
-}
-
-static void tex_machine(const struct dataset *ds, FILE *f)
-{
-	fprintf(f, "\\par\\noindent{\\small Measured by \\texttt{make bench} on ");
-	tex_puts(ds_meta(ds, "date"), f);
-	fprintf(f, ": ");
-	tex_puts(ds_meta(ds, "cpu"), f);
-	fprintf(f, ", %s CPUs, ", ds_meta(ds, "nproc"));
-	tex_puts(ds_meta(ds, "kernel"), f);
-	fprintf(f, ", ");
-	tex_puts(ds_meta(ds, "compiler"), f);
-	fprintf(f, ", liburcu %s; medians of %s rounds.}\\par\n",
-		ds_meta(ds, "liburcu"), ds_meta(ds, "runs"));
-}
-
-static void tex_block(const struct dataset *ds, int k, const char *corner,
-		      const char *unit, const char *colword, FILE *f)
-{
-	const struct block *b = &ds->blk[k];
-
-	fprintf(f, "\\begin{center}\n\\begin{tabular}{l");
-	for (int c = 0; c < 2 * b->nr_cols; c++)
-		fputc('r', f);
-	fprintf(f, "}\n\\toprule\n%s", corner);
-	for (int c = 0; c < b->nr_cols; c++)
-		fprintf(f, " & %s, %d %s", unit, b->cols[c], colword);
-	for (int c = 0; c < b->nr_cols; c++)
-		fprintf(f, " & $\\times$ urcu, %d", b->cols[c]);
-	fprintf(f, " \\\\\n\\midrule\n");
-	for (int r = 0; r < b->nr_rows; r++) {
-		tex_puts(b->row[r].label, f);
-		for (int c = 0; c < b->nr_cols; c++)
-			fprintf(f, " & %.3g", b->row[r].v[c]);
-		for (int c = 0; c < b->nr_cols; c++) {
-			double x = b->row[r].v[c] /
-				   ds_get(ds, k, "urcu-memb", b->cols[c]);
-
-			fprintf(f, isnan(x) ? " & --" : " & %.2f", x);
-		}
-		fprintf(f, " \\\\\n");
-	}
-	fprintf(f, "\\bottomrule\n\\end{tabular}\n\\end{center}\n");
-}
-
-static void tex_read(const struct dataset *ds, FILE *f)
-{
-	tex_block(ds, BLK_READ, "read side", "ns", "thr.", f);
-	tex_machine(ds, f);
-}
-
-static void tex_gp(const struct dataset *ds, FILE *f)
-{
-	const struct block *mb = &ds->blk[BLK_GP_MB];
-
-	tex_block(ds, BLK_GP, "update side", "\\textmu s", "rd.", f);
-	fprintf(f, "\\noindent\\texttt{membarrier(2)} calls per grace period:");
-	for (int r = 0; r < mb->nr_rows; r++) {
-		if (isnan(mb->row[r].v[0]))
-			continue;
-		fprintf(f, " ");
-		tex_puts(mb->row[r].label, f);
-		for (int c = 0; c < mb->nr_cols; c++)
-			fprintf(f, "%s%.2f", c ? "/" : " ", mb->row[r].v[c]);
-		fprintf(f, " (with");
-		for (int c = 0; c < mb->nr_cols; c++)
-			fprintf(f, "%s%d", c ? "/" : " ", mb->cols[c]);
-		fprintf(f, " readers);");
-	}
-	fprintf(f, " the others are not counted.\n");
-	tex_machine(ds, f);
-}
-#define KERNEL_SRCU_DATA_ESTIMATE	384	/* bytes, x86-64, estimated */
-
-static void tex_bytes(double b, FILE *f)
-{
-	static const char *const unit[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	int u = 0;
-
-	while (b >= 1024 && u < 4) {
-		b /= 1024;
-		u++;
-	}
-	fprintf(f, b < 10 && u ? "%.1f\\,%s" : "%.0f\\,%s", b, unit[u]);
-}
-
-static int tex_sr9(FILE *f)
-{
-	static const long files[] = { 1, 1024, 1048576 };
-	static const int cpus[] = { 8, 64, 256 };
-	double sd = sizeof(struct srcu_data), kd = KERNEL_SRCU_DATA_ESTIMATE;
-
-	fprintf(f, "\\begin{center}\n\\begin{tabular}{rrrrrr}\n\\toprule\n"
-		"open files & CPUs & model, per inode & model, global & "
-		"kernel (est.), per inode & kernel (est.), global \\\\\n"
-		"\\midrule\n");
-	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
-		for (size_t c = 0; c < ARRAY_SIZE(cpus); c++) {
-			fprintf(f, "%ld & %d & ", files[i], cpus[c]);
-			tex_bytes(sd * cpus[c] * files[i], f);
-			fprintf(f, " & ");
-			tex_bytes(sd * cpus[c], f);
-			fprintf(f, " & ");
-			tex_bytes(kd * cpus[c] * files[i], f);
-			fprintf(f, " & ");
-			tex_bytes(kd * cpus[c], f);
-			fprintf(f, " \\\\\n");
-		}
-	}
-	fprintf(f, "\\bottomrule\n\\end{tabular}\n\\end{center}\n"
-		"\\noindent{\\small Model: \\texttt{sizeof(struct srcu\\_data)} = "
-		"%zu bytes per CPU. Kernel: %d bytes per possible CPU, an estimate "
-		"(see the text), plus a \\texttt{srcu\\_usage} per domain not "
-		"counted.}\\par\n", sizeof(struct srcu_data),
-		KERNEL_SRCU_DATA_ESTIMATE);
-	return 0;
-}
 static int usage(void)
 {
 	fprintf(stderr,
 		"usage: mmlit-bench [--quick] [--out FILE]   measure, print, write\n"
-		"       mmlit-bench --print FILE             tables and bar of a data file\n"
-		"       mmlit-bench --tex-read FILE          LaTeX: read-side table\n"
-		"       mmlit-bench --tex-gp FILE            LaTeX: grace-period table\n"
-		"       mmlit-bench --tex-sr9                LaTeX: SRCU memory, claim SR9\n");
+		"       mmlit-bench --print FILE             print a data file\n");
 	return 2;
 }
 
-static int from_file(const char *mode, const char *path)
+static int print_file(const char *path)
 {
 	static struct dataset ds;
 	int ret = ds_read(&ds, path);
@@ -814,12 +687,7 @@ static int from_file(const char *mode, const char *path)
 		fprintf(stderr, "mmlit-bench: %s: %s\n", path, strerror(-ret));
 		return 1;
 	}
-	if (!strcmp(mode, "--tex-read"))
-		tex_read(&ds, stdout);
-	else if (!strcmp(mode, "--tex-gp"))
-		tex_gp(&ds, stdout);
-	else
-		print_results(&ds, stdout);
+	print_results(&ds, stdout);
 	return 0;
 }
 
@@ -863,12 +731,8 @@ int main(int argc, char **argv)
 			quick = true;
 		} else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
 			out = argv[++i];
-		} else if (!strcmp(argv[i], "--tex-sr9")) {
-			return tex_sr9(stdout);
-		} else if ((!strcmp(argv[i], "--print") ||
-			    !strcmp(argv[i], "--tex-read") ||
-			    !strcmp(argv[i], "--tex-gp")) && i + 1 < argc) {
-			return from_file(argv[i], argv[i + 1]);
+		} else if (!strcmp(argv[i], "--print") && i + 1 < argc) {
+			return print_file(argv[i + 1]);
 		} else {
 			return usage();
 		}

@@ -3,6 +3,10 @@
 #ifndef MMLIT_H
 #define MMLIT_H
 
+#include "xarray.h"
+#include "mm.h"
+#include "fs.h"
+#include "syscalls.h"
 #include "kernel.h"
 #include "task.h"
 #include "report.h"
@@ -11,9 +15,5 @@
 #include "srcu.h"
 #include "variant.h"
 #include "fault.h"
-#include "xarray.h"
-#include "mm.h"
-#include "fs.h"
-#include "syscalls.h"
 
 #endif /* MMLIT_H */
