@@ -3,10 +3,6 @@
 #ifndef MMLIT_H
 #define MMLIT_H
 
-#include "xarray.h"
-#include "mm.h"
-#include "fs.h"
-#include "syscalls.h"
 #include "kernel.h"
 #include "task.h"
 #include "report.h"
@@ -15,5 +11,9 @@
 #include "srcu.h"
 #include "variant.h"
 #include "fault.h"
+#include "xarray.h"
+#include "mm.h"
+#include "fs.h"
+#include "syscalls.h"
 
 #endif /* MMLIT_H */

@@ -55,18 +55,15 @@ struct percpu_rw_semaphore {
 bool __percpu_down_read(struct percpu_rw_semaphore *sem, bool try);
 void __percpu_up_read(struct percpu_rw_semaphore *sem);
 bool __percpu_down_read_hooks(struct percpu_rw_semaphore *sem, bool try,
-			      struct lock_site site);
+			      struct lock_site site) __attribute__((cold));
 void __percpu_up_read_hooks(struct percpu_rw_semaphore *sem,
-			    struct lock_site site);
+			    struct lock_site site) __attribute__((cold));
 
-static inline bool __percpu_down_read_inline(struct percpu_rw_semaphore *sem,
-					     bool try, struct lock_site site)
+static inline bool __percpu_down_read_fast(struct percpu_rw_semaphore *sem,
+					   bool try)
 {
-	struct percpu_rw_count *rc;
+	struct percpu_rw_count *rc = &sem->read_count[current->cpu];
 
-	if (unlikely(mmlit_hooks))
-		return __percpu_down_read_hooks(sem, try, site);
-	rc = &sem->read_count[current->cpu];
 	WRITE_ONCE(rc->count, rc->count + 1);
 	barrier();	/* the writer's membarrier() stands in for smp_mb() */
 	if (likely(rcu_sync_is_idle(&sem->rss)))
@@ -74,26 +71,25 @@ static inline bool __percpu_down_read_inline(struct percpu_rw_semaphore *sem,
 	return __percpu_down_read(sem, try);
 }
 
-static inline void __percpu_up_read_inline(struct percpu_rw_semaphore *sem,
-					   struct lock_site site)
+static inline void __percpu_up_read_fast(struct percpu_rw_semaphore *sem)
 {
-	struct percpu_rw_count *rc;
+	struct percpu_rw_count *rc = &sem->read_count[current->cpu];
 
-	if (unlikely(mmlit_hooks)) {
-		__percpu_up_read_hooks(sem, site);
-		return;
-	}
-	rc = &sem->read_count[current->cpu];
 	smp_store_release(&rc->count, rc->count - 1);
 	if (unlikely(!rcu_sync_is_idle(&sem->rss)))
 		__percpu_up_read(sem);
 }
 
-#define percpu_down_read(sem) \
-	((void)__percpu_down_read_inline((sem), false, THIS_SITE))
-#define percpu_down_read_trylock(sem) \
-	__percpu_down_read_inline((sem), true, THIS_SITE)
-#define percpu_up_read(sem)	__percpu_up_read_inline((sem), THIS_SITE)
+/* The site is built only on the slow branch: see section "The bar". */
+#define percpu_down_read_trylock(sem)					\
+	(likely(!mmlit_hooks) ? __percpu_down_read_fast((sem), true) :	\
+	 __percpu_down_read_hooks((sem), true, THIS_SITE))
+#define percpu_down_read(sem)						\
+	((void)(likely(!mmlit_hooks) ? __percpu_down_read_fast((sem), false) : \
+		__percpu_down_read_hooks((sem), false, THIS_SITE)))
+#define percpu_up_read(sem)						\
+	(likely(!mmlit_hooks) ? __percpu_up_read_fast(sem) :		\
+	 __percpu_up_read_hooks((sem), THIS_SITE))
 void __percpu_down_write(struct percpu_rw_semaphore *sem, struct lock_site site);
 void __percpu_up_write(struct percpu_rw_semaphore *sem, struct lock_site site);
 #define percpu_down_write(sem)	__percpu_down_write((sem), THIS_SITE)

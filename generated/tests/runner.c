@@ -21,9 +21,9 @@ void ktest_setup(void)
 	lockdep_set_enabled(true);
 	variant_reset_all();
 	fault_inject_reset();
-	mmlit_process_reset();
 	lockdep_reset();
 	tasks_reap_stuck();
+	mmlit_process_reset();
 }
 
 void ktest_teardown(void)

@@ -957,6 +957,57 @@ static int ds_read(struct dataset *ds, const char *path)
 	fclose(f);
 	return blk == NR_BLOCKS - 1 ? 0 : -EINVAL;
 }
+#define BAR_READ	1.5
+#define BAR_SCALING	1.10
+#define BAR_GP		1.0
+
+struct bar {
+	char what[96];
+	double value, limit;
+};
+
+static void bar_add(struct bar *bars, int *n, double value, double limit,
+		    const char *what, int nr)
+{
+	bars[*n].value = value;
+	bars[*n].limit = limit;
+	if (nr)
+		snprintf(bars[*n].what, sizeof(bars[*n].what), "%s%d", what, nr);
+	else
+		snprintf(bars[*n].what, sizeof(bars[*n].what), "%s", what);
+	(*n)++;
+}
+
+static bool bar_held(const struct bar *b)
+{
+	return b->value <= b->limit;	/* false for NaN */
+}
+
+/* How much slower a read section is with two threads than with one. */
+static double scaling(const struct dataset *ds, const char *key)
+{
+	return ds_get(ds, BLK_READ, key, 2) / ds_get(ds, BLK_READ, key, 1);
+}
+
+static int bar_check(const struct dataset *ds, struct bar *bars)
+{
+	int n = 0, N = ds_max_col(ds, BLK_GP);
+
+	for (int t = 1; t <= 2; t++)
+		if (!isnan(ds_get(ds, BLK_READ, "srcu", t)))
+			bar_add(bars, &n, ds_get(ds, BLK_READ, "srcu", t) /
+				ds_get(ds, BLK_READ, "urcu-memb", t), BAR_READ,
+				"SRCU reader / urcu-memb reader, threads: ", t);
+	if (!isnan(ds_get(ds, BLK_READ, "srcu", 2)))
+		bar_add(bars, &n, scaling(ds, "srcu") /
+			max(1.0, scaling(ds, "none")), BAR_SCALING,
+			"SRCU 2 threads / 1, over the check alone's", 0);
+	for (int r = 1; r <= N; r = r == N ? N + 1 : N)
+		bar_add(bars, &n, ds_get(ds, BLK_GP, "srcu", r) /
+			ds_get(ds, BLK_GP, "urcu-memb", r), BAR_GP,
+			"synchronize_srcu / synchronize_rcu, readers: ", r);
+	return n;
+}
 static void tex_puts(const char *s, FILE *f)
 {
 	for (; *s; s++) {
@@ -997,7 +1048,8 @@ static void tex_block(const struct dataset *ds, int k, const char *corner,
 	for (int r = 0; r < b->nr_rows; r++) {
 		tex_puts(b->row[r].label, f);
 		for (int c = 0; c < b->nr_cols; c++)
-			fprintf(f, " & %.3g", b->row[r].v[c]);
+			fprintf(f, b->row[r].v[c] < 1000 ? " & %.3g" : " & %.0f",
+				b->row[r].v[c]);
 		for (int c = 0; c < b->nr_cols; c++) {
 			double x = b->row[r].v[c] /
 				   ds_get(ds, k, "urcu-memb", b->cols[c]);
@@ -1009,10 +1061,27 @@ static void tex_block(const struct dataset *ds, int k, const char *corner,
 	fprintf(f, "\\bottomrule\n\\end{tabular}\n\\end{center}\n");
 }
 
+static void tex_bar(const struct dataset *ds, FILE *f)
+{
+	struct bar bars[8];
+	int n = bar_check(ds, bars);
+
+	fprintf(f, "\\begin{center}\n\\begin{tabular}{lrrl}\n\\toprule\n"
+		"the bar (issue 5) & measured & limit & \\\\\n\\midrule\n");
+	for (int i = 0; i < n; i++) {
+		tex_puts(bars[i].what, f);
+		fprintf(f, " & %.2f & %.2f & %s \\\\\n", bars[i].value,
+			bars[i].limit, bar_held(&bars[i]) ? "held" :
+			"\\textbf{not held}");
+	}
+	fprintf(f, "\\bottomrule\n\\end{tabular}\n\\end{center}\n");
+}
+
 static void tex_read(const struct dataset *ds, FILE *f)
 {
 	tex_block(ds, BLK_READ, "read side", "ns", "thr.", f);
 	tex_machine(ds, f);
+	tex_bar(ds, f);
 }
 
 static void tex_gp(const struct dataset *ds, FILE *f)
