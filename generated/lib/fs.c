@@ -24,7 +24,10 @@ struct inode *new_inode(struct super_block *sb)
 
 	if (should_fail(&fail_alloc_inode))
 		return NULL;
-	inode = calloc(1, sizeof(*inode));
+	if (sb->s_op && sb->s_op->alloc_inode)
+		inode = sb->s_op->alloc_inode(sb);
+	else
+		inode = calloc(1, sizeof(*inode));
 	if (!inode)
 		return NULL;
 	inode->i_sb = sb;

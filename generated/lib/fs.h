@@ -53,6 +53,7 @@ struct kstat {
 };
 
 struct super_operations {
+	struct inode *(*alloc_inode)(struct super_block *sb);
 	void (*evict_inode)(struct inode *inode);
 	void (*free_inode)(struct inode *inode);
 };

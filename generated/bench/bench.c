@@ -1,0 +1,748 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* bench.c: the read side and the grace period of chapter 4, against peers. */
+#include "mmlit.h"
+#include "percpu-rwsem.h"
+#include "bench.h"
+#include <math.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#define MAX_TCOUNTS	16		/* columns: thread or reader counts */
+#define MAX_ROWS	16
+#define MAX_META	16
+#define MAX_REPS	15
+
+enum { BLK_READ, BLK_GP, BLK_GP_P90, BLK_GP_MB, NR_BLOCKS };
+
+static const char *const block_desc[NR_BLOCKS] = {
+	"read side: ns per lock+unlock pair, median of the runs; columns: threads",
+	"grace period: latency in microseconds, median; columns: readers",
+	"grace period: latency in microseconds, 90th percentile; columns: readers",
+	"grace period: membarrier(2) calls per grace period; columns: readers",
+};
+
+struct block {
+	int nr_cols;
+	int cols[MAX_TCOUNTS];
+	int nr_rows;
+	struct {
+		char key[32];
+		char label[64];
+		double v[MAX_TCOUNTS];
+	} row[MAX_ROWS];
+};
+
+struct dataset {
+	int nr_meta;
+	char meta_key[MAX_META][32];
+	char meta_val[MAX_META][160];
+	struct block blk[NR_BLOCKS];
+};
+
+static void ds_meta_set(struct dataset *ds, const char *key, const char *val)
+{
+	int i = ds->nr_meta++;
+
+	BUG_ON(i >= MAX_META);
+	snprintf(ds->meta_key[i], sizeof(ds->meta_key[i]), "%.31s", key);
+	snprintf(ds->meta_val[i], sizeof(ds->meta_val[i]), "%.159s", val);
+}
+
+static const char *ds_meta(const struct dataset *ds, const char *key)
+{
+	for (int i = 0; i < ds->nr_meta; i++)
+		if (!strcmp(ds->meta_key[i], key))
+			return ds->meta_val[i];
+	return "?";
+}
+
+static int blk_row(struct block *b, const char *key, const char *label)
+{
+	int r = b->nr_rows++;
+
+	BUG_ON(r >= MAX_ROWS);
+	snprintf(b->row[r].key, sizeof(b->row[r].key), "%s", key);
+	snprintf(b->row[r].label, sizeof(b->row[r].label), "%s", label);
+	for (int c = 0; c < MAX_TCOUNTS; c++)
+		b->row[r].v[c] = NAN;
+	return r;
+}
+
+/* The value for @key at column value @col (threads or readers), or NAN. */
+static double ds_get(const struct dataset *ds, int blk, const char *key, int col)
+{
+	const struct block *b = &ds->blk[blk];
+
+	for (int r = 0; r < b->nr_rows; r++) {
+		if (strcmp(b->row[r].key, key))
+			continue;
+		for (int c = 0; c < b->nr_cols; c++)
+			if (b->cols[c] == col)
+				return b->row[r].v[c];
+	}
+	return NAN;
+}
+
+static int ds_max_col(const struct dataset *ds, int blk)
+{
+	const struct block *b = &ds->blk[blk];
+
+	return b->nr_cols ? b->cols[b->nr_cols - 1] : 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static __maybe_unused double median(double *v, int n)
+{
+	qsort(v, n, sizeof(v[0]), cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+static __maybe_unused void ds_write(const struct dataset *ds, FILE *f)
+{
+	fprintf(f, "# mmlit-bench results: chapter 4, \"What the read side costs\".\n"
+		"# Written by `make bench` (build/mmlit-bench); the book's tables and\n"
+		"# plot are made from this file. Only ratios between rows measured in\n"
+		"# one run carry over to another machine.\n#\n");
+	for (int i = 0; i < ds->nr_meta; i++)
+		fprintf(f, "# meta %s %s\n", ds->meta_key[i], ds->meta_val[i]);
+	for (int k = 0; k < NR_BLOCKS; k++) {
+		const struct block *b = &ds->blk[k];
+
+		fprintf(f, "%s# index %d: %s\nkey label", k ? "\n\n" : "#\n",
+			k, block_desc[k]);
+		for (int c = 0; c < b->nr_cols; c++)
+			fprintf(f, " %d", b->cols[c]);
+		fputc('\n', f);
+		for (int r = 0; r < b->nr_rows; r++) {
+			fprintf(f, "%s \"%s\"", b->row[r].key, b->row[r].label);
+			for (int c = 0; c < b->nr_cols; c++)
+				fprintf(f, isnan(b->row[r].v[c]) ? " NaN" : " %.4g",
+					b->row[r].v[c]);
+			fputc('\n', f);
+		}
+	}
+}
+
+/* Split @line into words; a word in double quotes may hold spaces. */
+static int split_words(char *line, char **w, int max)
+{
+	int n = 0;
+
+	while (n < max) {
+		while (*line == ' ' || *line == '\t')
+			line++;
+		if (!*line || *line == '\n')
+			break;
+		if (*line == '"') {
+			w[n++] = ++line;
+			line += strcspn(line, "\"");
+		} else {
+			w[n++] = line;
+			line += strcspn(line, " \t\n");
+		}
+		if (!*line)
+			break;
+		*line++ = 0;
+	}
+	return n;
+}
+
+static int ds_read(struct dataset *ds, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[512], *w[MAX_TCOUNTS + 2];
+	int blk = -1;
+
+	if (!f)
+		return -errno;
+	memset(ds, 0, sizeof(*ds));
+	while (fgets(line, sizeof(line), f)) {
+		int n;
+
+		if (!strncmp(line, "# meta ", 7)) {
+			char *key = line + 7, *val = strchr(key, ' ');
+
+			if (val) {
+				*val++ = 0;
+				val[strcspn(val, "\n")] = 0;
+				ds_meta_set(ds, key, val);
+			}
+			continue;
+		}
+		if (line[0] == '#')
+			continue;
+		n = split_words(line, w, ARRAY_SIZE(w));
+		if (n < 2)
+			continue;
+		if (!strcmp(w[0], "key")) {
+			if (++blk >= NR_BLOCKS)
+				break;
+			ds->blk[blk].nr_cols = n - 2;
+			for (int c = 2; c < n; c++)
+				ds->blk[blk].cols[c - 2] = atoi(w[c]);
+		} else if (blk >= 0) {
+			int r = blk_row(&ds->blk[blk], w[0], w[1]);
+
+			for (int c = 2; c < n; c++)
+				ds->blk[blk].row[r].v[c - 2] = strtod(w[c], NULL);
+		}
+	}
+	fclose(f);
+	return blk == NR_BLOCKS - 1 ? 0 : -EINVAL;
+}
+#define BAR_READ	1.5
+#define BAR_SCALING	1.10
+#define BAR_GP		1.0
+
+struct bar {
+	char what[96];
+	double value, limit;
+};
+
+static void bar_add(struct bar *bars, int *n, double value, double limit,
+		    const char *what, int nr)
+{
+	bars[*n].value = value;
+	bars[*n].limit = limit;
+	if (nr)
+		snprintf(bars[*n].what, sizeof(bars[*n].what), "%s%d", what, nr);
+	else
+		snprintf(bars[*n].what, sizeof(bars[*n].what), "%s", what);
+	(*n)++;
+}
+
+static bool bar_held(const struct bar *b)
+{
+	return b->value <= b->limit;	/* false for NaN */
+}
+
+/* How much slower a read section is with two threads than with one. */
+static double scaling(const struct dataset *ds, const char *key)
+{
+	return ds_get(ds, BLK_READ, key, 2) / ds_get(ds, BLK_READ, key, 1);
+}
+
+static int bar_check(const struct dataset *ds, struct bar *bars)
+{
+	int n = 0, N = ds_max_col(ds, BLK_GP);
+
+	for (int t = 1; t <= 2; t++)
+		if (!isnan(ds_get(ds, BLK_READ, "srcu", t)))
+			bar_add(bars, &n, ds_get(ds, BLK_READ, "srcu", t) /
+				ds_get(ds, BLK_READ, "urcu-memb", t), BAR_READ,
+				"SRCU reader / urcu-memb reader, threads: ", t);
+	if (!isnan(ds_get(ds, BLK_READ, "srcu", 2)))
+		bar_add(bars, &n, scaling(ds, "srcu") /
+			max(1.0, scaling(ds, "none")), BAR_SCALING,
+			"SRCU 2 threads / 1, over the check alone's", 0);
+	for (int r = 1; r <= N; r = r == N ? N + 1 : N)
+		bar_add(bars, &n, ds_get(ds, BLK_GP, "srcu", r) /
+			ds_get(ds, BLK_GP, "urcu-memb", r), BAR_GP,
+			"synchronize_srcu / synchronize_rcu, readers: ", r);
+	return n;
+}
+unsigned long bench_flags __cacheline_aligned;
+DEFINE_STATIC_SRCU(bench_srcu);
+DEFINE_STATIC_PERCPU_RWSEM(bench_pcpu_rwsem);
+static DECLARE_RWSEM(bench_rwsem);		/* stands for invalidate_lock */
+static struct inode bench_inode __cacheline_aligned;	/* i_lock, i_private */
+static pthread_rwlock_t bench_pthread_rwlock = PTHREAD_RWLOCK_INITIALIZER;
+#define FLAG_CHECK	(READ_ONCE(bench_flags) & BENCH_FROZEN)
+
+#define READ_SECTION_LOOP(name, lock, check, unlock)			\
+static unsigned long name##_loop(const int *stop, unsigned long *hits)	\
+{									\
+	unsigned long n = 0, h = 0;					\
+									\
+	while (!READ_ONCE(*stop)) {					\
+		for (int i = 0; i < BENCH_BATCH; i++) {			\
+			int tok = (lock);				\
+									\
+			if (unlikely(check))				\
+				h++;					\
+			unlock;						\
+		}							\
+		n += BENCH_BATCH;					\
+	}								\
+	*hits = h;							\
+	return n;							\
+}
+
+READ_SECTION_LOOP(none, 0, FLAG_CHECK, (void)tok)
+READ_SECTION_LOOP(srcu, srcu_read_lock(&bench_srcu), FLAG_CHECK,
+		  srcu_read_unlock(&bench_srcu, tok))
+READ_SECTION_LOOP(srcu_fenced, srcu_read_lock_fenced(&bench_srcu), FLAG_CHECK,
+		  srcu_read_unlock_fenced(&bench_srcu, tok))
+READ_SECTION_LOOP(pcpu_rwsem, (percpu_down_read(&bench_pcpu_rwsem), 0),
+		  FLAG_CHECK, (percpu_up_read(&bench_pcpu_rwsem), (void)tok))
+READ_SECTION_LOOP(rwsem, (down_read(&bench_rwsem), 0), FLAG_CHECK,
+		  (up_read(&bench_rwsem), (void)tok))
+READ_SECTION_LOOP(spinlock, (spin_lock(&bench_inode.i_lock), 0),
+		  READ_ONCE(bench_inode.i_private) != NULL,
+		  (spin_unlock(&bench_inode.i_lock), (void)tok))
+READ_SECTION_LOOP(pthread_rwlock, pthread_rwlock_rdlock(&bench_pthread_rwlock),
+		  FLAG_CHECK, (pthread_rwlock_unlock(&bench_pthread_rwlock),
+			       (void)tok))
+struct mechanism {
+	const char *key;		/* in the data file */
+	const char *label;		/* in tables and the plot */
+	unsigned long (*loop)(const int *stop, unsigned long *hits);
+	void (*thread_init)(void);
+	void (*thread_exit)(void);
+	void (*synchronize)(void);	/* the updater; NULL: not measured */
+	const char *sync_label;
+	long (*membarriers)(void);	/* membarrier(2) calls so far */
+};
+
+static void shim_thread_init(void)
+{
+	(void)current;			/* adopt: the thread gets a reader slot */
+}
+
+static void shim_thread_exit(void)
+{
+	task_release_current();
+}
+
+static void srcu_sync(void)
+{
+	synchronize_srcu(&bench_srcu);
+}
+
+static void pcpu_rwsem_write(void)
+{
+	percpu_down_write(&bench_pcpu_rwsem);
+	percpu_up_write(&bench_pcpu_rwsem);
+}
+
+static void rwsem_write(void)
+{
+	down_write(&bench_rwsem);
+	up_write(&bench_rwsem);
+}
+
+static const struct mechanism mechanisms[] = {
+	{ .key = "none", .label = "the check alone", .loop = none_loop,
+	  .thread_init = shim_thread_init, .thread_exit = shim_thread_exit },
+	{ .key = "srcu", .label = "SRCU (shim, no fence)", .loop = srcu_loop,
+	  .thread_init = shim_thread_init, .thread_exit = shim_thread_exit,
+	  .synchronize = srcu_sync, .sync_label = "synchronize_srcu",
+	  .membarriers = srcu_membarrier_calls },
+	{ .key = "srcu-fenced", .label = "SRCU, classic (smp_mb)",
+	  .loop = srcu_fenced_loop,
+	  .thread_init = shim_thread_init, .thread_exit = shim_thread_exit },
+	{ .key = "urcu-memb", .label = "liburcu urcu-memb", .loop = bench_urcu_loop,
+	  .thread_init = bench_urcu_thread_init,
+	  .thread_exit = bench_urcu_thread_exit,
+	  .synchronize = bench_urcu_synchronize,
+	  .sync_label = "synchronize_rcu (urcu-memb)" },
+	{ .key = "percpu-rwsem", .label = "percpu-rwsem read",
+	  .loop = pcpu_rwsem_loop,
+	  .thread_init = shim_thread_init, .thread_exit = shim_thread_exit,
+	  .synchronize = pcpu_rwsem_write, .sync_label = "percpu_down_write + up",
+	  .membarriers = percpu_rwsem_membarrier_calls },
+	{ .key = "rwsem", .label = "rwsem shared (invalidate_lock)",
+	  .loop = rwsem_loop,
+	  .thread_init = shim_thread_init, .thread_exit = shim_thread_exit,
+	  .synchronize = rwsem_write, .sync_label = "down_write + up_write" },
+	{ .key = "spinlock", .label = "spin lock + i_private",
+	  .loop = spinlock_loop,
+	  .thread_init = shim_thread_init, .thread_exit = shim_thread_exit },
+	{ .key = "pthread-rwlock", .label = "pthread_rwlock read",
+	  .loop = pthread_rwlock_loop },
+};
+#define NR_MECH		ARRAY_SIZE(mechanisms)
+
+#define MAX_THREADS	64
+
+static int bench_cpus[CPU_SETSIZE];
+static int bench_ncpus;
+
+static void cpus_init(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	if (sched_getaffinity(0, sizeof(set), &set)) {
+		bench_cpus[bench_ncpus++] = 0;
+		return;
+	}
+	for (int c = 0; c < CPU_SETSIZE; c++)
+		if (CPU_ISSET(c, &set))
+			bench_cpus[bench_ncpus++] = c;
+}
+
+static void pin_to(int i)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(bench_cpus[i % bench_ncpus], &set);
+	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
+static int thread_counts(int *counts)
+{
+	int max = min(bench_ncpus, MAX_THREADS), n = 0;
+
+	for (int t = 1; t < max && n < MAX_TCOUNTS - 1; t *= 2)
+		counts[n++] = t;
+	counts[n++] = max;
+	return n;
+}
+
+static double ts_diff_ns(const struct timespec *a, const struct timespec *b)
+{
+	return (b->tv_sec - a->tv_sec) * 1e9 + (b->tv_nsec - a->tv_nsec);
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts))
+		;
+}
+struct bench_ctl {
+	int stop __cacheline_aligned;
+	pthread_barrier_t ready;
+};
+
+struct bench_thread {
+	pthread_t thread;
+	int slot;
+	const struct mechanism *m;
+	struct bench_ctl *ctl;
+	unsigned long iters, hits;
+	double ns;
+};
+
+static void *bench_reader(void *p)
+{
+	struct bench_thread *bt = p;
+	struct timespec a, b;
+
+	pin_to(bt->slot);
+	if (bt->m->thread_init)
+		bt->m->thread_init();
+	pthread_barrier_wait(&bt->ctl->ready);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	bt->iters = bt->m->loop(&bt->ctl->stop, &bt->hits);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	bt->ns = ts_diff_ns(&a, &b);
+	if (bt->m->thread_exit)
+		bt->m->thread_exit();
+	return NULL;
+}
+
+static void readers_start(struct bench_ctl *ctl, struct bench_thread *bt,
+			  const struct mechanism *m, int n)
+{
+	WRITE_ONCE(ctl->stop, 0);
+	pthread_barrier_init(&ctl->ready, NULL, n + 1);
+	for (int i = 0; i < n; i++) {
+		bt[i] = (struct bench_thread){ .slot = i, .m = m, .ctl = ctl };
+		if (pthread_create(&bt[i].thread, NULL, bench_reader, &bt[i]))
+			BUG();
+	}
+	pthread_barrier_wait(&ctl->ready);
+}
+
+static void readers_stop(struct bench_ctl *ctl, struct bench_thread *bt, int n)
+{
+	WRITE_ONCE(ctl->stop, 1);
+	for (int i = 0; i < n; i++)
+		pthread_join(bt[i].thread, NULL);
+	pthread_barrier_destroy(&ctl->ready);
+}
+
+static double measure_read(const struct mechanism *m, int threads, int ms)
+{
+	struct bench_thread bt[MAX_THREADS];
+	struct bench_ctl ctl;
+	double sum = 0;
+
+	readers_start(&ctl, bt, m, threads);
+	sleep_ms(ms);
+	readers_stop(&ctl, bt, threads);
+	for (int i = 0; i < threads; i++)
+		sum += bt[i].ns / bt[i].iters;
+	return sum / threads;
+}
+#define MAX_GP		200000
+
+struct gp_sample {
+	double median, p90;		/* microseconds */
+	long n;
+	double membarriers;		/* per grace period; NAN: not counted */
+};
+
+static struct gp_sample measure_gp(const struct mechanism *m, int readers,
+				   int ms)
+{
+	static double lat[MAX_GP];
+	struct bench_thread bt[MAX_THREADS];
+	struct gp_sample s = { .membarriers = NAN };
+	struct timespec start, a, b;
+	struct bench_ctl ctl;
+	long mb0 = m->membarriers ? m->membarriers() : 0;
+
+	readers_start(&ctl, bt, m, readers);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	do {
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		m->synchronize();
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		lat[s.n++] = ts_diff_ns(&a, &b) / 1000;
+	} while (s.n < MAX_GP && ts_diff_ns(&start, &b) < ms * 1e6);
+	readers_stop(&ctl, bt, readers);
+	if (m->membarriers)
+		s.membarriers = (double)(m->membarriers() - mb0) / s.n;
+	qsort(lat, s.n, sizeof(lat[0]), cmp_double);
+	s.median = lat[s.n / 2];
+	s.p90 = lat[s.n * 9 / 10];
+	return s;
+}
+struct run_params {
+	int runs, read_ms, gp_ms;
+};
+
+static void run_all(struct dataset *ds, const struct run_params *p)
+{
+	static double rs[NR_MECH][MAX_TCOUNTS][MAX_REPS];
+	static struct gp_sample gs[NR_MECH][3][MAX_REPS];
+	int counts[MAX_TCOUNTS], nc = thread_counts(counts);
+	int gpr[3] = { 0, 1, min(bench_ncpus, MAX_THREADS) }, ng = gpr[2] > 1 ? 3 : 2;
+	struct block *b;
+
+	for (size_t m = 0; m < NR_MECH; m++)
+		measure_read(&mechanisms[m], 1, 20);
+	for (int run = 0; run < p->runs; run++) {
+		fprintf(stderr, "mmlit-bench: round %d of %d\n", run + 1, p->runs);
+		for (size_t m = 0; m < NR_MECH; m++)
+			for (int c = 0; c < nc; c++)
+				rs[m][c][run] = measure_read(&mechanisms[m], counts[c],
+							     p->read_ms);
+		for (size_t m = 0; m < NR_MECH; m++)
+			for (int g = 0; g < ng && mechanisms[m].synchronize; g++)
+				gs[m][g][run] = measure_gp(&mechanisms[m], gpr[g],
+							   p->gp_ms);
+	}
+
+	b = &ds->blk[BLK_READ];
+	b->nr_cols = nc;
+	memcpy(b->cols, counts, sizeof(counts));
+	for (size_t m = 0; m < NR_MECH; m++) {
+		int r = blk_row(b, mechanisms[m].key, mechanisms[m].label);
+
+		for (int c = 0; c < nc; c++)
+			b->row[r].v[c] = median(rs[m][c], p->runs);
+	}
+	for (int k = BLK_GP; k <= BLK_GP_MB; k++) {
+		b = &ds->blk[k];
+		b->nr_cols = ng;
+		memcpy(b->cols, gpr, sizeof(gpr));
+		for (size_t m = 0; m < NR_MECH; m++) {
+			int r;
+
+			if (!mechanisms[m].synchronize)
+				continue;
+			r = blk_row(b, mechanisms[m].key, mechanisms[m].sync_label);
+			for (int g = 0; g < ng; g++) {
+				double v[MAX_REPS];
+
+				for (int run = 0; run < p->runs; run++)
+					v[run] = k == BLK_GP ? gs[m][g][run].median :
+						 k == BLK_GP_P90 ? gs[m][g][run].p90 :
+						 gs[m][g][run].membarriers;
+				b->row[r].v[g] = median(v, p->runs);
+			}
+		}
+	}
+}
+static void cpu_model(char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[256];
+
+	snprintf(buf, len, "unknown");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		if (strncmp(line, "model name", 10) || !colon)
+			continue;
+		colon += 1 + strspn(colon + 1, " \t");
+		colon[strcspn(colon, "\n")] = 0;
+		snprintf(buf, len, "%s", colon);
+		break;
+	}
+	fclose(f);
+}
+
+static void describe_machine(struct dataset *ds, const struct run_params *p)
+{
+	char buf[320];
+	struct utsname u;
+	time_t now = time(NULL);
+
+	strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M UTC", gmtime(&now));
+	ds_meta_set(ds, "date", buf);
+	cpu_model(buf, sizeof(buf));
+	ds_meta_set(ds, "cpu", buf);
+	snprintf(buf, sizeof(buf), "%d", bench_ncpus);
+	ds_meta_set(ds, "nproc", buf);
+	uname(&u);
+	snprintf(buf, sizeof(buf), "%s %s %s", u.sysname, u.release, u.machine);
+	ds_meta_set(ds, "kernel", buf);
+	ds_meta_set(ds, "compiler", "gcc " __VERSION__);
+	ds_meta_set(ds, "liburcu", bench_urcu_version());
+	ds_meta_set(ds, "membarrier",
+		    mmlit_hooks & MMLIT_HOOK_FENCE ? "no (readers fence)" : "yes");
+	snprintf(buf, sizeof(buf), "%d", p->runs);
+	ds_meta_set(ds, "runs", buf);
+	snprintf(buf, sizeof(buf), "%d", p->read_ms);
+	ds_meta_set(ds, "read-ms", buf);
+	snprintf(buf, sizeof(buf), "%d", p->gp_ms);
+	ds_meta_set(ds, "gp-ms", buf);
+}
+static void print_block(const struct dataset *ds, int k, const char *what,
+			const char *colname, FILE *f)
+{
+	const struct block *b = &ds->blk[k];
+	const char *refs[2] = { "urcu-memb", "srcu" };
+
+	fprintf(f, "\n%s\n%-32s", what, colname);
+	for (int c = 0; c < b->nr_cols; c++)
+		fprintf(f, " %8d", b->cols[c]);
+	for (int x = 0; x < 2 && k != BLK_GP_MB; x++) {
+		fprintf(f, "  | x %-9s", refs[x]);
+		for (int c = 1; c < b->nr_cols; c++)
+			fprintf(f, " %6s", "");
+	}
+	fputc('\n', f);
+	for (int r = 0; r < b->nr_rows; r++) {
+		fprintf(f, "%-32.32s", b->row[r].label);
+		for (int c = 0; c < b->nr_cols; c++)
+			fprintf(f, " %8.3g", b->row[r].v[c]);
+		for (int x = 0; x < 2 && k != BLK_GP_MB; x++) {
+			fprintf(f, "  |");
+			for (int c = 0; c < b->nr_cols; c++)
+				fprintf(f, " %6.2f", b->row[r].v[c] /
+					ds_get(ds, k, refs[x], b->cols[c]));
+		}
+		fputc('\n', f);
+	}
+}
+
+static int print_results(const struct dataset *ds, FILE *f)
+{
+	struct bar bars[8];
+	int n = bar_check(ds, bars), failed = 0;
+
+	fprintf(f, "mmlit-bench on %s, %s CPUs, %s; %s; liburcu %s\n",
+		ds_meta(ds, "cpu"), ds_meta(ds, "nproc"), ds_meta(ds, "kernel"),
+		ds_meta(ds, "compiler"), ds_meta(ds, "liburcu"));
+	print_block(ds, BLK_READ, "Read side: ns per lock+unlock pair "
+		    "(threads pinned one per CPU)", "threads:", f);
+	print_block(ds, BLK_GP, "Grace period: median latency, us",
+		    "readers:", f);
+	print_block(ds, BLK_GP_P90, "Grace period: 90th percentile, us",
+		    "readers:", f);
+	print_block(ds, BLK_GP_MB, "Grace period: membarrier(2) calls each",
+		    "readers:", f);
+	fprintf(f, "\nThe bar (issue 5); SRCU 2-thread/1-thread alone: %.2f, "
+		"the check alone's: %.2f\n", scaling(ds, "srcu"),
+		scaling(ds, "none"));
+	for (int i = 0; i < n; i++) {
+		fprintf(f, "  %-52s %6.2f <= %4.2f  %s\n", bars[i].what,
+			bars[i].value, bars[i].limit,
+			bar_held(&bars[i]) ? "held" : "NOT HELD");
+		failed += !bar_held(&bars[i]);
+	}
+	return failed;
+}
+static int usage(void)
+{
+	fprintf(stderr,
+		"usage: mmlit-bench [--quick] [--out FILE]   measure, print, write\n"
+		"       mmlit-bench --print FILE             print a data file\n");
+	return 2;
+}
+
+static int print_file(const char *path)
+{
+	static struct dataset ds;
+	int ret = ds_read(&ds, path);
+
+	if (ret) {
+		fprintf(stderr, "mmlit-bench: %s: %s\n", path, strerror(-ret));
+		return 1;
+	}
+	print_results(&ds, stdout);
+	return 0;
+}
+
+static int measure(const struct run_params *p, const char *out)
+{
+	static struct dataset ds;
+	FILE *f;
+
+	lockdep_set_enabled(false);
+	if (mmlit_hooks)
+		fprintf(stderr, "mmlit-bench: mmlit_hooks is %#x: the read sides "
+			"run their slow paths\n", mmlit_hooks);
+	spin_lock_init(&bench_inode.i_lock);
+	describe_machine(&ds, p);
+	run_all(&ds, p);
+	print_results(&ds, stdout);
+	if (!out)
+		return 0;
+	f = fopen(out, "w");
+	if (!f) {
+		fprintf(stderr, "mmlit-bench: %s: %s\n", out, strerror(errno));
+		return 1;
+	}
+	ds_write(&ds, f);
+	fclose(f);
+	printf("\nwrote %s\n", out);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct run_params p = { .runs = 15, .read_ms = 70, .gp_ms = 60 };
+	const char *root = getenv("MMLIT_ROOT");
+	char path[4096];
+	const char *out = NULL;
+	bool quick = false;
+
+	cpus_init();
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--quick")) {
+			quick = true;
+		} else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
+			out = argv[++i];
+		} else if (!strcmp(argv[i], "--print") && i + 1 < argc) {
+			return print_file(argv[i + 1]);
+		} else {
+			return usage();
+		}
+	}
+	if (quick)
+		p = (struct run_params){ .runs = 3, .read_ms = 30, .gp_ms = 30 };
+	if (!out && !quick) {
+		snprintf(path, sizeof(path), "%s/figures/srcu-bench.dat",
+			 root && *root ? root : ".");
+		out = path;
+	}
+	return measure(&p, out);
+}

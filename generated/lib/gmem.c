@@ -1,0 +1,430 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* gmem.c: guest_memfd and the freeze of RFC v2 06/10, with its variants. */
+#include "gmem.h"
+
+DEFINE_SRCU(kvm_gmem_freeze_srcu);
+DEFINE_PERCPU_RWSEM(kvm_gmem_freeze_rwsem);
+
+DEFINE_VARIANT_AREA(gmem_freeze_variants, "gmem-freeze",
+	"how guest_memfd's page cache is frozen (chapter 4)",
+	{ "posted", "RFC v2 06/10: global SRCU, frozen check before validation" },
+	{ "validate-first", "fallocate validates its arguments, then checks" },
+	{ "no-falloc-check", "only kvm_gmem_get_folio() checks the flag" },
+	{ "per-inode", "an SRCU domain per inode instead of one global" },
+	{ "unsynchronized", "broken on purpose: the freeze does not wait" },
+	{ "sync-unfreeze", "unfreezing waits for a grace period too" },
+	{ "invalidate-lock", "read side: invalidate_lock shared; freeze: exclusive" },
+	{ "percpu-rwsem", "read side: a global percpu-rwsem; freeze: for write" })
+static struct inode *kvm_gmem_alloc_inode(struct super_block *sb)
+{
+	struct gmem_inode *gi = calloc(1, sizeof(*gi));
+
+	return gi ? &gi->vfs_inode : NULL;
+}
+
+static void kvm_gmem_evict_inode(struct inode *inode)
+{
+	struct gmem_inode *gi = GMEM_I(inode);
+
+	truncate_inode_pages(inode->i_mapping, 0);
+	if (gi->has_srcu)
+		cleanup_srcu_struct(&gi->srcu);
+}
+
+static void kvm_gmem_free_inode(struct inode *inode)
+{
+	free(GMEM_I(inode));
+}
+
+static const struct super_operations kvm_gmem_super_operations = {
+	.alloc_inode = kvm_gmem_alloc_inode,
+	.evict_inode = kvm_gmem_evict_inode,
+	.free_inode = kvm_gmem_free_inode,
+};
+
+static struct super_block *kvm_gmem_mnt_sb;
+
+static void kvm_gmem_mount(void)
+{
+	kvm_gmem_mnt_sb = alloc_super("guest_memfd", &kvm_gmem_super_operations,
+				      NULL);
+}
+
+static struct super_block *kvm_gmem_sb(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, kvm_gmem_mount);
+	return kvm_gmem_mnt_sb;
+}
+static struct srcu_struct *kvm_gmem_srcu(struct inode *inode)
+{
+	struct gmem_inode *gi = GMEM_I(inode);
+
+	return gi->has_srcu ? &gi->srcu : &kvm_gmem_freeze_srcu;
+}
+
+static int kvm_gmem_freeze_read_lock(struct inode *inode)
+{
+	switch (gmem_variant()) {
+	case GMEM_INVALIDATE_LOCK:
+		lockdep_assert_held(&inode->i_mapping->invalidate_lock);
+		return 0;
+	case GMEM_PERCPU_RWSEM:
+		percpu_rwsem_assert_held(&kvm_gmem_freeze_rwsem);
+		return 0;
+	default:
+		return srcu_read_lock(kvm_gmem_srcu(inode));
+	}
+}
+
+static void kvm_gmem_freeze_read_unlock(struct inode *inode, int idx)
+{
+	switch (gmem_variant()) {
+	case GMEM_INVALIDATE_LOCK:
+	case GMEM_PERCPU_RWSEM:
+		return;
+	default:
+		srcu_read_unlock(kvm_gmem_srcu(inode), idx);
+	}
+}
+static struct folio *kvm_gmem_get_folio(struct inode *inode, pgoff_t index)
+{
+	struct address_space *mapping = inode->i_mapping;
+	struct folio *folio;
+	int idx;
+
+	folio = filemap_lock_folio(mapping, index);
+	if (!IS_ERR(folio))
+		return folio;
+
+	idx = kvm_gmem_freeze_read_lock(inode);
+	if (kvm_gmem_is_frozen(inode)) {
+		kvm_gmem_freeze_read_unlock(inode, idx);
+		return ERR_PTR(-EPERM);
+	}
+	cond_resched();		/* the allocation may sleep */
+	folio = __filemap_get_folio(mapping, index,
+				    FGP_LOCK | FGP_ACCESSED | FGP_CREAT,
+				    mapping_gfp_mask(mapping));
+	kvm_gmem_freeze_read_unlock(inode, idx);
+	return folio;
+}
+static long kvm_gmem_punch_hole(struct inode *inode, loff_t offset, loff_t len)
+{
+	struct address_space *mapping = inode->i_mapping;
+	long ret = 0;
+
+	filemap_invalidate_lock(mapping);
+	if (gmem_variant() == GMEM_INVALIDATE_LOCK && kvm_gmem_is_frozen(inode)) {
+		ret = -EPERM;
+		goto out;
+	}
+	truncate_inode_pages_range(mapping, offset, offset + len - 1);
+out:
+	filemap_invalidate_unlock(mapping);
+	return ret;
+}
+
+static long kvm_gmem_allocate(struct inode *inode, loff_t offset, loff_t len)
+{
+	struct address_space *mapping = inode->i_mapping;
+	pgoff_t start, index, end;
+	long r = 0;
+
+	if (offset + len > i_size_read(inode))
+		return -EINVAL;
+
+	filemap_invalidate_lock_shared(mapping);
+	start = offset >> PAGE_SHIFT;
+	end = (offset + len) >> PAGE_SHIFT;
+	for (index = start; index < end; ) {
+		struct folio *folio;
+
+		if (signal_pending(current)) {
+			r = -EINTR;
+			break;
+		}
+		folio = kvm_gmem_get_folio(inode, index);
+		if (IS_ERR(folio)) {
+			r = PTR_ERR(folio);
+			break;
+		}
+		index = folio->index + folio_nr_pages(folio);
+		folio_unlock(folio);
+		folio_put(folio);
+		cond_resched();
+	}
+	filemap_invalidate_unlock_shared(mapping);
+	return r;
+}
+static long kvm_gmem_fallocate_rules(int mode, loff_t offset, loff_t len)
+{
+	if (!(mode & FALLOC_FL_KEEP_SIZE))
+		return -EOPNOTSUPP;
+	if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE))
+		return -EOPNOTSUPP;
+	if (!PAGE_ALIGNED(offset) || !PAGE_ALIGNED(len))
+		return -EINVAL;
+	return 0;
+}
+
+static long kvm_gmem_do_fallocate(struct inode *inode, int mode, loff_t offset,
+				  loff_t len)
+{
+	if (mode & FALLOC_FL_PUNCH_HOLE)
+		return kvm_gmem_punch_hole(inode, offset, len);
+	return kvm_gmem_allocate(inode, offset, len);
+}
+static long kvm_gmem_fallocate_posted(struct file *file, int mode,
+				      loff_t offset, loff_t len)
+{
+	struct inode *inode = file_inode(file);
+	struct srcu_struct *ssp = kvm_gmem_srcu(inode);
+	long ret;
+	int idx;
+
+	idx = srcu_read_lock(ssp);
+	if (kvm_gmem_is_frozen(inode)) {
+		ret = -EPERM;
+		goto out;
+	}
+	ret = kvm_gmem_fallocate_rules(mode, offset, len);
+	if (ret)
+		goto out;
+	ret = kvm_gmem_do_fallocate(inode, mode, offset, len);
+out:
+	srcu_read_unlock(ssp, idx);
+	if (!ret)
+		file_modified(file);
+	return ret;
+}
+static long kvm_gmem_fallocate_validate_first(struct file *file, int mode,
+					      loff_t offset, loff_t len)
+{
+	struct inode *inode = file_inode(file);
+	struct srcu_struct *ssp = kvm_gmem_srcu(inode);
+	long ret;
+	int idx;
+
+	ret = kvm_gmem_fallocate_rules(mode, offset, len);
+	if (ret)
+		return ret;
+	idx = srcu_read_lock(ssp);
+	if (kvm_gmem_is_frozen(inode))
+		ret = -EPERM;
+	else
+		ret = kvm_gmem_do_fallocate(inode, mode, offset, len);
+	srcu_read_unlock(ssp, idx);
+	if (!ret)
+		file_modified(file);
+	return ret;
+}
+
+static long kvm_gmem_fallocate_unchecked(struct file *file, int mode,
+					 loff_t offset, loff_t len)
+{
+	long ret = kvm_gmem_fallocate_rules(mode, offset, len);
+
+	if (ret)
+		return ret;
+	ret = kvm_gmem_do_fallocate(file_inode(file), mode, offset, len);
+	if (!ret)
+		file_modified(file);
+	return ret;
+}
+
+static long kvm_gmem_fallocate_percpu_rwsem(struct file *file, int mode,
+					    loff_t offset, loff_t len)
+{
+	struct inode *inode = file_inode(file);
+	long ret;
+
+	percpu_down_read(&kvm_gmem_freeze_rwsem);
+	if (kvm_gmem_is_frozen(inode))
+		ret = -EPERM;
+	else
+		ret = kvm_gmem_fallocate_rules(mode, offset, len);
+	if (!ret)
+		ret = kvm_gmem_do_fallocate(inode, mode, offset, len);
+	percpu_up_read(&kvm_gmem_freeze_rwsem);
+	if (!ret)
+		file_modified(file);
+	return ret;
+}
+
+static long kvm_gmem_fallocate(struct file *file, int mode, loff_t offset,
+			       loff_t len)
+{
+	switch (gmem_variant()) {
+	case GMEM_VALIDATE_FIRST:
+		return kvm_gmem_fallocate_validate_first(file, mode, offset, len);
+	case GMEM_NO_FALLOC_CHECK:
+	case GMEM_INVALIDATE_LOCK:
+		return kvm_gmem_fallocate_unchecked(file, mode, offset, len);
+	case GMEM_PERCPU_RWSEM:
+		return kvm_gmem_fallocate_percpu_rwsem(file, mode, offset, len);
+	default:
+		return kvm_gmem_fallocate_posted(file, mode, offset, len);
+	}
+}
+static void kvm_gmem_set_frozen(struct inode *inode, bool freeze)
+{
+	u64 flags = READ_ONCE(GMEM_I(inode)->flags);
+
+	if (freeze)
+		flags |= GUEST_MEMFD_F_MAPPING_FROZEN;
+	else
+		flags &= ~GUEST_MEMFD_F_MAPPING_FROZEN;
+	WRITE_ONCE(GMEM_I(inode)->flags, flags);
+}
+
+void kvm_gmem_freeze(struct inode *inode, bool freeze)
+{
+	int v = gmem_variant();
+
+	if (v == GMEM_INVALIDATE_LOCK) {
+		filemap_invalidate_lock(inode->i_mapping);
+		kvm_gmem_set_frozen(inode, freeze);
+		filemap_invalidate_unlock(inode->i_mapping);
+		return;
+	}
+	if (v == GMEM_PERCPU_RWSEM) {
+		percpu_down_write(&kvm_gmem_freeze_rwsem);
+		kvm_gmem_set_frozen(inode, freeze);
+		percpu_up_write(&kvm_gmem_freeze_rwsem);
+		return;
+	}
+	kvm_gmem_set_frozen(inode, freeze);
+	if ((freeze && v != GMEM_UNSYNCHRONIZED) || v == GMEM_SYNC_UNFREEZE)
+		synchronize_srcu(kvm_gmem_srcu(inode));
+}
+static const struct file_operations kvm_gmem_fops = {
+	.fallocate = kvm_gmem_fallocate,
+};
+
+static int __kvm_gmem_create(loff_t size, u64 flags)
+{
+	struct gmem_inode *gi;
+	struct inode *inode;
+	struct file *file;
+	int fd, err;
+
+	inode = new_inode(kvm_gmem_sb());
+	if (!inode)
+		return -ENOMEM;
+	gi = GMEM_I(inode);
+	gi->flags = flags;
+	if (gmem_variant() == GMEM_PER_INODE) {
+		err = init_srcu_struct(&gi->srcu);
+		if (err)
+			goto err_inode;
+		gi->has_srcu = true;
+	}
+	inode->i_size = size;
+	inode->i_mapping->gfp_mask = GFP_HIGHUSER;
+	file = alloc_file(inode, FMODE_READ | FMODE_WRITE, &kvm_gmem_fops);
+	if (!file) {
+		err = -ENOMEM;
+		goto err_inode;
+	}
+	iput(inode);			/* the file holds it now */
+	fd = fd_install_new(file);
+	if (fd < 0)
+		fput(file);
+	return fd;
+err_inode:
+	iput(inode);
+	return err;
+}
+
+int kvm_gmem_create(loff_t size, u64 flags)
+{
+	if (flags & ~(GUEST_MEMFD_FLAG_MMAP | GUEST_MEMFD_FLAG_INIT_SHARED))
+		return -EINVAL;
+	if (size <= 0 || !PAGE_ALIGNED(size))
+		return -EINVAL;
+	return __kvm_gmem_create(size, flags);
+}
+
+struct inode *kvm_gmem_inode(int fd)
+{
+	struct file *file = fget(fd);
+	struct inode *inode = NULL;
+
+	if (!file)
+		return NULL;
+	if (file->f_op == &kvm_gmem_fops)
+		inode = file_inode(file);
+	fput(file);		/* the fd still holds the file */
+	return inode;
+}
+
+int kvm_gmem_freeze_fd(int fd, bool freeze)
+{
+	struct inode *inode = kvm_gmem_inode(fd);
+
+	if (!inode)
+		return -EBADF;
+	kvm_gmem_freeze(inode, freeze);
+	return 0;
+}
+static void kvm_gmem_fault_lock(struct inode *inode)
+{
+	if (gmem_variant() == GMEM_INVALIDATE_LOCK)
+		filemap_invalidate_lock_shared(inode->i_mapping);
+	else if (gmem_variant() == GMEM_PERCPU_RWSEM)
+		percpu_down_read(&kvm_gmem_freeze_rwsem);
+}
+
+static void kvm_gmem_fault_unlock(struct inode *inode)
+{
+	if (gmem_variant() == GMEM_INVALIDATE_LOCK)
+		filemap_invalidate_unlock_shared(inode->i_mapping);
+	else if (gmem_variant() == GMEM_PERCPU_RWSEM)
+		percpu_up_read(&kvm_gmem_freeze_rwsem);
+}
+
+int kvm_gmem_get_pfn(struct file *file, pgoff_t index, struct folio **foliop,
+		     int *max_order)
+{
+	struct inode *inode = file_inode(file);
+	struct folio *folio;
+
+	kvm_gmem_fault_lock(inode);
+	folio = kvm_gmem_get_folio(inode, index);
+	kvm_gmem_fault_unlock(inode);
+	if (IS_ERR(folio))
+		return PTR_ERR(folio);
+	if (!folio_test_uptodate(folio)) {
+		folio_zero_range(folio, 0, PAGE_SIZE);
+		folio_mark_uptodate(folio);
+	}
+	folio_unlock(folio);
+	*foliop = folio;
+	*max_order = 0;
+	return 0;
+}
+
+static void kvm_mmu_prepare_memory_fault_exit(struct kvm_vcpu *vcpu, gfn_t gfn)
+{
+	vcpu->run.exit_reason = KVM_EXIT_MEMORY_FAULT;
+	vcpu->run.memory_fault.flags = KVM_MEMORY_EXIT_FLAG_PRIVATE;
+	vcpu->run.memory_fault.gpa = gfn << PAGE_SHIFT;
+	vcpu->run.memory_fault.size = PAGE_SIZE;
+}
+
+int kvm_vcpu_fault(struct kvm_vcpu *vcpu, gfn_t gfn)
+{
+	struct folio *folio;
+	int max_order, r;
+
+	r = kvm_gmem_get_pfn(vcpu->gmem, gfn, &folio, &max_order);
+	if (r) {
+		kvm_mmu_prepare_memory_fault_exit(vcpu, gfn);
+		return r;
+	}
+	vcpu->faults++;			/* mapped into the guest */
+	folio_put(folio);		/* kvm_release_faultin_page() */
+	return 0;
+}
