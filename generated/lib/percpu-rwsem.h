@@ -59,10 +59,17 @@ bool __percpu_down_read_hooks(struct percpu_rw_semaphore *sem, bool try,
 void __percpu_up_read_hooks(struct percpu_rw_semaphore *sem,
 			    struct lock_site site) __attribute__((cold));
 
+static inline int percpu_rw_slot(void)
+{
+	int cpu = raw_smp_processor_id();
+
+	return likely(cpu >= 0) ? cpu : current->cpu;	/* adopts the thread */
+}
+
 static inline bool __percpu_down_read_fast(struct percpu_rw_semaphore *sem,
 					   bool try)
 {
-	struct percpu_rw_count *rc = &sem->read_count[current->cpu];
+	struct percpu_rw_count *rc = &sem->read_count[percpu_rw_slot()];
 
 	WRITE_ONCE(rc->count, rc->count + 1);
 	barrier();	/* the writer's membarrier() stands in for smp_mb() */
@@ -73,7 +80,7 @@ static inline bool __percpu_down_read_fast(struct percpu_rw_semaphore *sem,
 
 static inline void __percpu_up_read_fast(struct percpu_rw_semaphore *sem)
 {
-	struct percpu_rw_count *rc = &sem->read_count[current->cpu];
+	struct percpu_rw_count *rc = &sem->read_count[raw_smp_processor_id()];
 
 	smp_store_release(&rc->count, rc->count - 1);
 	if (unlikely(!rcu_sync_is_idle(&sem->rss)))

@@ -86,20 +86,8 @@ static pthread_once_t shmem_once = PTHREAD_ONCE_INIT;
 static struct inode *shmem_alloc_inode(struct super_block *sb)
 {
 	struct shmem_inode_info *info = kzalloc(sizeof(*info), GFP_KERNEL);
-	struct inode *inode;
 
-	if (!info)
-		return NULL;
-	/* What chapter 1's new_inode() does to the inode it allocates. */
-	inode = &info->vfs_inode;
-	inode->i_sb = sb;
-	inode->i_ino = ++sb->s_next_ino;
-	__init_rwsem(&inode->i_rwsem, "inode.i_rwsem", &sb->s_i_rwsem_key);
-	__spin_lock_init(&inode->i_lock, "inode.i_lock", &sb->s_i_lock_key);
-	address_space_init(&inode->i_data, inode);
-	inode->i_mapping = &inode->i_data;
-	atomic_set(&inode->i_count, 1);
-	return inode;
+	return info ? &info->vfs_inode : NULL;
 }
 
 static void shmem_free_in_core_inode(struct inode *inode)
@@ -117,6 +105,7 @@ static void shmem_evict_inode(struct inode *inode)
 }
 
 static const struct super_operations shmem_ops = {
+	.alloc_inode	= shmem_alloc_inode,
 	.free_inode	= shmem_free_in_core_inode,
 	.evict_inode	= shmem_evict_inode,
 };
@@ -148,7 +137,7 @@ static struct inode *shmem_get_inode(struct super_block *sb, umode_t mode,
 	struct shmem_inode_info *info;
 	struct inode *inode;
 
-	inode = shmem_alloc_inode(sb);
+	inode = new_inode(sb);
 	if (!inode)
 		return ERR_PTR(-ENOSPC);
 	info = SHMEM_I(inode);
