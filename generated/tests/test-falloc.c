@@ -865,6 +865,16 @@ static void falloc_lock_workload(void)
 					FALLOC_FL_KEEP_SIZE, 0, P(2)), 0);
 }
 
+/* @s for LaTeX: the underscores of variant names escaped. */
+static void print_tex(const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '_')
+			putchar('\\');
+		putchar(*s);
+	}
+}
+
 static void falloc_graph(int i)
 {
 	char title[96];
@@ -880,7 +890,7 @@ static void falloc_graph_shmem_falloc(void) { falloc_graph(EXCL_SHMEM_FALLOC); }
 static void falloc_graph_rfc(void) { falloc_graph(EXCL_RFC); }
 static void falloc_graph_rfc_trylock(void) { falloc_graph(EXCL_RFC_TRYLOCK); }
 static void falloc_graph_fix(void) { falloc_graph(EXCL_FIX); }
-KTEST_FIGURE("falloc-graph-shmem_falloc", falloc_graph_shmem_falloc)
+KTEST_FIGURE("falloc-graph-upstream", falloc_graph_shmem_falloc)
 KTEST_FIGURE("falloc-graph-rfc", falloc_graph_rfc)
 KTEST_FIGURE("falloc-graph-rfc-trylock", falloc_graph_rfc_trylock)
 KTEST_FIGURE("falloc-graph-fix", falloc_graph_fix)
@@ -920,7 +930,7 @@ static void fx7_sink(const char *line)
 	} else if (strstr(line, "writeout folio")) {
 		fx7_writeouts++;
 		fx7_keep(line);
-	} else if (strstr(line, "lock invalidate_lock")) {
+	} else if (strstr(line, "] lock invalidate_lock")) {
 		fx7_keep(line);
 	}
 }
@@ -957,11 +967,11 @@ static void falloc_fx5_table(void)
 {
 	struct {
 		char design[32], op[8];
-		double base, mean, max, op_ms;
+		double base, mean, p99, max, op_ms;
 		long faults;
 	} row[2 * NR_EXCL_DESIGNS];
 	double upstream[2] = { 0, 0 };
-	char path[4096], line[256];
+	char path[4096], line[256], machine[256] = "";
 	int n = 0;
 	FILE *f;
 
@@ -969,10 +979,18 @@ static void falloc_fx5_table(void)
 	f = fopen(path, "r");
 	ck_assert_msg(f, "%s: cannot open", path);
 	while (n < 2 * NR_EXCL_DESIGNS && fgets(line, sizeof(line), f)) {
-		if (line[0] == '#' || sscanf(line, "%31s %7s %lf %lf %lf %lf %ld",
-				row[n].design, row[n].op, &row[n].base,
-				&row[n].mean, &row[n].max, &row[n].op_ms,
-				&row[n].faults) != 7)
+		if (!strncmp(line, "# machine: ", 11)) {
+			snprintf(machine, sizeof(machine), "%s", line + 11);
+			machine[strcspn(machine, "\n")] = 0;
+			for (char *c = machine; *c; c++)	/* LaTeX-safe */
+				if (strchr("%$&_#{}\\^~", *c))
+					*c = ' ';
+		}
+		if (line[0] == '#' ||
+		    sscanf(line, "%31s %7s %lf %lf %lf %lf %lf %ld",
+			   row[n].design, row[n].op, &row[n].base, &row[n].mean,
+			   &row[n].p99, &row[n].max, &row[n].op_ms,
+			   &row[n].faults) != 8)
 			continue;
 		if (!strcmp(row[n].design, "shmem_falloc"))
 			upstream[!strcmp(row[n].op, "punch")] = row[n].mean;
@@ -980,16 +998,19 @@ static void falloc_fx5_table(void)
 	}
 	fclose(f);
 	ck_assert_int_eq(n, 2 * NR_EXCL_DESIGNS);
-	printf("\\begin{tabular}{llrrrrrr}\n"
-	       "design & operation & baseline $\\mu$s & mean $\\mu$s & "
-	       "longest $\\mu$s & operation ms & faults & mean / today \\\\\n"
-	       "\\hline\n");
-	for (int i = 0; i < n; i++)
-		printf("\\texttt{%s} & %s & %.2f & %.2f & %.0f & %.1f & %ld & "
-		       "%.1f \\\\\n", row[i].design, row[i].op, row[i].base,
-		       row[i].mean, row[i].max, row[i].op_ms, row[i].faults,
+	printf("\\begin{tabular}{llrrrrrrr}\n"
+	       "design & op & baseline $\\mu$s & mean $\\mu$s & "
+	       "99\\%% $\\mu$s & longest $\\mu$s & op ms & faults & "
+	       "mean / today \\\\\n\\hline\n");
+	for (int i = 0; i < n; i++) {
+		printf("\\texttt{");
+		print_tex(row[i].design);
+		printf("} & %s & %.2f & %.2f & %.0f & %.0f & %.1f & %ld & "
+		       "%.1f \\\\\n", row[i].op, row[i].base, row[i].mean,
+		       row[i].p99, row[i].max, row[i].op_ms, row[i].faults,
 		       row[i].mean / upstream[!strcmp(row[i].op, "punch")]);
-	printf("\\end{tabular}\n");
+	}
+	printf("\\end{tabular}\n\n\\smallskip Measured on: %s.\n", machine);
 }
 KTEST_FIGURE("falloc-fx5", falloc_fx5_table)
 static const char *yes(bool b)
@@ -1021,8 +1042,10 @@ static void falloc_tradeoffs(void)
 		struct design_row row;
 
 		design_row(i, &row);
-		printf("\\texttt{%s} & %s & %s & %s & %s & %s & %d & %s & %d & "
-		       "%s, %d \\\\\n", design_name(), yes(row.fx1_waits),
+		printf("\\texttt{");
+		print_tex(design_name());
+		printf("} & %s & %s & %s & %s & %s & %d & %s & %d & "
+		       "%s, %d \\\\\n", yes(row.fx1_waits),
 		       yes(row.fx1_refilled), yes(row.fx2_waits),
 		       yes(row.fx5_waits),
 		       outcome(row.fx3_ret, b1, sizeof(b1)), row.fx3_killed,
