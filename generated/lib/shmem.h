@@ -107,6 +107,16 @@ struct shmem_excl_ops {
 
 /* The exclusion design in use (chapter 3's variant area). */
 const struct shmem_excl_ops *shmem_excl(void);
+
+/* Chapter 3: the designs of the variant area "falloc", in its order. */
+enum shmem_excl_design {
+	EXCL_SHMEM_FALLOC,	/* today's kernel: struct shmem_falloc */
+	EXCL_RFC,		/* the invalidate_lock RFC, as posted */
+	EXCL_RFC_TRYLOCK,	/* the RFC, writeout only tries the lock */
+	EXCL_FIX,		/* the book's fix */
+	NR_EXCL_DESIGNS
+};
+extern struct variant_area shmem_falloc_area;
 extern const struct address_space_operations shmem_aops;
 extern const struct file_operations shmem_file_operations;
 extern struct variant_area shmem_freeze_area;	/* "freeze": final, v6, v7 */
