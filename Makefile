@@ -94,7 +94,7 @@ URCU_LIBS = $(shell pkg-config --libs liburcu-memb 2>/dev/null || echo -lurcu-me
 
 all: code book
 	@:
-code: $(PRODUCTS)
+code: $(PRODUCTS) $(GEN_FILES)
 	@:
 lib: $(LIBA)
 	@:
