@@ -3,11 +3,11 @@
 #include <stdarg.h>
 #include <sys/wait.h>
 
-static struct ktest_suite *suites;
+static struct ktest_suite *ktest_suites;
 
 void ktest_register(struct ktest_suite *s)
 {
-	struct ktest_suite **p = &suites;
+	struct ktest_suite **p = &ktest_suites;
 
 	while (*p && strcmp((*p)->name, s->name) < 0)
 		p = &(*p)->next;
@@ -99,12 +99,12 @@ static Suite *book_suite(void)
 }
 KTEST_SUITE(book_suite)
 
-static struct ktest_figure *figures;
+static struct ktest_figure *ktest_figures;
 
 void ktest_register_figure(struct ktest_figure *f)
 {
-	f->next = figures;
-	figures = f;
+	f->next = ktest_figures;
+	ktest_figures = f;
 }
 
 static struct ktest_figure *the_figure;
@@ -119,7 +119,7 @@ END_TEST
 
 static int run_figure(const char *name)
 {
-	for (struct ktest_figure *f = figures; f; f = f->next) {
+	for (struct ktest_figure *f = ktest_figures; f; f = f->next) {
 		Suite *s = suite_create("figure");
 		TCase *tc = tcase_create("figure");
 		SRunner *sr;
@@ -142,7 +142,7 @@ static int run_figure(const char *name)
 		return failed ? 1 : 0;
 	}
 	fprintf(stderr, "mmlit-tests: no figure named %s; there are:", name);
-	for (struct ktest_figure *f = figures; f; f = f->next)
+	for (struct ktest_figure *f = ktest_figures; f; f = f->next)
 		fprintf(stderr, " %s", f->name);
 	fprintf(stderr, "\n");
 	return 2;
@@ -161,7 +161,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	for (struct ktest_suite *k = suites; k; k = k->next) {
+	for (struct ktest_suite *k = ktest_suites; k; k = k->next) {
 		if (!sr)
 			sr = srunner_create(k->make());
 		else
