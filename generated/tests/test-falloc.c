@@ -3,8 +3,7 @@
 #include <unistd.h>
 #include "ktest.h"
 #include "shmem.h"
-
-#define P(n)	((loff_t)(n) * (loff_t)PAGE_SIZE)
+#include "fd-helpers.h"
 
 static const char *design_name(void)
 {
@@ -30,34 +29,6 @@ static int new_memfd(const char *name, loff_t size)
 	ck_assert_int_ge(fd, 0);
 	ck_assert_int_eq(ksys_ftruncate(fd, size), 0);
 	return fd;
-}
-
-static struct inode *fd_inode(int fd)
-{
-	struct file *file = fget(fd);
-	struct inode *inode;
-
-	ck_assert_ptr_nonnull(file);
-	inode = file_inode(file);
-	fput(file);		/* the fd keeps it */
-	return inode;
-}
-
-/* st_blocks, in pages. */
-static long fd_pages(int fd)
-{
-	struct kstat st;
-
-	ck_assert_int_eq(ksys_fstat(fd, &st), 0);
-	return st.blocks * 512 / PAGE_SIZE;
-}
-
-static loff_t fd_size(int fd)
-{
-	struct kstat st;
-
-	ck_assert_int_eq(ksys_fstat(fd, &st), 0);
-	return st.size;
 }
 
 static void fill(int fd, pgoff_t first, pgoff_t nr, int byte)

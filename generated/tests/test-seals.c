@@ -8,8 +8,7 @@
 #include <unistd.h>
 #include "ktest.h"
 #include "shmem.h"
-
-#define P(n)	((loff_t)(n) * (loff_t)PAGE_SIZE)
+#include "fd-helpers.h"
 
 static int new_memfd(unsigned int flags)
 {
@@ -27,33 +26,6 @@ static long get_seals(int fd)
 static long add_seals(int fd, unsigned int seals)
 {
 	return ksys_fcntl(fd, F_ADD_SEALS, seals);
-}
-
-static struct inode *fd_inode(int fd)
-{
-	struct file *file = fget(fd);
-	struct inode *inode;
-
-	ck_assert_ptr_nonnull(file);
-	inode = file_inode(file);
-	fput(file);		/* the fd keeps it */
-	return inode;
-}
-
-static long fd_blocks(int fd)
-{
-	struct kstat st;
-
-	ck_assert_int_eq(ksys_fstat(fd, &st), 0);
-	return st.blocks * 512 / PAGE_SIZE;
-}
-
-static loff_t fd_size(int fd)
-{
-	struct kstat st;
-
-	ck_assert_int_eq(ksys_fstat(fd, &st), 0);
-	return st.size;
 }
 
 static ssize_t fill(int fd, loff_t pos, size_t len, int byte)
@@ -133,7 +105,7 @@ START_TEST(sf1_born_sealed_without_allow_sealing)
 	ck_assert_int_eq(ksys_ftruncate(fd, P(2)), 0);
 	ck_assert_int_eq(fill(fd, 0, PAGE_SIZE, 0x5a), PAGE_SIZE);
 	ck_assert(reads_as(fd, 0, PAGE_SIZE, 0x5a));
-	ck_assert_int_eq(fd_blocks(fd), 1);
+	ck_assert_int_eq(fd_pages(fd), 1);
 	ck_assert_int_eq(fd_inode(fd)->i_mode & 0777, 0777);
 }
 END_TEST
@@ -232,7 +204,7 @@ START_TEST(sf3_shrink_seal_refuses_shrinking)
 	ck_assert_int_eq(ksys_ftruncate(fd, P(4)), 0);
 	ck_assert_int_eq(ksys_ftruncate(fd, P(6)), 0);
 	ck_assert_int_eq(fd_size(fd), P(6));
-	ck_assert_int_eq(fd_blocks(fd), 4);
+	ck_assert_int_eq(fd_pages(fd), 4);
 	/* A punch is not a shrink. */
 	ck_assert_int_eq(ksys_fallocate(fd, FALLOC_FL_PUNCH_HOLE |
 					FALLOC_FL_KEEP_SIZE, 0, P(1)), 0);
@@ -251,9 +223,9 @@ START_TEST(sf3_grow_seal_refuses_every_growth)
 			 -EPERM);
 	ck_assert_int_eq(ksys_fallocate(fd, FALLOC_FL_KEEP_SIZE, P(4), 1),
 			 -EPERM);
-	ck_assert_int_eq(fd_blocks(fd), 0);
+	ck_assert_int_eq(fd_pages(fd), 0);
 	ck_assert_int_eq(ksys_fallocate(fd, 0, 0, P(4)), 0);
-	ck_assert_int_eq(fd_blocks(fd), 4);
+	ck_assert_int_eq(fd_pages(fd), 4);
 	ck_assert_int_eq(fill(fd, P(4), 1, 0x22), -EPERM);
 	/* Crossing EOF: the page inside goes in, the one past it does not. */
 	ck_assert_int_eq(fill(fd, P(3), P(2), 0x22), P(1));
@@ -261,7 +233,7 @@ START_TEST(sf3_grow_seal_refuses_every_growth)
 	ck_assert_int_eq(fd_size(fd), P(4));
 	/* Shrinking is still allowed. */
 	ck_assert_int_eq(ksys_ftruncate(fd, P(2)), 0);
-	ck_assert_int_eq(fd_blocks(fd), 2);
+	ck_assert_int_eq(fd_pages(fd), 2);
 }
 END_TEST
 
@@ -285,10 +257,10 @@ START_TEST(sf4_grow_shrink_allow_punch)
 	ck_assert_int_eq(ksys_ftruncate(fd, P(4)), 0);
 	ck_assert_int_eq(fill(fd, 0, P(4), 0xab), P(4));
 	ck_assert_int_eq(add_seals(fd, F_SEAL_GROW | F_SEAL_SHRINK), 0);
-	ck_assert_int_eq(fd_blocks(fd), 4);
+	ck_assert_int_eq(fd_pages(fd), 4);
 	ck_assert_int_eq(ksys_fallocate(fd, FALLOC_FL_PUNCH_HOLE |
 					FALLOC_FL_KEEP_SIZE, P(1), P(2)), 0);
-	ck_assert_int_eq(fd_blocks(fd), 2);
+	ck_assert_int_eq(fd_pages(fd), 2);
 	ck_assert_int_eq(fd_size(fd), P(4));
 	ck_assert_ptr_null(entry_at(fd, 1));
 	ck_assert_ptr_null(entry_at(fd, 2));
@@ -305,7 +277,7 @@ START_TEST(sf4_grow_shrink_allow_punch)
 	ck_assert(reads_as(fd, 10, 100, 0x00));
 	ck_assert(reads_as(fd, 0, 10, 0xab));
 	ck_assert(reads_as(fd, 110, 100, 0xab));
-	ck_assert_int_eq(fd_blocks(fd), 2);
+	ck_assert_int_eq(fd_pages(fd), 2);
 	/* The seals still hold. */
 	ck_assert_int_eq(ksys_ftruncate(fd, P(8)), -EPERM);
 	ck_assert_int_eq(ksys_ftruncate(fd, P(2)), -EPERM);
@@ -326,14 +298,14 @@ START_TEST(sf4_punch_frees_swapped_pages)
 		swapped += xa_is_value(entry_at(fd, i));
 	ck_assert_int_gt(swapped, 0);
 	ck_assert_int_eq(SHMEM_I(inode)->swapped, swapped);
-	ck_assert_int_eq(fd_blocks(fd), 4);	/* swap counts too */
+	ck_assert_int_eq(fd_pages(fd), 4);	/* swap counts too */
 	ck_assert_int_eq(add_seals(fd, F_SEAL_GROW | F_SEAL_SHRINK), 0);
 	ck_assert_int_eq(ksys_fallocate(fd, FALLOC_FL_PUNCH_HOLE |
 					FALLOC_FL_KEEP_SIZE, 0, P(4)), 0);
 	for (pgoff_t i = 0; i < 4; i++)
 		ck_assert_ptr_null(entry_at(fd, i));
 	ck_assert_int_eq(SHMEM_I(inode)->swapped, 0);
-	ck_assert_int_eq(fd_blocks(fd), 0);
+	ck_assert_int_eq(fd_pages(fd), 0);
 	ck_assert_int_eq(nr_free_swap_pages(), 16);
 	ck_assert(reads_as(fd, 0, P(4), 0x00));
 }
@@ -359,7 +331,7 @@ START_TEST(sf5_write_seals_refuse_write_and_punch)
 	ck_assert_int_eq(ksys_fallocate(fd, FALLOC_FL_KEEP_SIZE, P(4), P(1)), 0);
 	ck_assert_int_eq(ksys_fallocate(fd, 0, P(4), P(2)), 0);
 	ck_assert_int_eq(fd_size(fd), P(6));
-	ck_assert_int_eq(fd_blocks(fd), 6);
+	ck_assert_int_eq(fd_pages(fd), 6);
 	ck_assert(reads_as(fd, P(2), P(4), 0x00));
 	/* Nor are they size seals. */
 	ck_assert_int_eq(ksys_ftruncate(fd, P(8)), 0);
@@ -571,7 +543,7 @@ START_TEST(sf7_freeze_refuses_every_fallocate)
 	ck_assert_int_eq(ksys_fallocate(fd, FALLOC_FL_KEEP_SIZE, P(4), P(1)),
 			 -EPERM);
 	ck_assert(reads_as(fd, 0, P(4), 0x44));
-	ck_assert_int_eq(fd_blocks(fd), 4);
+	ck_assert_int_eq(fd_pages(fd), 4);
 	ck_assert_int_eq(fd_size(fd), P(4));
 }
 END_TEST
@@ -679,7 +651,7 @@ START_TEST(sf8_unfreeze_restores_every_operation)
 	ck_assert_int_eq(ksys_ftruncate(fd, P(3)), 0);
 	ck_assert_int_eq(ksys_fallocate(fd, FALLOC_FL_PUNCH_HOLE |
 					FALLOC_FL_KEEP_SIZE, 0, P(3)), 0);
-	ck_assert_int_eq(fd_blocks(fd), 0);
+	ck_assert_int_eq(fd_pages(fd), 0);
 	ck_assert_int_eq(ksys_fallocate(fd, 0, P(3), P(2)), 0);
 	ck_assert_int_eq(fill(fd, P(5), 1, 0x01), 1);
 	ck_assert_int_eq(fd_size(fd), P(5) + 1);
@@ -687,7 +659,7 @@ START_TEST(sf8_unfreeze_restores_every_operation)
 	ck_assert_int_eq(mmlit_memfd_freeze(fd, true), 0);
 	ck_assert_int_eq(mmlit_memfd_freeze(fd, false), 0);
 	ck_assert_int_eq(ksys_ftruncate(fd, 0), 0);
-	ck_assert_int_eq(fd_blocks(fd), 0);
+	ck_assert_int_eq(fd_pages(fd), 0);
 }
 END_TEST
 
@@ -939,7 +911,7 @@ START_TEST(shmem_swap_roundtrip_keeps_data_and_counts)
 		ck_assert(xa_is_value(entry_at(fd, i)));
 	ck_assert_int_eq(inode->i_mapping->nrpages, 0);
 	ck_assert_int_eq(SHMEM_I(inode)->swapped, 3);
-	ck_assert_int_eq(fd_blocks(fd), 3);
+	ck_assert_int_eq(fd_pages(fd), 3);
 	ck_assert_int_eq(nr_free_swap_pages(), 5);
 	/* The fallocated page went out zeroed and uptodate: data now. */
 	ck_assert_int_eq(ksys_lseek(fd, P(2), SEEK_DATA), P(2));
@@ -948,7 +920,7 @@ START_TEST(shmem_swap_roundtrip_keeps_data_and_counts)
 	for (pgoff_t i = 0; i < 3; i++)
 		ck_assert(is_folio(entry_at(fd, i)));
 	ck_assert_int_eq(SHMEM_I(inode)->swapped, 0);
-	ck_assert_int_eq(fd_blocks(fd), 3);
+	ck_assert_int_eq(fd_pages(fd), 3);
 	ck_assert_int_eq(nr_free_swap_pages(), 8);
 }
 END_TEST
@@ -962,7 +934,7 @@ START_TEST(shmem_failed_fallocate_removes_what_it_added)
 	ck_assert_int_eq(fault_inject_set("shmem_alloc_folio", 4), 0);
 	ck_assert_int_eq(ksys_fallocate(fd, 0, 0, P(8)), -ENOMEM);
 	ck_assert_int_eq(fd_size(fd), P(2));
-	ck_assert_int_eq(fd_blocks(fd), 1);
+	ck_assert_int_eq(fd_pages(fd), 1);
 	ck_assert(is_folio(entry_at(fd, 1)));
 	for (pgoff_t i = 2; i < 8; i++)
 		ck_assert_ptr_null(entry_at(fd, i));
