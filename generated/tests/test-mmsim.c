@@ -283,20 +283,25 @@ START_TEST(mmsim_all_errors_of_a_file_are_reported)
 	free(r.out);
 }
 END_TEST
+static void mm_run_failing(struct mm_run *r, const char *file,
+			   struct mm_header *h)
+{
+	mm_header(file, h);
+	ck_assert_str_eq(h->verb, "fails");
+	MM_RUN(r, MM_NONE, "--backend", "kernel", file);
+	mm_status(r, 1, file);
+	mm_has(r, "FAIL (kernel) %s", file);
+	mm_detail(r, file, h->line, h->text);
+}
 START_TEST(mmsim_wrong_expectation_fails)
 {
 	const char *file = "tests/bad/fail-expect.scn";
 	struct mm_header h;
 	struct mm_run r;
 
-	mm_header(file, &h);
-	ck_assert_str_eq(h.verb, "fails");
-	MM_RUN(&r, MM_NONE, "--backend", "kernel", file);
-	mm_status(&r, 1, file);
-	mm_has(&r, "FAIL (kernel) %s", file);
+	mm_run_failing(&r, file, &h);
 	mm_has(&r, "mmsim: 0 passed, 1 failed, 0 skipped, 0 not run");
 	mm_has(&r, "  %s:%d: ftruncate f 1p\n", file, h.line);
-	mm_detail(&r, file, h.line, h.text);
 	free(r.out);
 }
 END_TEST
@@ -306,13 +311,8 @@ START_TEST(mmsim_aborted_line_fails)
 	struct mm_header h;
 	struct mm_run r;
 
-	mm_header(file, &h);
-	ck_assert_str_eq(h.verb, "fails");
-	MM_RUN(&r, MM_NONE, "--backend", "kernel", file);
-	mm_status(&r, 1, file);
-	mm_has(&r, "FAIL (kernel) %s", file);
+	mm_run_failing(&r, file, &h);
 	mm_has(&r, "      kernel: %s", h.text);
-	mm_detail(&r, file, h.line, h.text);
 	free(r.out);
 
 	MM_RUN(&r, MM_NONE, "--trace", "--backend", "kernel", file);
