@@ -49,14 +49,22 @@ ROOTS := $(sort $(shell command -v noroots >/dev/null && noroots $(NW) | sed -n 
 # Plain mode compiles generated/ (committed, notangle -t8) into build/.
 # LINES=1 tangles with #line directives into build/lines/src and compiles
 # that into build/lines/.
+# TANGLE is what each root goes through; the rules below run its two halves
+# (noweb's markup, once for all roots, and nt, once per root) as notangle
+# runs them.
+NOWEB_LIB ?= /usr/lib/noweb
 ifeq ($(LINES),1)
 SRC := build/lines/src
 OUT := build/lines
 TANGLE := notangle -L -t8
+MARKUP_OPTS := -t -t
+NT_OPTS := -t -L -t8
 else
 SRC := generated
 OUT := build
 TANGLE := notangle -t8
+MARKUP_OPTS := -t
+NT_OPTS := -t8
 endif
 
 GEN_FILES := $(addprefix $(SRC)/,$(ROOTS))
@@ -74,7 +82,9 @@ LIBA := $(if $(LIB_OBJS),$(OUT)/libmmlit.a)
 MMSIM := $(if $(MMSIM_OBJS),$(OUT)/mmsim)
 TESTS := $(if $(TEST_OBJS),$(OUT)/mmlit-tests)
 BENCH := $(if $(BENCH_OBJS),$(OUT)/mmlit-bench)
-PRODUCTS := $(LIBA) $(MMSIM) $(TESTS)
+# The test runner first: its objects are the largest, so that with -j the
+# small library objects fill the gaps at the end rather than wait behind them.
+PRODUCTS := $(TESTS) $(MMSIM) $(LIBA)
 
 # CFLAGS (optimisation, debug) may be overridden: make CFLAGS=-O0 -g.
 # The rest is always used.
@@ -106,29 +116,37 @@ tangle: $(GEN_FILES)
 	@:
 
 # ------------------------------------------------------------------ tangling
-# One rule per root. cpif leaves an unchanged file (and its timestamp) alone,
-# so a prose edit recompiles nothing; the stamp records that the root was
-# tangled after the last change of the chapters. TANGLE is printed for a file
-# that changed.
+# The chapters go through noweb's markup once ($(OUT)/nw.markup); then one
+# recipe runs noweb's nt for every root, as notangle would (notangle runs
+# markup over all the chapters again for each of the sixty roots, and as
+# sixty jobs they would hold the compiler back). cpif leaves an unchanged
+# file and its timestamp alone, so a prose edit recompiles nothing; the stamp
+# records that the roots were tangled after the last change of the chapters.
+# TANGLE is printed for a file that changed.
 build/stamp/roots-ok: $(NW) tools/check-roots
 	$(Q)mkdir -p $(@D)
 	$(Q)tools/check-roots $(NW)
 	$(Q)touch $@
 
-$(OUT)/stamp/tangle/%: $(NW) build/stamp/roots-ok Makefile
-	$(Q)mkdir -p $(@D) $(dir $(SRC)/$*)
-	$(Q)$(TANGLE) -R'$*' $(NW) | cpif $(SRC)/$*
-	$(Q)if [ ! -e $@ ] || [ $(SRC)/$* -nt $@ ]; then $(call say,TANGLE,$(SRC)/$*) :; fi
-	$(Q)touch $@
+$(OUT)/nw.markup: $(NW) Makefile
+	$(Q)mkdir -p $(@D)
+	$(Q)$(NOWEB_LIB)/markup $(MARKUP_OPTS) $(NW) > $@
 
-# The stamp holds the rule; if the file went missing since, tangle it again.
-$(GEN_FILES): $(SRC)/%: $(OUT)/stamp/tangle/%
+$(OUT)/stamp/tangled: $(OUT)/nw.markup build/stamp/roots-ok
+	$(Q)mkdir -p $(@D) && for r in $(ROOTS); do \
+		mkdir -p $$(dirname $(SRC)/$$r) && \
+		$(NOWEB_LIB)/nt $(NT_OPTS) -R"$$r" < $(OUT)/nw.markup | cpif $(SRC)/$$r && \
+		if [ ! -e $@ ] || [ $(SRC)/$$r -nt $@ ]; then $(if $(say),printf '  %-8s %s\n' TANGLE "$(SRC)/$$r";) :; fi \
+		|| exit 1; \
+	done && touch $@
+
+# The stamp holds the rule; if a file went missing since, tangle it again.
+$(GEN_FILES): $(SRC)/%: $(OUT)/stamp/tangled
 	$(if $(wildcard $@),,$(Q)$(call say,TANGLE,$@)$(TANGLE) -R'$*' $(NW) > $@)
 
 # ------------------------------------------------------------------ compiling
 $(OUT)/obj/%.o: $(SRC)/%.c | $(GEN_HDRS)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(call say,CC,$@)$(CC) $(MMLIT_CPPFLAGS) $(CPPFLAGS) $(MMLIT_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS) -c -o $@ $<
+	$(Q)mkdir -p $(@D) && $(call say,CC,$@)$(CC) $(MMLIT_CPPFLAGS) $(CPPFLAGS) $(MMLIT_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(TEST_OBJS): EXTRA_CFLAGS = $(CHECK_CFLAGS)
 
@@ -264,8 +282,11 @@ build/book/mmlit.pandoc.tex build/book/fragments.html &: $(NW) tools/nw2pandoc $
 		--out build/book/mmlit.pandoc.tex --fragments build/book/fragments.html \
 		--input-path build/book:build/figures $(NW)
 
+# pandoc writes the prose with markers where the chunks go; tools/nwsplice
+# puts the chunks in (pandoc's --self-contained pass would otherwise parse
+# them all), and tools/check-links checks every internal link.
 $(BOOK_HTML): book/macros.tex build/book/mmlit.pandoc.tex build/book/fragments.html \
-		book/chunks.lua book/book.css tools/check-links $(FIG_SVG)
+		book/chunks.lua book/book.css tools/nwsplice tools/check-links $(FIG_SVG)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(call say,PANDOC,$@)pandoc -f latex+raw_tex -t html5 -s --self-contained --mathml \
 		--toc --toc-depth=2 --top-level-division=chapter \
@@ -273,31 +294,38 @@ $(BOOK_HTML): book/macros.tex build/book/mmlit.pandoc.tex build/book/fragments.h
 		--metadata subtitle="A design book about Linux memory management that compiles, runs and proves what it says" \
 		--metadata pagetitle="mmlit" \
 		--css book/book.css --lua-filter book/chunks.lua \
-		-M nwfragments=build/book/fragments.html \
 		--resource-path=build/figures --default-image-extension=svg \
-		-o $@ book/macros.tex build/book/mmlit.pandoc.tex
+		-o build/book/mmlit.skel.html book/macros.tex build/book/mmlit.pandoc.tex
+	$(Q)tools/nwsplice build/book/mmlit.skel.html build/book/fragments.html $@
 	$(Q)tools/check-links $@
 
-# PDF: noweave -> book/mmlit.tex -> pdflatex (as many passes as it asks for)
-build/book/chapters.tex: $(NW) Makefile
-	$(Q)mkdir -p $(@D)
-	$(Q)$(call say,NOWEAVE,$@)noweave -n -index $(NW) \
-		| sed -E '0,/\\nwfilename\{src-lit\/(0[1-9]|[1-9][0-9])/s//\\tableofcontents\\mainmatter&/' \
-		| sed -E '0,/\\nwfilename\{src-lit\/9/s//\\appendix&/' > $@
+# PDF: noweave -> tools/nwxref (chunk numbers, cross-reference lines and
+# indexes written out: nothing about chunks is left to a later pdflatex pass)
+# -> book/mmlit.tex -> tools/pdfbook: a labels pass on the chapters without
+# code (section, figure and table numbers), then one pass over the book, with
+# the contents typeset at its end and moved behind the preface by qpdf.
+BOOK_TEX := build/book/chapters.tex build/book/chapters-prose.tex \
+	build/book/chunkindex.tex build/book/identindex.tex
+$(BOOK_TEX) &: $(NW) tools/nwxref Makefile
+	$(Q)mkdir -p build/book
+	$(Q)$(call say,NOWEAVE,build/book/chapters.tex)noweave -n -index $(NW) \
+		| sed -E '0,/\\nwfilename\{src-lit\/(0[1-9]|[1-9][0-9])/s//\\mmlitmainmatter&/' \
+		| sed -E '0,/\\nwfilename\{src-lit\/9/s//\\appendix&/' \
+		| tools/nwxref --chunks build/book/chunkindex.tex \
+			--idents build/book/identindex.tex \
+			--prose build/book/chapters-prose.tex > build/book/chapters.tex
 
 TEXINPUTS_BOOK := $(CURDIR)/book:$(CURDIR)/build/book:$(CURDIR)/build/figures:
-$(BOOK_PDF): book/mmlit.tex book/macros.tex build/book/chapters.tex $(BOOK_INPUTS) $(FIG_PDF)
-	$(Q)mkdir -p $(@D) build/book
-	$(Q)$(call say,PDFLATEX,$@)cd build/book && export TEXINPUTS=$(TEXINPUTS_BOOK) && \
-	for pass in 1 2 3 4; do \
-		if ! pdflatex -interaction=nonstopmode -halt-on-error -file-line-error \
-				$(CURDIR)/book/mmlit.tex > pdflatex.txt 2>&1; then \
-			grep -A3 -E '^(.*:[0-9]+:|!)' pdflatex.txt | head -30 >&2; \
-			echo "mmlit: pdflatex failed, see build/book/mmlit.log" >&2; exit 1; \
-		fi; \
-		grep -qE 'Rerun to get|Label\(s\) may have changed' mmlit.log || break; \
-	done
-	$(Q)cp build/book/mmlit.pdf $@
+build/stamp/pdf-labels: book/mmlit.tex book/macros.tex build/book/chapters-prose.tex \
+		$(BOOK_INPUTS) tools/pdfbook
+	$(Q)mkdir -p $(@D)
+	$(Q)$(call say,LABELS,build/book/labels/mmlit.aux)TEXINPUTS=$(TEXINPUTS_BOOK) tools/pdfbook labels
+	$(Q)touch $@
+
+$(BOOK_PDF): build/stamp/pdf-labels book/mmlit.tex book/macros.tex $(BOOK_TEX) \
+		$(BOOK_INPUTS) $(FIG_PDF) tools/pdfbook
+	$(Q)mkdir -p $(@D)
+	$(Q)$(call say,PDFLATEX,$@)TEXINPUTS=$(TEXINPUTS_BOOK) tools/pdfbook book $@
 
 # ------------------------------------------------------------------ install
 PREFIX ?= /usr/local

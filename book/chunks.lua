@@ -2,37 +2,19 @@
 --
 -- tools/nw2pandoc leaves placeholders in the prose: \nwchunk{ID} (a code chunk
 -- or an index, a block) and \nwq{ID} (quoted [[code]], inline).  Their HTML is
--- in the fragments file named by the metadata field nwfragments, each between
--- <!--nwfrag ID--> and <!--nwend-->.  This filter
---   1. swaps the placeholders for those fragments;
---   2. numbers chapters, sections and subsections (letters after \appendix)
---      and figures (per chapter), the way LaTeX's book class does;
---   3. resolves \ref{label} to a link carrying that number;
+-- in build/book/fragments.html, each between <!--nwfrag ID--> and <!--nwend-->.
+-- This filter
+--   1. turns each placeholder into the marker <!--nwfrag ID-->, which
+--      tools/nwsplice replaces with the fragment after pandoc (so that
+--      pandoc's --self-contained pass does not parse megabytes of code);
+--   2. numbers chapters, sections and subsections (letters after \appendix),
+--      figures and tables (per chapter), the way LaTeX's book class does;
+--   3. resolves \ref{label} to a link carrying that number, and lists every
+--      label that does not exist (then fails);
 --   4. marks claim anchors (\claim{ID}{...}) with the class "claim".
 
-local fragments = {}
-
-local function load_fragments(meta)
-  local path = meta.nwfragments and pandoc.utils.stringify(meta.nwfragments)
-  if not path or path == "" then
-    return nil
-  end
-  local f = assert(io.open(path, "r"))
-  local text = f:read("a")
-  f:close()
-  for id, body in text:gmatch("<!%-%-nwfrag (%S+)%-%->\n(.-)\n<!%-%-nwend%-%->") do
-    fragments[id] = body
-  end
-  return nil
-end
-
 local function fragment(id)
-  local body = fragments[id]
-  if not body then
-    io.stderr:write("chunks.lua: no fragment for placeholder " .. id .. "\n")
-    os.exit(1)
-  end
-  return body
+  return "<!--nwfrag " .. id .. "-->"
 end
 
 local function chunk_id(text)
@@ -177,7 +159,6 @@ local function numbering(doc)
 end
 
 return {
-  { Meta = load_fragments },
   placeholders,
   { Pandoc = numbering },
 }
