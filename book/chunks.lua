@@ -56,6 +56,16 @@ local placeholders = {
 }
 
 -- Numbering and \ref.
+--
+-- Every number follows LaTeX's book class: chapters (letters after
+-- \appendix), sections and subsections; figures and tables per chapter, in
+-- the order of their captions.  tools/nw2pandoc turns each figure and table
+-- environment with a caption into three marker paragraphs around its body:
+--   \nwfloat{KIND}{LABEL}   BODY   \nwcaption   CAPTION   \nwendfloat
+-- which become <figure class="KIND" id="LABEL"> with a numbered
+-- <figcaption>, whatever the body is (images, a tabular, verbatim text).
+-- A \label anywhere else takes the number of the last numbered thing before
+-- it, as in LaTeX (in an enumerate item: the item's number).
 local function is_figure(b)
   return b.t == "Para" and #b.content == 1 and b.content[1].t == "Image"
     and b.content[1].title:match("^fig:")
@@ -65,51 +75,193 @@ local function letter(n)
   return string.char(string.byte("A") + n - 1)
 end
 
+-- The text of a LaTeX marker standing alone as a block, or nil.
+local function marker(b)
+  if b.t == "RawBlock" and b.format == "latex" then
+    return b.text:match("^%s*(.-)%s*$")
+  end
+  if b.t == "Para" and #b.content == 1 and b.content[1].t == "RawInline"
+      and b.content[1].format == "latex" then
+    return b.content[1].text
+  end
+  return nil
+end
+
+local function caption_inlines(blocks)
+  local out = {}
+  for _, b in ipairs(blocks) do
+    if b.t == "Para" or b.t == "Plain" then
+      if #out > 0 then
+        table.insert(out, pandoc.Space())
+      end
+      for _, x in ipairs(b.content) do
+        table.insert(out, x)
+      end
+    end
+  end
+  return out
+end
+
+-- Replace each marked float by a Div of class "nwfloat" holding its body
+-- and, last, a Div of class "nwcaption" with the caption.
+local function group_floats(blocks)
+  local out = {}
+  local i = 1
+  while i <= #blocks do
+    local b = blocks[i]
+    local m = marker(b)
+    local kind, label
+    if m then
+      kind, label = m:match("^\\nwfloat{(%a+)}{(.-)}$")
+    end
+    if kind then
+      local body, caption = {}, {}
+      local part = body
+      local j = i + 1
+      while j <= #blocks and marker(blocks[j]) ~= "\\nwendfloat" do
+        if marker(blocks[j]) == "\\nwcaption" then
+          part = caption
+        else
+          table.insert(part, blocks[j])
+        end
+        j = j + 1
+      end
+      if j > #blocks then
+        io.stderr:write("chunks.lua: a " .. kind .. " (" .. label
+          .. ") without its end marker\n")
+        os.exit(1)
+      end
+      local d = pandoc.Div(group_floats(body), { class = "nwfloat" })
+      d.attributes.kind = kind
+      d.attributes.label = label
+      d.content:insert(pandoc.Div({ pandoc.Plain(caption_inlines(caption)) },
+        { class = "nwcaption" }))
+      table.insert(out, d)
+      i = j + 1
+    else
+      if b.t == "Div" or b.t == "BlockQuote" then
+        b.content = group_floats(b.content)
+      end
+      table.insert(out, b)
+      i = i + 1
+    end
+  end
+  return out
+end
+
 local function numbering(doc)
   local labels = {}
   local counters = { 0, 0, 0 }
   local appendix = false
   local chapter = "0"
-  local figure = 0
+  local floats = { figure = 0, table = 0 }
+  local current = ""      -- LaTeX's \@currentlabel
+  local names = { figure = "Figure", table = "Table" }
 
-  local function visit(blocks)
+  local function stray_labels(inlines, value)
+    for k, x in ipairs(inlines) do
+      if x.t == "RawInline" and x.format == "latex" then
+        local l = x.text:match("^\\label{([^}]*)}$")
+        if l then
+          labels[l] = value
+          inlines[k] = pandoc.Span({}, { id = l })
+        end
+      end
+    end
+  end
+
+  local visit
+
+  local function visit_list(items, value_of)
+    for k, item in ipairs(items) do
+      local saved = current
+      current = value_of(k)
+      visit(item)
+      current = saved
+    end
+  end
+
+  local depth = 0
+  visit = function(blocks)
+    local out = {}
     for _, b in ipairs(blocks) do
       if b.t == "RawBlock" and b.format == "latex"
           and b.text:match("^\\appendix%s*$") then
         appendix = true
         counters[1] = 0
-      elseif b.t == "Header" and b.level <= 3
-          and not b.classes:includes("unnumbered") then
-        counters[b.level] = counters[b.level] + 1
-        for l = b.level + 1, 3 do
-          counters[l] = 0
-        end
-        local parts = {}
-        for l = 1, b.level do
-          local n = counters[l]
-          if l == 1 then
-            parts[l] = appendix and letter(n) or tostring(n)
-          else
-            parts[l] = tostring(n)
+        table.insert(out, b)
+      elseif b.t == "Header" then
+        if b.level <= 3 and not b.classes:includes("unnumbered") then
+          counters[b.level] = counters[b.level] + 1
+          for l = b.level + 1, 3 do
+            counters[l] = 0
           end
-        end
-        local num = table.concat(parts, ".")
-        if b.level == 1 then
-          chapter = num
-          figure = 0
+          local parts = {}
+          for l = 1, b.level do
+            local n = counters[l]
+            if l == 1 then
+              parts[l] = appendix and letter(n) or tostring(n)
+            else
+              parts[l] = tostring(n)
+            end
+          end
+          local num = table.concat(parts, ".")
+          if b.level == 1 then
+            chapter = num
+            floats.figure, floats.table = 0, 0
+          end
+          current = num
+          local content = { pandoc.Span({ pandoc.Str(num) },
+            { class = "header-section-number" }), pandoc.Space() }
+          for _, x in ipairs(b.content) do
+            table.insert(content, x)
+          end
+          b.content = content
         end
         if b.identifier ~= "" then
-          labels[b.identifier] = num
+          labels[b.identifier] = current
         end
-        local content = { pandoc.Span({ pandoc.Str(num) },
-          { class = "header-section-number" }), pandoc.Space() }
+        stray_labels(b.content, current)
+        table.insert(out, b)
+      elseif b.t == "Div" and b.classes:includes("nwfloat") then
+        local kind = b.attributes.kind
+        local label = b.attributes.label
+        floats[kind] = (floats[kind] or 0) + 1
+        local num = chapter .. "." .. floats[kind]
+        current = num
+        if label ~= "" then
+          labels[label] = num
+        end
+        local body = {}
+        local caption
         for _, x in ipairs(b.content) do
-          table.insert(content, x)
+          if x.t == "Div" and x.classes:includes("nwcaption") then
+            caption = x.content[1].content
+          else
+            table.insert(body, x)
+          end
         end
-        b.content = content
+        local open = '<figure class="' .. kind .. '"'
+        if label ~= "" then
+          open = open .. ' id="' .. label .. '"'
+        end
+        table.insert(out, pandoc.RawBlock("html", open .. ">"))
+        for _, x in ipairs(visit(body)) do
+          table.insert(out, x)
+        end
+        local cap = { pandoc.Str(names[kind] or kind), pandoc.Space(),
+          pandoc.Str(num .. ":"), pandoc.Space() }
+        for _, x in ipairs(caption or {}) do
+          table.insert(cap, x)
+        end
+        stray_labels(cap, num)
+        table.insert(out, pandoc.RawBlock("html", "<figcaption>"))
+        table.insert(out, pandoc.Plain(cap))
+        table.insert(out, pandoc.RawBlock("html", "</figcaption></figure>"))
       elseif is_figure(b) then
-        figure = figure + 1
-        local num = chapter .. "." .. figure
+        floats.figure = floats.figure + 1
+        local num = chapter .. "." .. floats.figure
+        current = num
         local img = b.content[1]
         if img.identifier ~= "" then
           labels[img.identifier] = num
@@ -120,13 +272,49 @@ local function numbering(doc)
           table.insert(caption, x)
         end
         img.caption = caption
-      elseif b.t == "Div" then
-        visit(b.content)
+        table.insert(out, b)
+      elseif b.t == "OrderedList" then
+        depth = depth + 1
+        local start = b.listAttributes.start or 1
+        local outer = current
+        visit_list(b.content, function(k)
+          local n = start + k - 1
+          if depth == 1 then
+            return tostring(n)
+          elseif depth == 2 then
+            return outer .. string.char(string.byte("a") + n - 1)
+          end
+          return outer
+        end)
+        depth = depth - 1
+        table.insert(out, b)
+      elseif b.t == "BulletList" or b.t == "DefinitionList" then
+        if b.t == "BulletList" then
+          visit_list(b.content, function() return current end)
+        end
+        table.insert(out, b)
+      elseif b.t == "Div" or b.t == "BlockQuote" then
+        b.content = visit(b.content)
+        table.insert(out, b)
+      else
+        if b.t == "Para" or b.t == "Plain" then
+          stray_labels(b.content, current)
+        end
+        table.insert(out, b)
       end
     end
+    -- write back in place for list items (visited by reference)
+    for k = #blocks, 1, -1 do
+      blocks[k] = nil
+    end
+    for k, x in ipairs(out) do
+      blocks[k] = x
+    end
+    return out
   end
-  visit(doc.blocks)
+  doc.blocks = visit(group_floats(doc.blocks))
 
+  local undefined = {}
   local refs = {
     RawInline = function(r)
       if r.format ~= "latex" then
@@ -136,8 +324,8 @@ local function numbering(doc)
       if label then
         local num = labels[label]
         if not num then
-          io.stderr:write("chunks.lua: warning: undefined reference " .. label .. "\n")
-          return pandoc.Str("??")
+          undefined[label] = true
+          return pandoc.Strong({ pandoc.Str("??") })
         end
         return pandoc.Link({ pandoc.Str(num) }, "#" .. label)
       end
@@ -155,6 +343,16 @@ local function numbering(doc)
     table.insert(blocks, pandoc.walk_block(b, refs))
   end
   doc.blocks = blocks
+  local missing = {}
+  for l in pairs(undefined) do
+    table.insert(missing, l)
+  end
+  if #missing > 0 then
+    table.sort(missing)
+    io.stderr:write("chunks.lua: \\ref to undefined label(s): "
+      .. table.concat(missing, ", ") .. "\n")
+    os.exit(1)
+  end
   return doc
 end
 
