@@ -14,8 +14,11 @@ SHELL := /bin/bash
 .DELETE_ON_ERROR:
 .SUFFIXES:
 MAKEFLAGS += --no-builtin-rules --no-print-directory
-# Parallel by default, one job per core; a -j on the command line wins.
+# Parallel by default, one job per core; a -j on the command line wins. A
+# sub-make (make check runs $(MAKE) book) shares its parent's jobs.
+ifeq ($(MAKELEVEL),0)
 MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+endif
 .DEFAULT_GOAL := all
 
 # ------------------------------------------------------------------ packages
