@@ -288,9 +288,15 @@ local function numbering(doc)
         end)
         depth = depth - 1
         table.insert(out, b)
-      elseif b.t == "BulletList" or b.t == "DefinitionList" then
-        if b.t == "BulletList" then
-          visit_list(b.content, function() return current end)
+      elseif b.t == "BulletList" then
+        visit_list(b.content, function() return current end)
+        table.insert(out, b)
+      elseif b.t == "DefinitionList" then
+        for _, item in ipairs(b.content) do
+          stray_labels(item[1], current)
+          for _, def in ipairs(item[2]) do
+            visit(def)
+          end
         end
         table.insert(out, b)
       elseif b.t == "Div" or b.t == "BlockQuote" then
