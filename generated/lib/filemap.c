@@ -126,7 +126,10 @@ bool folio_clear_dirty_for_io(struct folio *folio)
 
 void folio_zero_range(struct folio *folio, size_t offset, size_t len)
 {
-	memset(folio->data + offset, 0, len);
+	u8 *data = __atomic_load_n(&folio->data, __ATOMIC_ACQUIRE);
+
+	if (data)
+		memset(data + offset, 0, len);
 }
 void *filemap_get_entry(struct address_space *mapping, pgoff_t index)
 {

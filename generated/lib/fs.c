@@ -118,7 +118,11 @@ ssize_t generic_perform_write(struct file *file, const char *buf, size_t count,
 		status = a_ops->write_begin(file, mapping, pos, bytes, &folio);
 		if (status)
 			break;
-		memcpy(folio->data + offset, buf, bytes);
+		if (folio_write_data(folio, offset, buf, bytes)) {
+			a_ops->write_end(file, mapping, pos, bytes, 0, folio);
+			status = -ENOMEM;
+			break;
+		}
 		status = a_ops->write_end(file, mapping, pos, bytes, bytes, folio);
 		if (status < 0)
 			break;

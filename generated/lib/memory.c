@@ -3,6 +3,8 @@
 #include "fault.h"
 
 #define MMAP_BASE	0x10000000UL
+/* x86-64 with 4-level page tables: 128 TiB less the guard page. */
+#define TASK_SIZE	((1UL << 47) - PAGE_SIZE)
 
 DEFINE_FAULT_SITE(fail_vm_area_alloc, "vm_area_alloc",
 		  "the VMA of a new mapping");
@@ -220,10 +222,11 @@ static vm_fault_t do_cow_fault(struct vm_fault *vmf)
 		folio_put(copy);
 		return ret;
 	}
-	memcpy(copy->data, vmf->folio->data, PAGE_SIZE);
+	ret = folio_copy_data(copy, vmf->folio) ? VM_FAULT_OOM : 0;
 	folio_unlock(vmf->folio);
 	folio_put(vmf->folio);
-	ret = map_new_folio(vmf, copy, true);
+	if (!ret)
+		ret = map_new_folio(vmf, copy, true);
 	folio_put(copy);
 	return ret;
 }
@@ -253,7 +256,11 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf, struct pte *pte,
 		folio_put(old);
 		return VM_FAULT_OOM;
 	}
-	memcpy(copy->data, old->data, PAGE_SIZE);
+	if (folio_copy_data(copy, old)) {
+		folio_put(old);
+		folio_put(copy);
+		return VM_FAULT_OOM;
+	}
 	folio_put(old);
 	pte = pte_offset_map_lock(mm, vmf->address, &ptl);
 	if (pte && pte->folio == old) {
@@ -299,20 +306,25 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 }
 #define ACCESS_MAX_TRIES	1000
 
-/* Is the entry there and good for the access? Copy if so. PTL taken here. */
-static bool access_present(struct mm_struct *mm, unsigned long addr,
-			   bool write, u8 *buf, size_t len)
+/*
+ * Is the entry there and good for the access? Copy if so: 1. Not there: 0.
+ * The host could not back a first write: -ENOMEM. PTL taken here.
+ */
+static int access_present(struct mm_struct *mm, unsigned long addr,
+			  bool write, u8 *buf, size_t len)
 {
 	size_t off = addr & (PAGE_SIZE - 1);
 	spinlock_t *ptl;
 	struct pte *pte = pte_offset_map_lock(mm, addr, &ptl);
-	bool ok = pte && (!write || pte->write);
+	int ok = pte && (!write || pte->write);
 
 	if (ok && write) {
-		memcpy(pte->folio->data + off, buf, len);
-		folio_mark_dirty(pte->folio);
+		if (folio_write_data(pte->folio, off, buf, len))
+			ok = -ENOMEM;
+		else
+			folio_mark_dirty(pte->folio);
 	} else if (ok) {
-		memcpy(buf, pte->folio->data + off, len);
+		folio_read_data(pte->folio, off, buf, len);
 	}
 	pte_unmap_unlock(pte, ptl);
 	return ok;
@@ -359,10 +371,10 @@ int fault_in_user_page(unsigned long addr, bool write)
 static int user_access(unsigned long addr, bool write, u8 *buf, size_t len)
 {
 	for (int tries = 0; tries < ACCESS_MAX_TRIES; tries++) {
-		int err;
+		int err = access_present(current->mm, addr, write, buf, len);
 
-		if (access_present(current->mm, addr, write, buf, len))
-			return 0;
+		if (err)
+			return err > 0 ? 0 : err;
 		err = fault_in_user_page(addr, write);
 		if (err)
 			return err;
@@ -400,8 +412,11 @@ static unsigned long copy_user(unsigned long uaddr, u8 *buf, unsigned long n,
 {
 	while (n) {
 		size_t chunk = min_t(size_t, n, PAGE_SIZE - (uaddr & (PAGE_SIZE - 1)));
+		int ok = access_present(current->mm, uaddr, write, buf, chunk);
 
-		if (!access_present(current->mm, uaddr, write, buf, chunk)) {
+		if (ok < 0)
+			return n;
+		if (!ok) {
 			if (pagefault_disabled() || fault_in_user_page(uaddr, write))
 				return n;
 			continue;
@@ -495,8 +510,12 @@ static unsigned long do_mmap(struct file *file, unsigned long len,
 	if (!len)
 		return -EINVAL;
 	len = round_up(len, PAGE_SIZE);
+	if (!len)
+		return -ENOMEM;
 	if (pgoff + (len >> PAGE_SHIFT) < pgoff)
 		return -EOVERFLOW;
+	if (len > TASK_SIZE - mm->mmap_base)
+		return -ENOMEM;		/* get_unmapped_area found no room */
 	vm_flags = calc_vm_prot_bits(prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 	switch (flags & 0x0f) {
 	case MAP_SHARED:

@@ -77,7 +77,7 @@ struct folio {
 	struct mem_cgroup *memcg;
 	struct task_struct *lock_owner;
 	unsigned long serial;		/* for traces */
-	u8 *data;
+	u8 *data;			/* NULL: all zeros (see folio_write_data) */
 };
 
 #define FOLIO_FLAG_FUNCS(name, bit)					\
@@ -144,6 +144,13 @@ bool folio_clear_dirty_for_io(struct folio *folio);
 
 void folio_zero_range(struct folio *folio, size_t offset, size_t len);
 static inline void flush_dcache_folio(struct folio *folio) { }
+
+/* The bytes of a folio: NULL data reads as zeros until a first write. */
+void folio_read_data(const struct folio *folio, size_t off, void *buf,
+		     size_t len);
+int folio_write_data(struct folio *folio, size_t off, const void *buf,
+		     size_t len);
+int folio_copy_data(struct folio *dst, const struct folio *src);
 
 /* The folio lock. */
 void __folio_lock(struct folio *folio, struct lock_site site);

@@ -140,6 +140,59 @@ bool folio_try_get(struct folio *folio)
 	}
 	return false;
 }
+void folio_read_data(const struct folio *folio, size_t off, void *buf,
+		     size_t len)
+{
+	const u8 *data = __atomic_load_n(&folio->data, __ATOMIC_ACQUIRE);
+
+	if (data)
+		memcpy(buf, data + off, len);
+	else
+		memset(buf, 0, len);
+}
+
+static u8 *folio_data_prepare(struct folio *folio)
+{
+	u8 *data = __atomic_load_n(&folio->data, __ATOMIC_ACQUIRE), *none = NULL;
+
+	if (data)
+		return data;
+	data = calloc(1, PAGE_SIZE);
+	if (!data)
+		return NULL;
+	if (!__atomic_compare_exchange_n(&folio->data, &none, data, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		free(data);
+		data = none;
+	}
+	return data;
+}
+
+int folio_write_data(struct folio *folio, size_t off, const void *buf,
+		     size_t len)
+{
+	u8 *data = folio_data_prepare(folio);
+
+	if (!data)
+		return -ENOMEM;
+	memcpy(data + off, buf, len);
+	return 0;
+}
+
+/* A copy of a folio that was never written is never written either. */
+int folio_copy_data(struct folio *dst, const struct folio *src)
+{
+	const u8 *from = __atomic_load_n(&src->data, __ATOMIC_ACQUIRE);
+
+	if (!from)
+		return 0;
+	return folio_write_data(dst, 0, from, PAGE_SIZE);
+}
+static void give_back_page(void)
+{
+	__atomic_sub_fetch(&used_pages, 1, __ATOMIC_RELAXED);
+}
+
 static bool take_free_page(void)
 {
 	long used = __atomic_load_n(&used_pages, __ATOMIC_RELAXED);
@@ -214,9 +267,10 @@ struct folio *__folio_alloc(gfp_t gfp, unsigned int order,
 		retries = 0;
 	}
 	folio = calloc(1, sizeof(*folio));
-	if (folio)
-		folio->data = calloc(1, PAGE_SIZE);
-	BUG_ON(!folio || !folio->data);
+	if (!folio) {
+		give_back_page();
+		goto fail;
+	}
 	atomic_set(&folio->_refcount, 1);
 	INIT_LIST_HEAD(&folio->lru);
 	folio->serial = __atomic_add_fetch(&folio_serial, 1, __ATOMIC_RELAXED);
@@ -523,7 +577,7 @@ void swap_write_folio(struct folio *folio, swp_entry_t entry)
 	pthread_mutex_lock(&swap_lock);
 	BUG_ON(!entry.val || entry.val > (unsigned long)swap_slots ||
 	       !swap_data[entry.val - 1]);
-	memcpy(swap_data[entry.val - 1], folio->data, PAGE_SIZE);
+	folio_read_data(folio, 0, swap_data[entry.val - 1], PAGE_SIZE);
 	pthread_mutex_unlock(&swap_lock);
 	__atomic_add_fetch(&vm_events.pswpout, 1, __ATOMIC_RELAXED);
 }
@@ -533,7 +587,8 @@ void swap_read_folio(struct folio *folio, swp_entry_t entry)
 	pthread_mutex_lock(&swap_lock);
 	BUG_ON(!entry.val || entry.val > (unsigned long)swap_slots ||
 	       !swap_data[entry.val - 1]);
-	memcpy(folio->data, swap_data[entry.val - 1], PAGE_SIZE);
+	/* Its callers cannot fail here (the kernel's can only with -EIO). */
+	BUG_ON(folio_write_data(folio, 0, swap_data[entry.val - 1], PAGE_SIZE));
 	pthread_mutex_unlock(&swap_lock);
 	__atomic_add_fetch(&vm_events.pswpin, 1, __ATOMIC_RELAXED);
 }

@@ -867,7 +867,7 @@ static ssize_t shmem_file_read(struct file *file, char *buf, size_t count,
 		}
 		nr = min(nr - offset, count);
 		if (folio) {
-			memcpy(buf + retval, folio->data + offset, nr);
+			folio_read_data(folio, offset, buf + retval, nr);
 			folio_put(folio);
 		} else {
 			memset(buf + retval, 0, nr);

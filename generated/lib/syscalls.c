@@ -168,6 +168,19 @@ long ksys_ftruncate(int fd, loff_t length)
 	return ret;
 }
 
+/*
+ * The kernel's rw_verify_area for a regular file: a count that is negative
+ * as ssize_t, or a range whose end overflows loff_t, is -EINVAL.
+ */
+static int rw_verify_area(loff_t pos, size_t count)
+{
+	if ((ssize_t)count < 0)
+		return -EINVAL;
+	if ((loff_t)((unsigned long long)pos + count) < 0)
+		return -EINVAL;
+	return 0;
+}
+
 ssize_t ksys_pread64(int fd, void *buf, size_t count, loff_t pos)
 {
 	struct file *file;
@@ -182,6 +195,8 @@ ssize_t ksys_pread64(int fd, void *buf, size_t count, loff_t pos)
 		ret = -EBADF;
 	else if (!file->f_op->read)
 		ret = -EINVAL;
+	else if ((ret = rw_verify_area(pos, count)))
+		;
 	else
 		ret = count ? file->f_op->read(file, buf, count, &pos) : 0;
 	fput(file);
@@ -202,6 +217,8 @@ ssize_t ksys_pwrite64(int fd, const void *buf, size_t count, loff_t pos)
 		ret = -EBADF;
 	else if (!file->f_op->write)
 		ret = -EINVAL;
+	else if ((ret = rw_verify_area(pos, count)))
+		;
 	else
 		ret = count ? file->f_op->write(file, buf, count, &pos) : 0;
 	fput(file);

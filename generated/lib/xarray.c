@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 #include "xarray.h"
 
-#define XA_MAX_SHIFT	42	/* top node covers 64 << 42 = 2^48 indexes */
+#define XA_MAX_SHIFT	60	/* top node covers every unsigned long */
 
 void xa_init(struct xarray *xa)
 {
@@ -10,6 +10,8 @@ void xa_init(struct xarray *xa)
 
 static unsigned long xa_max_index(unsigned char shift)
 {
+	if (shift >= XA_MAX_SHIFT)
+		return ULONG_MAX;
 	return (XA_CHUNK_SIZE << shift) - 1;
 }
 
@@ -35,7 +37,6 @@ void *xa_load(struct xarray *xa, unsigned long index)
 /* Called with xa_lock held; make the tree tall enough for @index. */
 static void xa_grow(struct xarray *xa, unsigned long index)
 {
-	BUG_ON(index >> 48);
 	if (!xa->xa_head) {
 		unsigned char shift = 0;
 

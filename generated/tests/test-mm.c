@@ -51,12 +51,15 @@ static struct inode *testfs_inode(void)
 /* Fill @n pages of @inode's cache with dirty folios holding @byte. */
 static void testfs_fill(struct inode *inode, int n, u8 byte)
 {
+	static u8 page[PAGE_SIZE];
+
 	for (int i = 0; i < n; i++) {
 		struct folio *folio = __filemap_get_folio(inode->i_mapping, i,
 				FGP_LOCK | FGP_CREAT, GFP_KERNEL);
 
 		ck_assert(!IS_ERR(folio));
-		memset(folio->data, byte, PAGE_SIZE);
+		memset(page, byte, PAGE_SIZE);
+		ck_assert_int_eq(folio_write_data(folio, 0, page, PAGE_SIZE), 0);
 		folio_mark_uptodate(folio);
 		folio_mark_dirty(folio);
 		folio_unlock(folio);
@@ -171,7 +174,7 @@ START_TEST(sh5_pressure_reclaim_calls_owner_writeout)
 	ck_assert(xa_is_value(filemap_get_entry(inode->i_mapping, 0)));
 	swap_read_folio(folio, radix_to_swp_entry(filemap_get_entry(
 				inode->i_mapping, 0)));
-	byte = folio->data[100];
+	folio_read_data(folio, 100, &byte, 1);
 	ck_assert_int_eq(byte, 0x77);
 	folio_put(folio);
 	iput(inode);
@@ -228,6 +231,61 @@ START_TEST(xarray_store_find_erase)
 	ck_assert_uint_eq(xa.xa_count, 2);
 	xa_destroy(&xa);
 	ck_assert(xa_empty(&xa));
+}
+END_TEST
+
+START_TEST(xarray_indexes_up_to_ulong_max)
+{
+	const unsigned long last = MAX_LFS_FILESIZE / PAGE_SIZE;
+	const unsigned long big[] = { 1UL << 48, last, ULONG_MAX };
+	struct xarray xa;
+	unsigned long index = 6;
+	void *entry;
+	int i, n = 0;
+
+	xa_init(&xa);
+	ck_assert_ptr_null(xa_store(&xa, 5, (void *)0x50, 0));
+	for (i = 0; i < 3; i++)
+		ck_assert_ptr_null(xa_store(&xa, big[i], (void *)(0x100UL << i), 0));
+	for (i = 0; i < 3; i++) {
+		ck_assert_ptr_eq(xa_load(&xa, big[i]), (void *)(0x100UL << i));
+		ck_assert_ptr_null(xa_load(&xa, big[i] - 1));
+	}
+	xa_for_each_range(&xa, index, entry, 6, ULONG_MAX)
+		ck_assert_uint_eq(index, big[n++]);
+	ck_assert_int_eq(n, 3);
+	for (i = 0; i < 3; i++)
+		ck_assert_ptr_eq(xa_erase(&xa, big[i]), (void *)(0x100UL << i));
+	ck_assert_uint_eq(xa.xa_count, 1);
+	ck_assert_ptr_eq(xa_load(&xa, 5), (void *)0x50);
+	xa_destroy(&xa);
+}
+END_TEST
+
+START_TEST(folio_data_is_allocated_on_first_write)
+{
+	struct folio *a = folio_alloc(GFP_KERNEL, 0);
+	struct folio *b = folio_alloc(GFP_KERNEL, 0);
+	u8 buf[8] = { 1, 1, 1, 1, 1, 1, 1, 1 }, x = 0x5a;
+
+	ck_assert_ptr_null(a->data);
+	folio_read_data(a, 100, buf, sizeof(buf));
+	for (int i = 0; i < 8; i++)
+		ck_assert_int_eq(buf[i], 0);
+	ck_assert_int_eq(folio_copy_data(b, a), 0);
+	ck_assert_ptr_null(b->data);
+	folio_zero_range(a, 0, PAGE_SIZE);
+	ck_assert_ptr_null(a->data);
+	ck_assert_int_eq(folio_write_data(a, 4095, &x, 1), 0);
+	ck_assert_ptr_nonnull(a->data);
+	ck_assert_int_eq(folio_copy_data(b, a), 0);
+	ck_assert_ptr_nonnull(b->data);
+	ck_assert_ptr_ne(a->data, b->data);
+	x = 0;
+	folio_read_data(b, 4095, &x, 1);
+	ck_assert_int_eq(x, 0x5a);
+	folio_put(a);
+	folio_put(b);
 }
 END_TEST
 
@@ -397,6 +455,8 @@ static Suite *mm_suite(void)
 	tcase_add_test(tc, sh5_pressure_reclaim_calls_owner_writeout);
 	tcase_add_test(tc, sh5_refused_writeout_fails_or_kills_a_bystander);
 	tcase_add_test(tc, xarray_store_find_erase);
+	tcase_add_test(tc, xarray_indexes_up_to_ulong_max);
+	tcase_add_test(tc, folio_data_is_allocated_on_first_write);
 	tcase_add_test(tc, page_cache_add_remove_and_refcounts);
 	tcase_add_test(tc, memcg_limit_reclaims_then_fails);
 	tcase_add_test(tc, copy_from_user_fails_with_page_faults_disabled);
