@@ -125,6 +125,7 @@ unsigned char *mmsim_buffer(struct mmsim_ctx *c, struct mmsim_result *r,
 			    long long len, int byte);
 void mmsim_buffer_free(unsigned char *buf);
 unsigned long mmsim_map_hint(struct mmsim_ctx *c, long long len);
+int mmsim_in_mapping(const struct mmsim_obj *m, long long off);
 int mmsim_shim_check_variant(const char *area, const char *name, char *msg, size_t n);
 int mmsim_shim_check_site(const char *site, char *msg, size_t n);
 void mmsim_shim_list_variants(FILE *f);

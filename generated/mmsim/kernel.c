@@ -256,7 +256,10 @@ static void kernel_load(struct mmsim_ctx *c, const struct mmsim_line *l,
 	unsigned char val;
 	int ret;
 
-	ret = user_access(m->h + l->arg[1].v, &val, 0);
+	if (!mmsim_in_mapping(m, l->arg[1].v))
+		ret = -MMSIM_SIGSEGV;
+	else
+		ret = user_access(m->h + l->arg[1].v, &val, 0);
 	r->type = ret ? MMSIM_R_SIGNAL : MMSIM_R_BYTE;
 	r->val = ret ? -ret : val;
 }
@@ -268,7 +271,10 @@ static void kernel_store(struct mmsim_ctx *c, const struct mmsim_line *l,
 	unsigned char val = l->arg[2].v;
 	int ret;
 
-	ret = user_access(m->h + l->arg[1].v, &val, 1);
+	if (!mmsim_in_mapping(m, l->arg[1].v))
+		ret = -MMSIM_SIGSEGV;
+	else
+		ret = user_access(m->h + l->arg[1].v, &val, 1);
 	r->type = ret ? MMSIM_R_SIGNAL : MMSIM_R_NUM;
 	r->val = ret ? -ret : 0;
 }

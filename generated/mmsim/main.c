@@ -3,9 +3,12 @@
  * Tangled from src-lit/90-mmsim.nw (appendix "The scenario tool").
  */
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
 #include "mmsim.h"
 
 static void usage(FILE *f)
@@ -23,6 +26,59 @@ static void usage(FILE *f)
 		fprintf(f, "  %-44s%s\n", buf,
 			op->flags & MMSIM_OP_MODEL_ONLY ? "(model only)" : "");
 	}
+}
+static void crash_verdict(const char *file, int st)
+{
+	if (WIFSIGNALED(st))
+		printf("FAIL (mmsim) %s: crashed: killed by signal %d (%s)\n",
+		       file, WTERMSIG(st), strsignal(WTERMSIG(st)));
+	else
+		printf("FAIL (mmsim) %s: crashed: exit status %d without a verdict\n",
+		       file, WEXITSTATUS(st));
+	fflush(stdout);
+	mmsim_tally.fail++;
+}
+
+static int run_file_in_child(const char *file, const struct mmsim_opts *o)
+{
+	struct mmsim_tally t;
+	int pfd[2], st, ret;
+	ssize_t n;
+	pid_t pid;
+
+	fflush(stdout);
+	fflush(stderr);
+	if (pipe(pfd))
+		return mmsim_run_file(file, o);
+	pid = fork();
+	if (pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return mmsim_run_file(file, o);
+	}
+	if (!pid) {
+		close(pfd[0]);
+		memset(&mmsim_tally, 0, sizeof(mmsim_tally));
+		ret = mmsim_run_file(file, o);
+		fflush(stdout);
+		fflush(stderr);
+		n = write(pfd[1], &mmsim_tally, sizeof(mmsim_tally));
+		_exit(n == sizeof(mmsim_tally) ? ret : 3);
+	}
+	close(pfd[1]);
+	n = read(pfd[0], &t, sizeof(t));
+	close(pfd[0]);
+	while (waitpid(pid, &st, 0) < 0)
+		;
+	if (n != sizeof(t) || !WIFEXITED(st) || WEXITSTATUS(st) > 2) {
+		crash_verdict(file, st);
+		return 1;
+	}
+	mmsim_tally.pass += t.pass;
+	mmsim_tally.fail += t.fail;
+	mmsim_tally.skip += t.skip;
+	mmsim_tally.error += t.error;
+	return WEXITSTATUS(st);
 }
 
 int main(int argc, char **argv)
@@ -98,7 +154,7 @@ int main(int argc, char **argv)
 		}
 	}
 	for (i = optind; i < argc; i++) {
-		int ret = mmsim_run_file(argv[i], &o);
+		int ret = run_file_in_child(argv[i], &o);
 
 		if (ret > status)
 			status = ret;

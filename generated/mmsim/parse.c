@@ -10,6 +10,8 @@
 #include "mmsim.h"
 
 #define MMSIM_MAX_ERRORS	20
+#define MMSIM_MAX_LINE		4096
+#define MMSIM_MAX_OPEN		200
 
 struct parser {
 	struct mmsim_scenario *s;
@@ -140,6 +142,15 @@ static int use_name(struct parser *p, const struct mmsim_argspec *a,
 			   "expected a %s made by %s on an earlier line",
 			   kind, w, kind, creators);
 }
+static int open_descriptors(const struct mmsim_scenario *s)
+{
+	int i, n = 0;
+
+	for (i = 0; i < s->nnames; i++)
+		n += s->names[i].open && s->names[i].kind != MMSIM_MAP;
+	return n;
+}
+
 static int create_name(struct parser *p, const struct mmsim_argspec *a,
 		       struct mmsim_arg *arg)
 {
@@ -151,6 +162,10 @@ static int create_name(struct parser *p, const struct mmsim_argspec *a,
 		return parse_error(p, "%s '%s' already exists (line %d): "
 				   "expected a new name, or close it first",
 				   kind_names[a->name_kind], arg->word, name->line);
+	if (a->name_kind != MMSIM_MAP && open_descriptors(s) >= MMSIM_MAX_OPEN)
+		return parse_error(p, "more than %d files and userfaultfds open "
+				   "at once: expected a close first",
+				   MMSIM_MAX_OPEN);
 	if (!name) {
 		names = realloc(s->names, (s->nnames + 1) * sizeof(*names));
 		if (!names)
@@ -371,24 +386,59 @@ static int parse_line(struct parser *p, char *buf)
 		s->model_only = p->lineno;
 	return 0;
 }
+/* One line into @buf (NUL-terminated, newline dropped): 1, 0 at EOF, -1. */
+static int read_line(struct parser *p, FILE *f, char *buf, size_t *len)
+{
+	int c;
+
+	*len = 0;
+	while ((c = getc(f)) != EOF && c != '\n') {
+		if (*len == MMSIM_MAX_LINE) {
+			p->lineno++;
+			return parse_error(p, "line longer than %d bytes: "
+					   "expected a text file", MMSIM_MAX_LINE);
+		}
+		buf[(*len)++] = c;
+	}
+	buf[*len] = '\0';
+	if (ferror(f)) {
+		p->lineno++;
+		return parse_error(p, "cannot read: %s", strerror(errno));
+	}
+	if (c == EOF && !*len)
+		return 0;
+	p->lineno++;
+	if (memchr(buf, '\0', *len))
+		return parse_error(p, "NUL byte at column %zu: expected text",
+				   strlen(buf) + 1);
+	return 1;
+}
+
 int mmsim_parse(const char *file, struct mmsim_scenario *s, FILE *err)
 {
 	struct parser p = { .s = s, .err = err };
-	size_t cap = 0;
-	char *buf = NULL;
+	char *buf = malloc(MMSIM_MAX_LINE + 1);
+	size_t len;
 	FILE *f;
+	int r;
 
 	memset(s, 0, sizeof(*s));
 	s->file = file;
 	f = fopen(file, "r");
-	if (!f) {
+	if (!f || !buf) {
 		fprintf(err, "%s: error: cannot open: %s\n", file, strerror(errno));
 		s->errors = 1;
+		if (f)
+			fclose(f);
+		free(buf);
 		return -1;
 	}
-	while (getline(&buf, &cap, f) >= 0) {
-		p.lineno++;
-		parse_line(&p, buf);
+	errno = 0;
+	while ((r = read_line(&p, f, buf, &len))) {
+		if (r > 0)
+			parse_line(&p, buf);
+		else if (len == MMSIM_MAX_LINE || ferror(f))
+			break;
 	}
 	if (s->errors > MMSIM_MAX_ERRORS)
 		fprintf(err, "%s: error: %d errors, only the first %d shown\n",

@@ -335,3 +335,10 @@ unsigned long mmsim_map_hint(struct mmsim_ctx *c, long long len)
 	c->next_addr += (pages + 1) * MMSIM_PAGE_SIZE;
 	return hint;
 }
+int mmsim_in_mapping(const struct mmsim_obj *m, long long off)
+{
+	long long pages = (m->len + MMSIM_PAGE_SIZE - 1) / MMSIM_PAGE_SIZE;
+
+	return m->live && m->h && m->len > 0 && off >= 0 &&
+	       off / MMSIM_PAGE_SIZE < pages;
+}

@@ -232,6 +232,10 @@ static void shim_load(struct mmsim_ctx *c, const struct mmsim_line *l,
 	struct mmsim_obj *m = mmsim_obj(c, l, 0);
 	u8 val;
 
+	if (!mmsim_in_mapping(m, l->arg[1].v)) {
+		shim_signal(c, r, -SIGSEGV);
+		return;
+	}
 	if (shim_signal(c, r, user_load_byte(m->h + l->arg[1].v, &val)))
 		return;
 	r->type = MMSIM_R_BYTE;
@@ -243,9 +247,11 @@ static void shim_store(struct mmsim_ctx *c, const struct mmsim_line *l,
 {
 	struct mmsim_obj *m = mmsim_obj(c, l, 0);
 
-	if (shim_signal(c, r, user_store_byte(m->h + l->arg[1].v, l->arg[2].v)))
-		return;
-	mmsim_ret(r, 0);
+	if (!mmsim_in_mapping(m, l->arg[1].v))
+		shim_signal(c, r, -SIGSEGV);
+	else if (!shim_signal(c, r, user_store_byte(m->h + l->arg[1].v,
+						    l->arg[2].v)))
+		mmsim_ret(r, 0);
 }
 #define SHIM_NO_UFFD	"userfaultfd not modeled yet (chapter 5)"
 

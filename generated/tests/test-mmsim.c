@@ -27,7 +27,7 @@ struct mm_run {
 	char *out;		/* standard output and error */
 };
 
-enum mm_limit { MM_NONE, MM_FSIZE_2P, MM_NO_UFFD, MM_NO_MEMFD };
+enum mm_limit { MM_NONE, MM_FSIZE_2P, MM_NO_UFFD, MM_NO_MEMFD, MM_KILL_FTRUNCATE };
 
 static const char *mm_root(void)
 {
@@ -46,12 +46,12 @@ static void mm_bin(char *bin)
 	if (!realpath(path, bin))
 		ck_abort_msg("mmsim binary %s: %s (set MMLIT_MMSIM)", path, strerror(errno));
 }
-static int mm_deny_syscall(unsigned int nr, unsigned int err)
+static int mm_filter_syscall(unsigned int nr, unsigned int action)
 {
 	struct sock_filter insns[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | err),
+		BPF_STMT(BPF_RET | BPF_K, action),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 	};
 	struct sock_fprog prog = {
@@ -62,6 +62,11 @@ static int mm_deny_syscall(unsigned int nr, unsigned int err)
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return -1;
 	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
+}
+
+static int mm_deny_syscall(unsigned int nr, unsigned int err)
+{
+	return mm_filter_syscall(nr, SECCOMP_RET_ERRNO | err);
 }
 
 static void mm_exec(const char *bin, enum mm_limit limit,
@@ -84,6 +89,9 @@ static void mm_exec(const char *bin, enum mm_limit limit,
 	if (limit == MM_NO_UFFD && mm_deny_syscall(__NR_userfaultfd, EPERM))
 		_exit(126);
 	if (limit == MM_NO_MEMFD && mm_deny_syscall(__NR_memfd_create, ENOSYS))
+		_exit(126);
+	if (limit == MM_KILL_FTRUNCATE &&
+	    mm_filter_syscall(__NR_ftruncate, SECCOMP_RET_KILL_PROCESS))
 		_exit(126);
 	execv(bin, (char *const *)argv);
 	_exit(127);
@@ -559,6 +567,37 @@ START_TEST(mmsim_trace_shows_lines_results_and_events)
 	free(r.out);
 }
 END_TEST
+START_TEST(mmsim_input_that_is_not_text)
+{
+	const char *good = "tests/scenarios/mmsim-seek.scn";
+	struct mm_run r;
+
+	MM_RUN(&r, MM_NONE, "tests", "/dev/zero", good);
+	mm_status(&r, 2, "a directory and /dev/zero");
+	mm_has(&r, "tests:1: error: cannot read: Is a directory");
+	mm_has(&r, "ERROR tests: not run (1 error)");
+	mm_has(&r, "/dev/zero:1: error: line longer than 4096 bytes");
+	mm_has(&r, "ERROR /dev/zero: not run (1 error)");
+	mm_has(&r, "PASS (shim) %s", good);
+	mm_has(&r, "mmsim: 1 passed, 0 failed, 0 skipped, 2 not run");
+	free(r.out);
+}
+END_TEST
+START_TEST(mmsim_crash_spares_the_other_files)
+{
+	const char *first = "tests/scenarios/sf2-seal-seal.scn";
+	const char *dies = "tests/bad/fail-expect.scn";
+	const char *last = "tests/scenarios/mmsim-large.scn";
+	struct mm_run r;
+
+	MM_RUN(&r, MM_KILL_FTRUNCATE, "--backend", "kernel", first, dies, last);
+	mm_status(&r, 1, "a crash in the middle file");
+	mm_has(&r, "FAIL (mmsim) %s: crashed: killed by signal %d", dies, SIGSYS);
+	mm_has(&r, "mmsim: 2 passed, 1 failed, 0 skipped, 0 not run");
+	mm_lacks(&r, "FAIL (kernel) %s", dies);
+	free(r.out);
+}
+END_TEST
 START_TEST(mmsim_usage_errors)
 {
 	const char *good = "tests/scenarios/mmsim-seek.scn";
@@ -623,6 +662,8 @@ static Suite *mmsim_suite(void)
 	tcase_add_test(tool, mmsim_sites_are_listed);
 	tcase_add_test(tool, mmsim_trace_shows_lines_results_and_events);
 	tcase_add_test(tool, mmsim_usage_errors);
+	tcase_add_test(tool, mmsim_input_that_is_not_text);
+	tcase_add_test(tool, mmsim_crash_spares_the_other_files);
 	tcase_set_timeout(tool, 120);
 	suite_add_tcase(s, tool);
 	return s;
