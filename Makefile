@@ -276,7 +276,15 @@ build/stamp/claims: $(NW) $(CHECK_XML) tools/claims
 	$(Q)touch $@
 build/book/claims.tex: build/stamp/claims ;
 
-BOOK_INPUTS := build/book/claims.tex $(GEN_TEX)
+# The exercises appendix (src-lit/98-exercises.nw says \input{mutants}):
+# the mutants' questions and answers, with the killers of the last
+# make mutants run when there was one.
+MUTANT_RESULTS := $(wildcard build/mutants/results.tsv)
+build/book/mutants.tex: tests/mutants.txt tools/mutants $(MUTANT_RESULTS)
+	$(Q)mkdir -p $(@D)
+	$(Q)tools/mutants --tex | cpif $@
+
+BOOK_INPUTS := build/book/claims.tex build/book/mutants.tex $(GEN_TEX)
 
 # HTML: noweb's token pipeline -> tools/nw2pandoc -> pandoc + book/chunks.lua
 build/book/mmlit.pandoc.tex build/book/fragments.html &: $(NW) tools/nw2pandoc $(BOOK_INPUTS) Makefile
@@ -330,6 +338,19 @@ $(BOOK_PDF): build/stamp/pdf-labels book/mmlit.tex book/macros.tex $(BOOK_TEX) \
 	$(Q)mkdir -p $(@D)
 	$(Q)$(call say,PDFLATEX,$@)TEXINPUTS=$(TEXINPUTS_BOOK) tools/pdfbook book $@
 
+# ------------------------------------------------------------------ reliability
+# Issue 12: the mutants (tests/mutants.txt, tools/mutants), the failure
+# sweeps and the soak (the Check suite "robust", src-lit/91-robust.nw).
+.PHONY: mutants sweeps soak
+mutants: code
+	$(Q)tools/mutants
+
+sweeps: code
+	$(Q)$(RUN_ENV) MMLIT_SWEEP_REPORT=1 CK_RUN_SUITE=robust CK_RUN_CASE=sweeps $(TESTS)
+
+soak: code
+	$(Q)$(RUN_ENV) MMLIT_SWEEP_REPORT=1 CK_RUN_SUITE=robust CK_RUN_CASE=soak $(TESTS)
+
 # ------------------------------------------------------------------ install
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
@@ -368,6 +389,9 @@ help:
 	@echo 'make check-roots     every root chunk is a file (lib|mmsim|tests|bench)/NAME.[ch]'
 	@echo 'make check-generated generated/ is what src-lit/*.nw tangles to'
 	@echo 'make bench           build and run build/mmlit-bench'
+	@echo 'make mutants         run tests/mutants.txt: each mutant must be killed (tools/mutants)'
+	@echo 'make sweeps          fail every allocation site of every operation in turn (suite robust)'
+	@echo 'make soak            random operations by several tasks (MMLIT_SOAK_SEED=N for another seed)'
 	@echo 'make install         PREFIX=/usr/local: libmmlit.a, include/mmlit/*.h, mmlit.pc, mmsim'
 	@echo 'make clean           remove build/ and book/out/'
 	@echo 'make deps            install missing Debian packages (tools/deps)'

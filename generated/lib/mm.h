@@ -235,6 +235,8 @@ struct writeback_control {
 
 void folio_add_lru(struct folio *folio);
 long lru_nr_folios(void);
+/* Folios on the LRU by walking it; -1 if one lacks PG_lru (invariants). */
+long lru_walk_count(void);
 unsigned long try_to_free_pages(gfp_t gfp, long nr_pages);
 unsigned long try_to_free_mem_cgroup_pages(struct mem_cgroup *memcg,
 					   long nr_pages, gfp_t gfp);

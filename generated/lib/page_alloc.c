@@ -69,6 +69,23 @@ long lru_nr_folios(void)
 	return READ_ONCE(lru_size);
 }
 
+long lru_walk_count(void)
+{
+	struct folio *folio;
+	long n = 0;
+
+	arch_spin_lock(&lru_lock);
+	list_for_each_entry(folio, &lru_list, lru) {
+		if (!folio_test_lru(folio)) {
+			n = -1;
+			break;
+		}
+		n++;
+	}
+	arch_spin_unlock(&lru_lock);
+	return n;
+}
+
 /* Take the oldest folio (of @memcg, if given) off the LRU, with a ref. */
 static struct folio *lru_isolate(struct mem_cgroup *memcg)
 {

@@ -291,6 +291,122 @@ START_TEST(fx2_fault_outside_punched_range_does_not_wait)
 	}
 }
 END_TEST
+static bool fault_waits_for_punch(pgoff_t page, bool *after)
+{
+	struct touch_call t = { 0 };
+	struct task_struct *toucher;
+	struct punch_pause pp;
+	bool waited;
+
+	punch_and_pause(&pp);
+	t.addr = pp.addr + P(page);
+	toucher = task_run(touch_fn, &t, "fault");
+	waited = waits_in_exclusion(toucher, pp.inode->i_mapping);
+	folio_unlock(pp.held);		/* punch_resume, but the fault may */
+	folio_put(pp.held);		/* fill its page before we look */
+	ck_assert_int_eq(task_join(pp.puncher), 0);
+	ck_assert_int_eq(pp.punch.ret, 0);
+	ck_assert_int_eq(task_join(toucher), 0);
+	ck_assert_int_eq(t.ret, 0);
+	*after = t.done > pp.punch.done;
+	ck_assert_int_eq(ksys_munmap(pp.addr, P(16)), 0);
+	ck_assert_int_eq(ksys_close(pp.fd), 0);
+	return waited;
+}
+
+START_TEST(fx1_fault_at_the_edges_of_a_punch)
+{
+	static const pgoff_t edges[] = { 0, 7 };
+
+	for (int i = 0; i < NR_EXCL_DESIGNS; i++) {
+		use_design(i);
+		for (int k = 0; k < 2; k++) {
+			bool after;
+
+			ck_assert_msg(fault_waits_for_punch(edges[k], &after) &&
+				      after, "falloc/%s: a fault at page %lu, "
+				      "an edge of the punch, did not wait",
+				      design_name(), edges[k]);
+		}
+	}
+}
+END_TEST
+
+START_TEST(fx2_fault_just_outside_a_punch)
+{
+	for (int i = 0; i < NR_EXCL_DESIGNS; i++) {
+		bool whole_file = i == EXCL_RFC || i == EXCL_RFC_TRYLOCK;
+		bool after, waited;
+
+		use_design(i);
+		waited = fault_waits_for_punch(8, &after);
+		ck_assert_msg(waited == whole_file && after == whole_file,
+			      "falloc/%s: a fault at page 8, just past the "
+			      "punch, %s", design_name(),
+			      waited ? "waited" : "did not wait");
+	}
+}
+END_TEST
+START_TEST(fx3_enomem_exactly_when_unswapped_exceeds_falloced)
+{
+	struct shmem_falloc sf = { 0 };
+	const struct shmem_excl_ops *e;
+	struct folio *old, *young;
+	int fd;
+
+	use_design(EXCL_SHMEM_FALLOC);
+	e = shmem_excl();
+	fd = new_memfd("edges", P(8));
+	e->alloc_begin(fd_inode(fd), &sf, 2);
+	sf.nr_falloced = 3;
+	sf.nr_unswapped = 3;
+	ck_assert_int_eq(e->alloc_check(fd_inode(fd), &sf), 0);
+	sf.nr_unswapped = 4;
+	ck_assert_int_eq(e->alloc_check(fd_inode(fd), &sf), -ENOMEM);
+	old = folio_alloc(GFP_KERNEL, 0);
+	young = folio_alloc(GFP_KERNEL, 0);
+	folio_mark_uptodate(old);
+	e->alloc_progress(fd_inode(fd), &sf, old, 3);	/* was there */
+	ck_assert_int_eq(sf.nr_falloced, 3);
+	ck_assert_int_eq(sf.next, 3);
+	e->alloc_progress(fd_inode(fd), &sf, young, 4);	/* new */
+	ck_assert_int_eq(sf.nr_falloced, 4);
+	ck_assert_int_eq(sf.next, 4);
+	e->alloc_end(fd_inode(fd), &sf);
+	folio_put(old);
+	folio_put(young);
+	ksys_close(fd);
+}
+END_TEST
+
+START_TEST(fx5_writeout_counts_only_the_range_covered_so_far)
+{
+	struct shmem_falloc sf = { 0 };
+	const struct shmem_excl_ops *e;
+	struct folio *in, *edge;
+	int fd;
+
+	use_design(EXCL_SHMEM_FALLOC);
+	e = shmem_excl();
+	fd = new_memfd("edges", P(8));
+	e->alloc_begin(fd_inode(fd), &sf, 2);
+	sf.next = 5;
+	in = folio_alloc(GFP_KERNEL, 0);
+	edge = folio_alloc(GFP_KERNEL, 0);
+	in->index = 4;
+	edge->index = 5;
+	ck_assert(e->writeout_unfalloced(in, fd_inode(fd)));
+	ck_assert_int_eq(sf.nr_unswapped, 1);
+	ck_assert(!folio_test_uptodate(in));
+	ck_assert(!e->writeout_unfalloced(edge, fd_inode(fd)));
+	ck_assert_int_eq(sf.nr_unswapped, 1);
+	ck_assert(folio_test_uptodate(edge));
+	e->alloc_end(fd_inode(fd), &sf);
+	folio_put(in);
+	folio_put(edge);
+	ksys_close(fd);
+}
+END_TEST
 START_TEST(fx3_fallocate_stops_with_enomem_under_pressure)
 {
 	for (int i = 0; i < NR_EXCL_DESIGNS; i++) {
@@ -1043,6 +1159,10 @@ static Suite *falloc_suite(void)
 
 	tcase_add_test(tc, fx1_fault_into_punched_hole_waits_for_the_punch);
 	tcase_add_test(tc, fx2_fault_outside_punched_range_does_not_wait);
+	tcase_add_test(tc, fx1_fault_at_the_edges_of_a_punch);
+	tcase_add_test(tc, fx2_fault_just_outside_a_punch);
+	tcase_add_test(tc, fx3_enomem_exactly_when_unswapped_exceeds_falloced);
+	tcase_add_test(tc, fx5_writeout_counts_only_the_range_covered_so_far);
 	tcase_add_test(tc, fx3_fallocate_stops_with_enomem_under_pressure);
 	tcase_add_test(tc, fx4_only_a_fatal_signal_stops_fallocate);
 	tcase_add_test(tc, fx5_faults_wait_for_an_allocation_only_under_the_rfc);

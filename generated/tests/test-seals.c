@@ -895,6 +895,39 @@ START_TEST(sf11_freeze_without_pins_lets_the_map_change)
 	inode_unlock(inode);
 }
 END_TEST
+START_TEST(sf11_preserve_that_cannot_allocate_leaves_no_freeze)
+{
+	static const char *const sites[] = { "kmalloc", "page_alloc" };
+	int failures = 0;
+
+	for (int s = 0; s < 2; s++) {
+		for (long n = 1; ; n++) {
+			int fd = new_memfd(0), err, ref;
+			struct folio **pinned;
+
+			ck_assert_int_eq(ksys_ftruncate(fd, P(4)), 0);
+			ck_assert_int_eq(fill(fd, 0, P(1), 0x91), P(1));
+			ref = folio_ref_count(entry_at(fd, 0));
+			ck_assert_int_eq(fault_inject_set(sites[s], n), 0);
+			err = mmlit_memfd_freeze(fd, true);
+			fault_inject_reset();
+			if (!err) {
+				ck_assert_int_eq(mmlit_memfd_freeze(fd, false), 0);
+				ksys_close(fd);
+				break;
+			}
+			failures++;
+			ck_assert_int_eq(err, -ENOMEM);
+			ck_assert_int_eq(memfd_luo_preserved(fd_inode(fd), &pinned),
+					 -ENOENT);
+			ck_assert_int_eq(folio_ref_count(entry_at(fd, 0)), ref);
+			ck_assert_int_eq(ksys_ftruncate(fd, P(5)), 0);
+			ksys_close(fd);
+		}
+	}
+	ck_assert_int_ge(failures, 3);
+}
+END_TEST
 START_TEST(shmem_swap_roundtrip_keeps_data_and_counts)
 {
 	int fd = new_memfd(0);
@@ -1390,6 +1423,7 @@ static Suite *seals_suite(void)
 	tcase_add_test(tc, sf10_fallocate_checks_mode_then_freeze_then_seals);
 	tcase_add_test(tc, sf11_preserve_keeps_the_index_folio_map_fixed);
 	tcase_add_test(tc, sf11_freeze_without_pins_lets_the_map_change);
+	tcase_add_test(tc, sf11_preserve_that_cannot_allocate_leaves_no_freeze);
 	tcase_add_test(tc, shmem_swap_roundtrip_keeps_data_and_counts);
 	tcase_add_test(tc, shmem_failed_fallocate_removes_what_it_added);
 	tcase_add_test(tc, shmem_last_close_gives_every_block_back);

@@ -341,6 +341,39 @@ START_TEST(sh4_srcu_torture_on_the_fast_path)
 	cleanup_srcu_struct(&torture_srcu);
 }
 END_TEST
+static int sh4_det_two_gps(void *unused)
+{
+	for (int gp = 0; gp < 2; gp++)
+		sh4_det_updater(NULL);
+	return 0;
+}
+
+static int sh4_det_run_two(void *unused)
+{
+	struct task_struct *r, *u;
+
+	WRITE_ONCE(sh4_reader_state, 0);
+	r = task_run(sh4_det_reader, NULL, "reader");
+	u = task_run(sh4_det_two_gps, NULL, "updater");
+	task_join(r);
+	task_join(u);
+	return sh4_violations;
+}
+
+START_TEST(sh4_two_grace_periods_in_a_row_wait_for_a_straggler)
+{
+	struct sched_stats st;
+	int ret;
+
+	ck_assert_int_eq(init_srcu_struct(&sh4_det_srcu), 0);
+	ret = sched_explore(sh4_det_run_two, NULL, 3, 100000, &st);
+	ck_assert_msg(ret == 0, "a second grace period ended under a straggler;"
+		      " schedule: %s", sched_last_schedule());
+	ck_assert(st.complete);
+	ck_assert_int_eq(st.deadlocks, 0);
+	cleanup_srcu_struct(&sh4_det_srcu);
+}
+END_TEST
 static DEFINE_MUTEX(sh6_a);
 static DEFINE_MUTEX(sh6_b);
 static struct completion sh6_has_a, sh6_has_b;
@@ -593,6 +626,7 @@ static Suite *shim_suite(void)
 	tcase_add_test(tc, sh2_sync_under_lock_that_readers_take_is_cycle);
 	tcase_add_test(tc, sh4_gp_waits_for_old_readers_not_new_ones);
 	tcase_add_test(tc, sh4_gp_waits_under_every_schedule);
+	tcase_add_test(tc, sh4_two_grace_periods_in_a_row_wait_for_a_straggler);
 	tcase_add_test(tc, sh4_srcu_torture_on_the_fast_path);
 	tcase_add_test(tc, sh6_abba_deadlock_detected_within_a_second);
 	tcase_add_test(tc, sh6_everybody_asleep_is_deadlock);

@@ -638,6 +638,25 @@ START_TEST(sr7_frozen_check_before_or_after_validation)
 	}
 }
 END_TEST
+START_TEST(gmem_allocate_up_to_the_end_not_past)
+{
+	for (int v = 0; v < NR_GMEM_VARIANTS; v++) {
+		struct gmem_file g;
+
+		variant_select(&gmem_freeze_variants, v);
+		g = gmem_open(0);
+		ck_assert_int_eq(ksys_fallocate(g.fd, KEEP, GMEM_SIZE - PAGE_SIZE,
+						PAGE_SIZE), 0);
+		ck_assert_int_eq(g.inode->i_mapping->nrpages, 1);
+		ck_assert_int_eq(ksys_fallocate(g.fd, KEEP, GMEM_SIZE - PAGE_SIZE,
+						2 * PAGE_SIZE), -EINVAL);
+		ck_assert_int_eq(ksys_fallocate(g.fd, KEEP, GMEM_SIZE, PAGE_SIZE),
+				 -EINVAL);
+		ck_assert_int_eq(g.inode->i_mapping->nrpages, 1);
+		gmem_close(&g);
+	}
+}
+END_TEST
 struct sr8_ctx {
 	struct gmem_file a, b;
 	struct completion locked, in_punch;
@@ -1053,6 +1072,7 @@ static Suite *srcu_freeze_suite(void)
 	tcase_add_test(tc, sr5_late_eperm_only_without_grace_period);
 	tcase_add_test(tc, sr6_punch_on_frozen_file_needs_the_fallocate_check);
 	tcase_add_test(tc, sr7_frozen_check_before_or_after_validation);
+	tcase_add_test(tc, gmem_allocate_up_to_the_end_not_past);
 	tcase_add_test(tc, sr8_freeze_inside_read_section_is_recursion);
 	tcase_add_test(tc, sr8_freeze_under_invalidate_lock_is_a_cycle);
 	tcase_add_test(tc, sr8_freeze_under_invalidate_lock_deadlocks);
