@@ -410,6 +410,29 @@ START_TEST(mmsim_refused_userfaultfd_skips)
 }
 END_TEST
 
+/*
+ * A failure is never hidden by a later skip (the verdict rules, in order).
+ * Checked by letting the skip win in run_one and in run_both: SKIP came.
+ */
+START_TEST(mmsim_failure_before_a_skip_fails)
+{
+	const char *file = "tests/bad/fail-before-skip.scn";
+	struct mm_run r;
+
+	MM_RUN(&r, MM_NO_UFFD, "--backend", "kernel", file);
+	mm_status(&r, 1, "a failed line, then a skip");
+	mm_has(&r, "FAIL (kernel) %s", file);
+	mm_has(&r, "mmsim: 0 passed, 1 failed, 0 skipped, 0 not run");
+	free(r.out);
+
+	MM_RUN(&r, MM_NO_UFFD, "--diff", file);
+	mm_status(&r, 1, "--diff: a failed line, then a skip");
+	mm_has(&r, "FAIL (kernel, shim) %s", file);
+	mm_lacks(&r, "SKIP");
+	free(r.out);
+}
+END_TEST
+
 START_TEST(mmsim_unmodeled_userfaultfd_skips)
 {
 	char path[64];
@@ -657,6 +680,7 @@ static Suite *mmsim_suite(void)
 	tcase_add_test(tool, mmsim_model_only_failure_fails_under_diff);
 	tcase_add_test(tool, mmsim_refused_userfaultfd_skips);
 	tcase_add_test(tool, mmsim_unmodeled_userfaultfd_skips);
+	tcase_add_test(tool, mmsim_failure_before_a_skip_fails);
 	tcase_add_test(tool, mmsim_missing_call_skips);
 	tcase_add_test(tool, mmsim_variants_are_listed);
 	tcase_add_test(tool, mmsim_sites_are_listed);
