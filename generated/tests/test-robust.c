@@ -483,6 +483,8 @@ static const char *soak_file_broken(int fd)
 START_TEST(soak_random_operations_keep_the_invariants)
 {
 	const char *env = getenv("MMLIT_SOAK_SEED"), *why = NULL;
+	const char *nr = getenv("MMLIT_SOAK_ROUNDS");
+	int rounds = nr && *nr ? atoi(nr) : SOAK_ROUNDS;
 	struct soak_task tasks[SOAK_THREADS] = { 0 };
 	struct task_struct *ts[SOAK_THREADS];
 	time_t start = time(NULL);
@@ -501,7 +503,7 @@ START_TEST(soak_random_operations_keep_the_invariants)
 	}
 	for (int i = 0; i < SOAK_THREADS; i++)
 		tasks[i].rng = soak_seed + i + 1;
-	for (round = 0; round < SOAK_ROUNDS && !why; round++) {
+	for (round = 0; round < rounds && !why; round++) {
 		if (time(NULL) - start >= SOAK_SECONDS)
 			break;
 		for (int i = 0; i < SOAK_THREADS; i++)
