@@ -579,7 +579,8 @@ int folio_alloc_swap(struct folio *folio, swp_entry_t *entry)
 		if (swap_data[i])
 			continue;
 		swap_data[i] = calloc(1, PAGE_SIZE);
-		BUG_ON(!swap_data[i]);
+		if (!swap_data[i])
+			break;		/* the host's memory: -ENOMEM */
 		swap_used++;
 		entry->val = i + 1;
 		ret = 0;
