@@ -639,6 +639,33 @@ int tasks_stuck(void)
 	return n;
 }
 
+static struct task_struct *task_left_running(void)
+{
+	struct task_struct *u, *t = NULL;
+
+	pthread_mutex_lock(&tasks_lock);
+	list_for_each_entry(u, &all_tasks, tasks) {
+		if (u != current && !u->adopted && !u->stuck) {
+			t = u;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&tasks_lock);
+	return t;
+}
+
+int tasks_join_left(void)
+{
+	struct task_struct *t;
+	int n = 0;
+
+	while ((t = task_left_running())) {
+		task_join(t);
+		n++;
+	}
+	return n;
+}
+
 void tasks_reap_stuck(void)
 {
 	struct task_struct *u, *n;
