@@ -189,6 +189,9 @@ check: check-roots code
 ifneq ($(TESTS),)
 	$(Q)mkdir -p build
 	$(Q)rc=0; $(RUN_ENV) CK_XML_LOG_FILE_NAME=build/check-results.xml $(TESTS) || rc=$$?; \
+	$(RUN_ENV) CK_FORK=no $(TESTS) >build/check-nofork.log 2>&1 || rc=1; \
+	echo "mmlit: the same tests in one process (CK_FORK=no; log in build/check-nofork.log):"; \
+	grep -E '^[0-9]+%:|:[FE]:' build/check-nofork.log || rc=1; \
 	if [ -e $(BOOK_HTML) ] || [ -e $(BOOK_PDF) ]; then $(MAKE) book || rc=1; fi; \
 	exit $$rc
 else

@@ -64,6 +64,15 @@ static void testfs_fill(struct inode *inode, int n, u8 byte)
 		folio_put(folio);
 	}
 }
+
+/* Its knobs are the model's state: a fresh process starts them over. */
+static void testfs_reset(void)
+{
+	testfs_take_mutex = false;
+	testfs_refuse = false;
+	testfs_writeouts = 0;
+}
+DEFINE_RESET_HOOK(testfs_reset);
 static void sh3_learn_reclaim_takes_mutex(void)
 {
 	struct inode *inode = testfs_inode();
