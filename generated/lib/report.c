@@ -200,6 +200,13 @@ static void report_held_locks(struct report *r, struct task_struct *t)
 	}
 }
 
+unsigned int warn_once_gen = 1;
+
+void warn_once_rearm(void)
+{
+	WRITE_ONCE(warn_once_gen, warn_once_gen + 1);
+}
+
 void __warn(const char *file, int line, const char *func, const char *cond,
 	    const char *fmt, ...)
 {

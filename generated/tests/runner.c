@@ -19,6 +19,7 @@ void ktest_register(struct ktest_suite *s)
 void ktest_setup(void)
 {
 	report_discard();
+	warn_once_rearm();
 	lockdep_set_enabled(true);
 	variant_reset_all();
 	fault_inject_reset();

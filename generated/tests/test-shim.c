@@ -575,6 +575,28 @@ START_TEST(warn_on_fails_unless_expected)
 }
 END_TEST
 
+/*
+ * A WARN_ON_ONCE site fires once per test, also when the tests share one
+ * process: the next test's setup re-arms it. Broken once: without
+ * warn_once_rearm() in ktest_setup() and mmlit_process_reset(), the second
+ * expectation fails.
+ */
+static bool warn_once_site(void)
+{
+	return WARN_ON_ONCE(1);
+}
+
+START_TEST(warn_on_once_fires_once_per_test)
+{
+	ck_assert(warn_once_site() && warn_once_site());
+	ck_assert_report("warn");
+	ck_assert(!report_expect("warn"));
+	ktest_setup();			/* as the next test starts */
+	warn_once_site();
+	ck_assert_report("warn");
+}
+END_TEST
+
 static DEFINE_MUTEX(assert_mutex);
 
 START_TEST(lockdep_assert_held_reports_when_not_held)
@@ -625,6 +647,7 @@ static Suite *shim_suite(void)
 	tcase_add_test(tc, killable_lock_gives_up_on_fatal_signal);
 	tcase_add_test(tc, sleeping_under_spin_lock_is_reported);
 	tcase_add_test(tc, warn_on_fails_unless_expected);
+	tcase_add_test(tc, warn_on_once_fires_once_per_test);
 	tcase_add_test(tc, lockdep_assert_held_reports_when_not_held);
 	tcase_add_test(tc, sh5_fault_site_fails_the_nth_call_once);
 	suite_add_tcase(s, tc);
