@@ -189,6 +189,9 @@ check: check-roots code
 ifneq ($(TESTS),)
 	$(Q)mkdir -p build
 	$(Q)rc=0; $(RUN_ENV) CK_XML_LOG_FILE_NAME=build/check-results.xml $(TESTS) || rc=$$?; \
+	$(RUN_ENV) CK_FORK=no $(TESTS) >build/check-nofork.log 2>&1 || rc=1; \
+	echo "mmlit: the same tests in one process (CK_FORK=no; log in build/check-nofork.log):"; \
+	grep -E '^[0-9]+%:|:[FE]:' build/check-nofork.log || rc=1; \
 	if [ -e $(BOOK_HTML) ] || [ -e $(BOOK_PDF) ]; then $(MAKE) book || rc=1; fi; \
 	exit $$rc
 else
@@ -196,6 +199,43 @@ else
 	$(Q)tools/check-generated
 	$(Q)tools/claims --check
 endif
+
+# ------------------------------------------------------------------ sanitizers
+# Each builds into a directory of its own (the plain build is left alone),
+# then runs the tests in both fork modes and mmsim over every scenario file,
+# on the shim and with --diff. Suppressions live in tests/*.supp, each entry
+# with its reason.
+SAN_RUN = MMLIT_ROOT=$(CURDIR) MMLIT_MMSIM=$(CURDIR)/$(1)/mmsim \
+	MMLIT_TESTS=$(CURDIR)/$(1)/mmlit-tests MMLIT_BUILD=$(CURDIR)/$(1)
+define san_check
+	$(Q)$(MAKE) OUT=$(1) CFLAGS='-O1 -g -fno-omit-frame-pointer $(2)' \
+		LDFLAGS='$(2)' $(1)/mmlit-tests $(1)/mmsim
+	$(Q)$(call SAN_RUN,$(1)) $(1)/mmlit-tests
+	$(Q)$(call SAN_RUN,$(1)) CK_FORK=no $(1)/mmlit-tests >$(1)/nofork.log 2>&1 \
+		|| { cat $(1)/nofork.log; exit 1; }; grep -E '^[0-9]+%:' $(1)/nofork.log
+	$(Q)$(1)/mmsim tests/scenarios/*.scn | tail -1
+	$(Q)$(1)/mmsim --diff tests/scenarios/*.scn | tail -1
+endef
+
+ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+TSAN_FLAGS := -fsanitize=thread
+export ASAN_OPTIONS ?= abort_on_error=0:detect_leaks=1
+export LSAN_OPTIONS ?= suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
+export UBSAN_OPTIONS ?= print_stacktrace=1:halt_on_error=1
+export TSAN_OPTIONS ?= suppressions=$(CURDIR)/tests/tsan.supp:halt_on_error=1:exitcode=66
+
+.PHONY: check-asan check-tsan check-valgrind
+check-asan: check-roots
+	$(call san_check,build/asan,$(ASAN_FLAGS))
+check-tsan: check-roots
+	$(call san_check,build/tsan,$(TSAN_FLAGS))
+# memcheck over mmsim (the plain build) on every scenario file.
+check-valgrind: check-roots $(MMSIM)
+	$(Q)for f in tests/scenarios/*.scn; do \
+		valgrind -q --error-exitcode=99 --leak-check=full \
+			--errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect \
+			--suppressions=tests/valgrind.supp $(MMSIM) $$f >/dev/null || exit 1; \
+	done; echo "mmlit: valgrind memcheck clean over mmsim on tests/scenarios"
 
 bench: $(BENCH)
 ifneq ($(BENCH),)

@@ -5,6 +5,21 @@
 DEFINE_SRCU(kvm_gmem_freeze_srcu);
 DEFINE_PERCPU_RWSEM(kvm_gmem_freeze_rwsem);
 
+/*
+ * A fresh model process has a fresh domain: no reader and no grace period
+ * left by a task the detector aborted (SR8's freeze inside its own read
+ * section). Runs with no other task alive.
+ */
+static void kvm_gmem_freeze_srcu_reset(void)
+{
+	memset(kvm_gmem_freeze_srcu_srcu_data, 0,
+	       sizeof(kvm_gmem_freeze_srcu_srcu_data));
+	kvm_gmem_freeze_srcu = (struct srcu_struct)
+		__SRCU_STRUCT_INIT(kvm_gmem_freeze_srcu,
+				   kvm_gmem_freeze_srcu_srcu_data);
+}
+DEFINE_RESET_HOOK(kvm_gmem_freeze_srcu_reset);
+
 DEFINE_VARIANT_AREA(gmem_freeze_variants, "gmem-freeze",
 	"how guest_memfd's page cache is frozen (chapter 4)",
 	{ "posted", "RFC v2 06/10: global SRCU, frozen check before validation" },

@@ -199,6 +199,9 @@ static inline void list_move_tail(struct list_head *entry,
 	     n = list_entry(pos->member.next, __typeof__(*pos), member); \
 	     &pos->member != (head);					\
 	     pos = n, n = list_entry(n->member.next, __typeof__(*n), member))
+extern unsigned int warn_once_gen;
+/* Re-arm every WARN_ON_ONCE site: each test, each fresh model. */
+void warn_once_rearm(void);
 void __warn(const char *file, int line, const char *func, const char *cond,
 	    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void __bug(const char *file, int line, const char *func, const char *cond)
@@ -215,10 +218,10 @@ void __bug(const char *file, int line, const char *func, const char *cond)
 		__warn(__FILE__, __LINE__, __func__, #cond, NULL);	\
 	unlikely(__c); })
 #define WARN_ON_ONCE(cond) ({						\
-	static bool __warned;						\
+	static unsigned int __warned;	/* generation it fired in */	\
 	bool __c = !!(cond);						\
-	if (unlikely(__c) && !__warned) {				\
-		__warned = true;					\
+	if (unlikely(__c) && __warned != READ_ONCE(warn_once_gen)) {	\
+		__warned = READ_ONCE(warn_once_gen);			\
 		__warn(__FILE__, __LINE__, __func__, #cond, NULL);	\
 	}								\
 	unlikely(__c); })

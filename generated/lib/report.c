@@ -162,12 +162,28 @@ int report_print_pending(FILE *f)
 	return n;
 }
 
-void report_reset(void)
+void report_discard(void)
 {
 	pthread_mutex_lock(&report_lock);
 	nr_reports = 0;
 	nr_consumed = 0;
 	pthread_mutex_unlock(&report_lock);
+}
+
+int report_reset(void)
+{
+	int ret = 0;
+
+	pthread_mutex_lock(&report_lock);
+	if (nr_consumed < nr_reports)
+		ret = -EBUSY;
+	else
+		nr_reports = nr_consumed = 0;
+	pthread_mutex_unlock(&report_lock);
+	if (ret)
+		fprintf(stderr, "report_reset: %d pending report(s) kept\n",
+			report_pending());
+	return ret;
 }
 static void report_held_locks(struct report *r, struct task_struct *t)
 {
@@ -182,6 +198,13 @@ static void report_held_locks(struct report *r, struct task_struct *t)
 			      hl->instance->name, r->chain[r->nr - 1].mode,
 			      hl->site.file, hl->site.line, hl->site.func);
 	}
+}
+
+unsigned int warn_once_gen = 1;
+
+void warn_once_rearm(void)
+{
+	WRITE_ONCE(warn_once_gen, warn_once_gen + 1);
 }
 
 void __warn(const char *file, int line, const char *func, const char *cond,

@@ -50,7 +50,13 @@ bool report_expect(const char *kind);
 bool report_expect_kind(enum report_kind kind);
 /* Print the pending reports to @f; returns how many. */
 int report_print_pending(FILE *f);
-void report_reset(void);
+/*
+ * Forget the reports filed so far; refused (-EBUSY, every report kept) while
+ * one is pending, so a reset cannot hide a report nobody consumed.
+ */
+int report_reset(void);
+/* Forget every report, pending or not: a new test or scenario only. */
+void report_discard(void);
 /* Called for each report as it is filed (mmsim --trace). */
 void report_set_sink(void (*sink)(const struct report *r));
 

@@ -327,6 +327,7 @@ void mmlit_process_reset(void)
 		process_teardown();
 	mm_reset_machine();
 	report_reset();
+	warn_once_rearm();
 	lockdep_reset();
 	variant_reset_all();
 	fault_inject_reset();

@@ -639,25 +639,52 @@ int tasks_stuck(void)
 	return n;
 }
 
+static struct task_struct *task_left_running(void)
+{
+	struct task_struct *u, *t = NULL;
+
+	pthread_mutex_lock(&tasks_lock);
+	list_for_each_entry(u, &all_tasks, tasks) {
+		if (u != current && !u->adopted && !u->stuck) {
+			t = u;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&tasks_lock);
+	return t;
+}
+
+int tasks_join_left(void)
+{
+	struct task_struct *t;
+	int n = 0;
+
+	while ((t = task_left_running())) {
+		task_join(t);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * A reaped task is never freed: a lock it held (a static one outlives any
+ * model) still names it as owner, and the detector may follow that pointer.
+ * It leaves the task list and its CPU slot; the memory is a deliberate leak.
+ */
+static LIST_HEAD(reaped_tasks);
+
 void tasks_reap_stuck(void)
 {
 	struct task_struct *u, *n;
-	LIST_HEAD(reap);
 
 	pthread_mutex_lock(&tasks_lock);
 	list_for_each_entry_safe(u, n, &all_tasks, tasks) {
 		if (!u->stuck || !u->exited)
 			continue;
-		list_move_tail(&u->tasks, &reap);
+		list_move_tail(&u->tasks, &reaped_tasks);
 		cpu_slot_put(u->cpu);
 	}
 	pthread_mutex_unlock(&tasks_lock);
-	list_for_each_entry_safe(u, n, &reap, tasks) {
-		pthread_mutex_destroy(&u->pi_lock);
-		pthread_cond_destroy(&u->wake);
-		pthread_cond_destroy(&u->det_cond);
-		free(u);
-	}
 }
 static const char *const sched_point_names[NR_SCHED_POINTS] = {
 	[SP_LOCK] = "lock", [SP_LOCKED] = "locked", [SP_UNLOCK] = "unlock",

@@ -260,6 +260,12 @@ int task_call(int (*fn)(void *data), void *data, const char *name);
 int tasks_stuck(void);
 /* Forget the stuck tasks, with the locks they hold (a fresh process). */
 void tasks_reap_stuck(void);
+/*
+ * Join every task started by task_run() that nobody joined and the detector
+ * did not abort; returns how many. The test fixture's: what such a task
+ * reports after the test's body ends is filed before the test is judged.
+ */
+int tasks_join_left(void);
 enum sched_point_kind {
 	SP_LOCK,		/* about to take a lock */
 	SP_LOCKED,		/* took it */

@@ -401,6 +401,7 @@ void mmsim_shim_list_sites(FILE *f)
 }
 static int shim_start(struct mmsim_ctx *c)
 {
+	report_discard();
 	mmlit_process_reset();
 	report_set_quiet(true);
 	return 0;

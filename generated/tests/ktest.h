@@ -22,6 +22,12 @@ void ktest_register(struct ktest_suite *s);
 TCase *ktest_tcase(const char *name);
 void ktest_setup(void);
 void ktest_teardown(void);
+/*
+ * Run @test alone under the fixture, in a child process with a runner of
+ * its own; returns how many tests failed (0 or 1), or -1. For tests of the
+ * fixture: a body that must fail its test.
+ */
+int ktest_run_alone(const TTest *test);
 
 #define ck_assert_report(kind)						\
 	ck_assert_msg(report_expect(kind), "expected a %s report", kind)

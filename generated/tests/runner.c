@@ -2,6 +2,7 @@
 #include "ktest.h"
 #include <stdarg.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 static struct ktest_suite *ktest_suites;
 
@@ -17,7 +18,8 @@ void ktest_register(struct ktest_suite *s)
 
 void ktest_setup(void)
 {
-	report_reset();
+	report_discard();
+	warn_once_rearm();
 	lockdep_set_enabled(true);
 	variant_reset_all();
 	fault_inject_reset();
@@ -28,8 +30,11 @@ void ktest_setup(void)
 
 void ktest_teardown(void)
 {
+	int left = tasks_join_left();
 	int n = report_pending();
 
+	if (left)
+		fprintf(stderr, "the test left %d task(s) unjoined\n", left);
 	if (n) {
 		report_print_pending(stderr);
 		ck_abort_msg("%d unexpected report(s); the first: %s", n,
@@ -37,6 +42,37 @@ void ktest_teardown(void)
 			     report_kind_name(report_get(report_count() - n)->kind) :
 			     "?");
 	}
+}
+
+int ktest_run_alone(const TTest *test)
+{
+	int status;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		Suite *s = suite_create("alone");
+		TCase *tc = ktest_tcase("alone");
+		SRunner *sr;
+
+		if (!freopen("/dev/null", "w", stderr))
+			_exit(127);
+		tcase_add_test(tc, test);
+		suite_add_tcase(s, tc);
+		sr = srunner_create(s);
+		srunner_set_fork_status(sr, CK_NOFORK);
+		/* named, so that CK_RUN_SUITE and CK_RUN_CASE cannot skip it */
+		srunner_run(sr, "alone", "alone", CK_SILENT);
+		if (srunner_ntests_run(sr) != 1)
+			_exit(126);
+		_exit(srunner_ntests_failed(sr));
+	}
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
 }
 
 TCase *ktest_tcase(const char *name)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 #include "ktest.h"
+#include <unistd.h>
 
 static DEFINE_MUTEX(testfs_mutex);
 static bool testfs_take_mutex;
@@ -66,6 +67,15 @@ static void testfs_fill(struct inode *inode, int n, u8 byte)
 		folio_put(folio);
 	}
 }
+
+/* Its knobs are the model's state: a fresh process starts them over. */
+static void testfs_reset(void)
+{
+	testfs_take_mutex = false;
+	testfs_refuse = false;
+	testfs_writeouts = 0;
+}
+DEFINE_RESET_HOOK(testfs_reset);
 static void sh3_learn_reclaim_takes_mutex(void)
 {
 	struct inode *inode = testfs_inode();
@@ -443,6 +453,46 @@ START_TEST(vma_write_lock_ends_with_mmap_write_unlock)
 	ck_assert_int_eq(task_call(vma_lock_check, NULL, "vma"), 0);
 }
 END_TEST
+START_TEST(warn_then_reset)
+{
+	WARN_ON(1);
+	mmlit_process_reset();
+}
+END_TEST
+
+START_TEST(consume_warn_then_reset)
+{
+	WARN_ON(1);
+	ck_assert_report("warn");
+	mmlit_process_reset();
+}
+END_TEST
+
+START_TEST(a_reset_does_not_hide_a_report)
+{
+	ck_assert_int_eq(ktest_run_alone(warn_then_reset), 1);
+	ck_assert_int_eq(ktest_run_alone(consume_warn_then_reset), 0);
+}
+END_TEST
+
+static int warn_late(void *unused)
+{
+	usleep(100 * 1000);		/* after the body has returned */
+	WARN_ON(1);
+	return 0;
+}
+
+START_TEST(leave_a_task_running)
+{
+	task_run(warn_late, NULL, "late");
+}
+END_TEST
+
+START_TEST(a_late_report_of_an_unjoined_task_fails_its_test)
+{
+	ck_assert_int_eq(ktest_run_alone(leave_a_task_running), 1);
+}
+END_TEST
 
 static Suite *mm_suite(void)
 {
@@ -463,6 +513,8 @@ static Suite *mm_suite(void)
 	tcase_add_test(tc, copy_from_user_faulting_under_mmap_lock_is_recursion);
 	tcase_add_test(tc, access_outside_a_mapping_is_sigsegv);
 	tcase_add_test(tc, vma_write_lock_ends_with_mmap_write_unlock);
+	tcase_add_test(tc, a_reset_does_not_hide_a_report);
+	tcase_add_test(tc, a_late_report_of_an_unjoined_task_fails_its_test);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -4,6 +4,7 @@
 
 static DEFINE_MUTEX(sh1_mutex);
 static DECLARE_RWSEM(sh1_rwsem);
+static DECLARE_RWSEM(sh1_rwsem_w);	/* left held by a stuck task */
 DEFINE_STATIC_SRCU(sh1_srcu);
 
 static int sh1_mutex_twice(void *unused)
@@ -24,8 +25,8 @@ END_TEST
 
 static int sh1_read_under_write(void *unused)
 {
-	down_write(&sh1_rwsem);
-	down_read(&sh1_rwsem);		/* waits on itself */
+	down_write(&sh1_rwsem_w);
+	down_read(&sh1_rwsem_w);		/* waits on itself */
 	return 0;
 }
 
@@ -374,29 +375,51 @@ START_TEST(sh4_two_grace_periods_in_a_row_wait_for_a_straggler)
 	cleanup_srcu_struct(&sh4_det_srcu);
 }
 END_TEST
+/*
+ * Each deadlocking test has locks of its own: its stuck tasks keep them held
+ * for the rest of the process, which under CK_FORK=no is the whole run.
+ */
 static DEFINE_MUTEX(sh6_a);
 static DEFINE_MUTEX(sh6_b);
-static struct completion sh6_has_a, sh6_has_b;
+static DEFINE_MUTEX(sh6_det_a);
+static DEFINE_MUTEX(sh6_det_b);
+struct sh6_pair {
+	struct mutex *a, *b;
+	struct completion has_a, has_b;
+};
 
-static int sh6_first(void *unused)
+static void sh6_pair_init(struct sh6_pair *p, struct mutex *a,
+			  struct mutex *b)
 {
-	mutex_lock(&sh6_a);
-	complete(&sh6_has_a);
-	wait_for_completion(&sh6_has_b);
-	mutex_lock(&sh6_b);
-	mutex_unlock(&sh6_b);
-	mutex_unlock(&sh6_a);
+	p->a = a;
+	p->b = b;
+	init_completion(&p->has_a);
+	init_completion(&p->has_b);
+}
+
+static int sh6_first(void *data)
+{
+	struct sh6_pair *p = data;
+
+	mutex_lock(p->a);
+	complete(&p->has_a);
+	wait_for_completion(&p->has_b);
+	mutex_lock(p->b);
+	mutex_unlock(p->b);
+	mutex_unlock(p->a);
 	return 0;
 }
 
-static int sh6_second(void *unused)
+static int sh6_second(void *data)
 {
-	mutex_lock(&sh6_b);
-	complete(&sh6_has_b);
-	wait_for_completion(&sh6_has_a);
-	mutex_lock(&sh6_a);
-	mutex_unlock(&sh6_a);
-	mutex_unlock(&sh6_b);
+	struct sh6_pair *p = data;
+
+	mutex_lock(p->b);
+	complete(&p->has_b);
+	wait_for_completion(&p->has_a);
+	mutex_lock(p->a);
+	mutex_unlock(p->a);
+	mutex_unlock(p->b);
 	return 0;
 }
 
@@ -411,14 +434,14 @@ static bool report_mentions(const struct report *r, const char *what)
 
 START_TEST(sh6_abba_deadlock_detected_within_a_second)
 {
+	static struct sh6_pair p;	/* the stuck tasks keep using it */
 	struct task_struct *t1, *t2;
 	const struct report *r = NULL;
 	long start = now_ms();
 
-	init_completion(&sh6_has_a);
-	init_completion(&sh6_has_b);
-	t1 = task_run(sh6_first, NULL, "first");
-	t2 = task_run(sh6_second, NULL, "second");
+	sh6_pair_init(&p, &sh6_a, &sh6_b);
+	t1 = task_run(sh6_first, &p, "first");
+	t2 = task_run(sh6_second, &p, "second");
 	ck_assert_int_eq(task_join(t1), -EDEADLK);
 	ck_assert_int_eq(task_join(t2), -EDEADLK);
 	ck_assert_int_lt(now_ms() - start, 1000);
@@ -471,13 +494,13 @@ END_TEST
 /* Under the deterministic scheduler a deadlock ends the run, too. */
 static int sh6_det_run(void *unused)
 {
+	static struct sh6_pair p;
 	struct task_struct *t1, *t2;
 	int r1, r2;
 
-	init_completion(&sh6_has_a);
-	init_completion(&sh6_has_b);
-	t1 = task_run(sh6_first, NULL, "first");
-	t2 = task_run(sh6_second, NULL, "second");
+	sh6_pair_init(&p, &sh6_det_a, &sh6_det_b);
+	t1 = task_run(sh6_first, &p, "first");
+	t2 = task_run(sh6_second, &p, "second");
 	r1 = task_join(t1);
 	r2 = task_join(t2);
 	return r1 == -EDEADLK && r2 == -EDEADLK ? 0 : 1;
@@ -585,6 +608,28 @@ START_TEST(warn_on_fails_unless_expected)
 }
 END_TEST
 
+/*
+ * A WARN_ON_ONCE site fires once per test, also when the tests share one
+ * process: the next test's setup re-arms it. Broken once: without
+ * warn_once_rearm() in ktest_setup() and mmlit_process_reset(), the second
+ * expectation fails.
+ */
+static bool warn_once_site(void)
+{
+	return WARN_ON_ONCE(1);
+}
+
+START_TEST(warn_on_once_fires_once_per_test)
+{
+	ck_assert(warn_once_site() && warn_once_site());
+	ck_assert_report("warn");
+	ck_assert(!report_expect("warn"));
+	ktest_setup();			/* as the next test starts */
+	warn_once_site();
+	ck_assert_report("warn");
+}
+END_TEST
+
 static DEFINE_MUTEX(assert_mutex);
 
 START_TEST(lockdep_assert_held_reports_when_not_held)
@@ -636,6 +681,7 @@ static Suite *shim_suite(void)
 	tcase_add_test(tc, killable_lock_gives_up_on_fatal_signal);
 	tcase_add_test(tc, sleeping_under_spin_lock_is_reported);
 	tcase_add_test(tc, warn_on_fails_unless_expected);
+	tcase_add_test(tc, warn_on_once_fires_once_per_test);
 	tcase_add_test(tc, lockdep_assert_held_reports_when_not_held);
 	tcase_add_test(tc, sh5_fault_site_fails_the_nth_call_once);
 	suite_add_tcase(s, tc);
