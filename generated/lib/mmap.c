@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#include "syscalls.h"
+#include "fault.h"
+#include "mmap.h"
+
+DEFINE_FAULT_SITE(fail_vma_iter_prealloc, "vma_iter_prealloc",
+		  "the maple tree nodes for a new VMA");
+
+static int desc_check_immutable(const struct vm_area_desc *desc,
+				struct file *file, unsigned long addr,
+				unsigned long len)
+{
+	if (WARN(desc->mm != current->mm || desc->file != file ||
+		 desc->start != addr || desc->end != addr + len,
+		 "mmap_prepare changed an immutable field"))
+		return -EINVAL;
+	return 0;
+}
+static struct vm_area_struct *vma_from_desc(const struct vm_area_desc *desc)
+{
+	struct vm_area_struct *vma = vm_area_alloc(desc->mm);
+
+	if (!vma)
+		return NULL;
+	vma->vm_start = desc->start;
+	vma->vm_end = desc->end;
+	vma->vm_pgoff = desc->pgoff;
+	vma->vm_flags = desc->vm_flags;
+	vma->vm_file = get_file(desc->vm_file);
+	vma->vm_ops = desc->vm_ops;
+	vma->vm_private_data = desc->private_data;
+	return vma;
+}
+unsigned long mmap_region_prepare(struct file *file, unsigned long addr,
+				  unsigned long len, vm_flags_t vm_flags,
+				  unsigned long pgoff)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_desc desc = {
+		.mm = mm, .file = file, .start = addr, .end = addr + len,
+		.pgoff = pgoff, .vm_file = file, .vm_flags = vm_flags,
+	};
+	struct vm_area_struct *vma;
+	int err;
+
+	err = file->f_op->mmap_prepare(&desc);
+	if (err)
+		return err;
+	err = desc_check_immutable(&desc, file, addr, len);
+	if (err)
+		goto abort;
+	err = -ENOMEM;
+	vma = vma_from_desc(&desc);
+	if (!vma)
+		goto abort;
+	if (vma_is_shared_maywrite(vma)) {
+		err = mapping_map_writable(file->f_mapping);
+		if (err)
+			goto free_vma;
+	}
+	err = -ENOMEM;
+	if (should_fail(&fail_vma_iter_prealloc))
+		goto unmap_writable;
+	vma_start_write(vma);
+	vma_link(mm, vma);
+	if (file->f_op->mmap_complete) {
+		err = file->f_op->mmap_complete(file, vma);
+		if (err) {
+			remove_vma(mm, vma);
+			return err;
+		}
+	}
+	return addr;
+unmap_writable:
+	if (vma_is_shared_maywrite(vma))
+		mapping_unmap_writable(file->f_mapping);
+free_vma:
+	fput(vma->vm_file);
+	vm_area_free(vma);
+abort:
+	if (file->f_op->mmap_abort)
+		file->f_op->mmap_abort(file, desc.private_data);
+	return err;
+}
+bool file_mmap_ops_valid(const struct file_operations *fop)
+{
+	if (fop->mmap_complete && !fop->mmap_prepare)
+		return false;
+	if (fop->mmap_abort && !(fop->mmap_prepare && fop->mmap_complete))
+		return false;
+	return true;
+}

@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#include <sys/mman.h>
+#include "ktest.h"
+#include "mmap.h"
+
+#define DRV_PAGES	4
+
+static struct drv {
+	int prepare, complete, abort, faults, legacy;
+	bool fail_prepare, fail_complete, bad_start;
+	bool seen_vma, complete_locked, complete_linked;
+	struct folio *pfn[DRV_PAGES];
+	int refs;
+} drv;
+static DEFINE_MUTEX(drv_lock);
+
+static void drv_reset(void)
+{
+	for (int i = 0; i < DRV_PAGES; i++)
+		if (drv.pfn[i])
+			folio_put(drv.pfn[i]);
+	memset(&drv, 0, sizeof(drv));
+}
+
+static vm_fault_t drv_fault(struct vm_fault *vmf)
+{
+	drv.faults++;
+	return VM_FAULT_SIGBUS;
+}
+
+static const struct vm_operations_struct drv_vm_ops = {
+	.fault = drv_fault,
+};
+static int plain_mmap_prepare(struct vm_area_desc *desc)
+{
+	drv.prepare++;
+	drv.seen_vma = find_vma(desc->mm, desc->start) &&
+		       find_vma(desc->mm, desc->start)->vm_start < desc->end;
+	if (drv.fail_prepare)
+		return -EINVAL;
+	if (drv.bad_start)
+		*(unsigned long *)&desc->start += PAGE_SIZE;
+	desc->vm_flags |= VM_NORESERVE;
+	desc->vm_ops = &drv_vm_ops;
+	desc->private_data = &drv;
+	return 0;
+}
+
+static int plain_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	drv.legacy++;
+	drv.seen_vma = find_vma(vma->vm_mm, vma->vm_start) == vma;
+	drv.complete_locked = vma_is_write_locked(vma);
+	vma->vm_flags |= VM_NORESERVE;
+	vma->vm_ops = &drv_vm_ops;
+	if (drv.bad_start)
+		vma->vm_end = vma->vm_start + PAGE_SIZE;
+	return 0;
+}
+
+static const struct file_operations plain_v1_fops = {
+	.mmap_prepare = plain_mmap_prepare,
+};
+static const struct file_operations plain_legacy_fops = {
+	.mmap = plain_mmap,
+};
+static int drv_remap(struct vm_area_struct *vma)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	int err = 0;
+
+	for (int i = 0; i < DRV_PAGES; i++)
+		if (!drv.pfn[i] && !(drv.pfn[i] = folio_alloc(GFP_KERNEL, 0)))
+			return -ENOMEM;
+	spin_lock(&mm->page_table_lock);
+	for (int i = 0; i < DRV_PAGES && !err; i++)
+		err = set_pte_at(mm, vma->vm_start + i * PAGE_SIZE, drv.pfn[i],
+				 vma->vm_flags & VM_WRITE);
+	spin_unlock(&mm->page_table_lock);
+	return err;
+}
+
+static int prepop_mmap_complete(struct file *file, struct vm_area_struct *vma)
+{
+	int err;
+
+	drv.complete++;
+	drv.complete_locked = vma_is_write_locked(vma);
+	drv.complete_linked = find_vma(vma->vm_mm, vma->vm_start) == vma &&
+			      !list_empty(&vma->vm_shared);
+	err = drv_remap(vma);
+	if (!err && drv.fail_complete)
+		err = -EIO;
+	return err;
+}
+
+static int prepop_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	drv.legacy++;
+	vma->vm_ops = &drv_vm_ops;
+	return drv_remap(vma);
+}
+
+static const struct file_operations prepop_v1_fops = {
+	.mmap_prepare = plain_mmap_prepare,
+	.mmap_complete = prepop_mmap_complete,
+};
+static const struct file_operations prepop_legacy_fops = {
+	.mmap = prepop_mmap,
+};
+static int hold_mmap_prepare(struct vm_area_desc *desc)
+{
+	int err = plain_mmap_prepare(desc);
+
+	if (err)
+		return err;
+	mutex_lock(&drv_lock);
+	drv.refs++;
+	return 0;
+}
+
+static void hold_release(void)
+{
+	drv.refs--;
+	mutex_unlock(&drv_lock);
+}
+
+static int hold_mmap_complete(struct file *file, struct vm_area_struct *vma)
+{
+	int err = prepop_mmap_complete(file, vma);
+
+	hold_release();
+	return err;
+}
+
+static void hold_mmap_abort(const struct file *file, void *private_data)
+{
+	drv.abort++;
+	hold_release();
+}
+
+static int hold_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	int err;
+
+	mutex_lock(&drv_lock);
+	drv.refs++;
+	err = prepop_mmap(file, vma);
+	hold_release();
+	return err;
+}
+
+static const struct file_operations hold_v1_fops = {
+	.mmap_prepare = hold_mmap_prepare,
+	.mmap_complete = hold_mmap_complete,
+	.mmap_abort = hold_mmap_abort,
+};
+static const struct file_operations hold_legacy_fops = {
+	.mmap = hold_mmap,
+};
+static int drv_open(const struct file_operations *fops)
+{
+	static struct super_block *sb;
+	struct inode *inode;
+	struct file *file;
+	int fd;
+
+	if (!sb)
+		sb = alloc_super("drvfs", NULL, NULL);
+	inode = new_inode(sb);
+	ck_assert_ptr_nonnull(inode);
+	file = alloc_file(inode, FMODE_READ | FMODE_WRITE, fops);
+	iput(inode);
+	ck_assert_ptr_nonnull(file);
+	fd = fd_install_new(file);
+	ck_assert_int_ge(fd, 0);
+	drv_reset();
+	return fd;
+}
+
+static unsigned long drv_map(int fd)
+{
+	return ksys_mmap_pgoff(0, DRV_PAGES * PAGE_SIZE,
+			       PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+}
+
+static void assert_nothing_left(int fd)
+{
+	struct mm_struct *mm = current->mm;
+	struct file *file = fget(fd);
+
+	ck_assert_int_eq(mm->map_count, 0);
+	ck_assert(list_empty(&mm->mmap));
+	ck_assert(xa_empty(&mm->page_table));
+	ck_assert(list_empty(&file->f_mapping->i_mmap));
+	ck_assert_int_eq(atomic_read(&file->f_mapping->i_mmap_writable), 0);
+	/* The fd table's reference and fget's: none from a mapping. */
+	ck_assert_int_eq(atomic_long_read(&file->f_count), 2);
+	for (int i = 0; i < DRV_PAGES; i++)
+		ck_assert(!drv.pfn[i] ||
+			  atomic_read(&drv.pfn[i]->_mapcount) == 0);
+	ck_assert(!mutex_is_locked(&drv_lock));
+	ck_assert_int_eq(drv.refs, 0);
+	fput(file);
+}
+START_TEST(mp1_prepare_sees_no_vma_and_its_fields_land)
+{
+	int fd = drv_open(&plain_v1_fops);
+	unsigned long addr = drv_map(fd);
+	struct vm_area_struct *vma = find_vma(current->mm, addr);
+
+	ck_assert(!IS_ERR_VALUE(addr));
+	ck_assert_int_eq(drv.prepare, 1);
+	ck_assert(!drv.seen_vma);
+	ck_assert_ptr_nonnull(vma);
+	ck_assert(vma->vm_flags & VM_NORESERVE);
+	ck_assert_ptr_eq(vma->vm_ops, &drv_vm_ops);
+	ck_assert_ptr_eq(vma->vm_private_data, &drv);
+}
+END_TEST
+
+START_TEST(mp1_changed_start_is_caught)
+{
+	int fd = drv_open(&hold_v1_fops);
+	unsigned long addr;
+
+	drv.bad_start = true;
+	addr = drv_map(fd);
+	ck_assert_int_eq((long)addr, -EINVAL);
+	ck_assert_report("warn");
+	ck_assert_int_eq(drv.abort, 1);
+	assert_nothing_left(fd);
+}
+END_TEST
+START_TEST(mp2_complete_runs_linked_locked_and_prepopulates)
+{
+	int fd = drv_open(&prepop_v1_fops);
+	unsigned long addr = drv_map(fd);
+	u8 byte;
+
+	ck_assert(!IS_ERR_VALUE(addr));
+	ck_assert_int_eq(drv.complete, 1);
+	ck_assert(drv.complete_locked);
+	ck_assert(drv.complete_linked);
+	for (int i = 0; i < DRV_PAGES; i++)
+		ck_assert_int_eq(user_load_byte(addr + i * PAGE_SIZE, &byte),
+				 0);
+	ck_assert_int_eq(drv.faults, 0);
+}
+END_TEST
+static const char *const mp3_sites[] = { "vm_area_alloc", "vma_iter_prealloc" };
+
+static int mp3_sweep(const struct file_operations *const *fops, int n,
+		     bool v1)
+{
+	int runs = 0;
+
+	for (int d = 0; d < n; d++) {
+		for (unsigned int s = 0; s < ARRAY_SIZE(mp3_sites); s++) {
+			int fd = drv_open(fops[d]);
+			unsigned long addr;
+
+			if (!v1 && s == 1)	/* the legacy path links in one go */
+				continue;
+			ck_assert_int_eq(fault_inject_set(mp3_sites[s], 1), 0);
+			addr = drv_map(fd);
+			fault_inject_reset();
+			ck_assert_int_eq((long)addr, -ENOMEM);
+			ck_assert_int_eq(drv.abort, fops[d]->mmap_abort ? 1 : 0);
+			ck_assert_int_eq(drv.complete, 0);
+			assert_nothing_left(fd);
+			ksys_close(fd);
+			runs++;
+		}
+	}
+	return runs;
+}
+
+START_TEST(mp3_every_step_between_prepare_and_complete)
+{
+	static const struct file_operations *const v1[] = {
+		&plain_v1_fops, &prepop_v1_fops, &hold_v1_fops };
+	static const struct file_operations *const legacy[] = {
+		&plain_legacy_fops, &prepop_legacy_fops, &hold_legacy_fops };
+	int n1 = mp3_sweep(v1, 3, true), n0 = mp3_sweep(legacy, 3, false);
+
+	ck_assert_int_eq(n1, 6);
+	ck_assert_int_eq(n0, 3);
+	printf("mp3 sweep: v1 hooks: 2 sites x 3 drivers = %d runs; "
+	       "legacy: 1 site x 3 drivers = %d runs\n", n1, n0);
+}
+END_TEST
+
+START_TEST(mp3_no_abort_when_prepare_fails_or_after_complete)
+{
+	int fd = drv_open(&hold_v1_fops);
+
+	drv.fail_prepare = true;
+	ck_assert_int_eq((long)drv_map(fd), -EINVAL);
+	ck_assert_int_eq(drv.abort, 0);
+	assert_nothing_left(fd);
+	drv.fail_prepare = false;
+	ck_assert(!IS_ERR_VALUE(drv_map(fd)));
+	ck_assert_int_eq(drv.complete, 1);
+	ck_assert_int_eq(drv.abort, 0);
+}
+END_TEST
+START_TEST(mp4_failing_complete_leaves_nothing)
+{
+	static const struct file_operations *const fops[] = {
+		&prepop_v1_fops, &hold_v1_fops };
+
+	for (int d = 0; d < 2; d++) {
+		int fd = drv_open(fops[d]);
+
+		drv.fail_complete = true;
+		ck_assert_int_eq((long)drv_map(fd), -EIO);
+		ck_assert_int_eq(drv.complete, 1);
+		ck_assert_int_eq(drv.abort, 0);
+		assert_nothing_left(fd);
+		ksys_close(fd);
+	}
+}
+END_TEST
+START_TEST(mp5_impossible_hooks_refused_at_setup)
+{
+	static const struct file_operations complete_only = {
+		.mmap = plain_mmap, .mmap_complete = prepop_mmap_complete };
+	static const struct file_operations abort_no_complete = {
+		.mmap_prepare = hold_mmap_prepare,
+		.mmap_abort = hold_mmap_abort };
+	const struct file_operations *bad[] = {
+		&complete_only, &abort_no_complete };
+	struct super_block *sb = alloc_super("mp5", NULL, NULL);
+	struct inode *inode = new_inode(sb);
+
+	for (int i = 0; i < 2; i++) {
+		ck_assert_ptr_null(alloc_file(inode, FMODE_READ, bad[i]));
+		ck_assert_report("warn");
+	}
+	ck_assert(file_mmap_ops_valid(&hold_v1_fops));
+	iput(inode);
+}
+END_TEST
+START_TEST(mp6_legacy_mmap_gets_a_half_built_vma)
+{
+	int fd = drv_open(&plain_legacy_fops);
+	unsigned long addr;
+	struct vm_area_struct *vma;
+
+	drv.bad_start = true;
+	addr = drv_map(fd);
+	ck_assert(!IS_ERR_VALUE(addr));
+	ck_assert(!drv.seen_vma);
+	ck_assert(!drv.complete_locked);
+	vma = find_vma(current->mm, addr);
+	ck_assert_int_eq(vma->vm_end - vma->vm_start, PAGE_SIZE);
+}
+END_TEST
+
+static Suite *mmap_suite(void)
+{
+	Suite *s = suite_create("mmap");
+	TCase *tc = ktest_tcase("mmap");
+
+	tcase_add_test(tc, mp1_prepare_sees_no_vma_and_its_fields_land);
+	tcase_add_test(tc, mp1_changed_start_is_caught);
+	tcase_add_test(tc, mp2_complete_runs_linked_locked_and_prepopulates);
+	tcase_add_test(tc, mp3_every_step_between_prepare_and_complete);
+	tcase_add_test(tc, mp3_no_abort_when_prepare_fails_or_after_complete);
+	tcase_add_test(tc, mp4_failing_complete_leaves_nothing);
+	tcase_add_test(tc, mp5_impossible_hooks_refused_at_setup);
+	tcase_add_test(tc, mp6_legacy_mmap_gets_a_half_built_vma);
+	suite_add_tcase(s, tc);
+	return s;
+}
+KTEST_SUITE(mmap_suite)
