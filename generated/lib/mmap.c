@@ -1,10 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 #include "syscalls.h"
 #include "fault.h"
+#include "variant.h"
 #include "mmap.h"
 
 DEFINE_FAULT_SITE(fail_vma_iter_prealloc, "vma_iter_prealloc",
 		  "the maple tree nodes for a new VMA");
+DEFINE_FAULT_SITE(fail_remap_pfn_range, "remap_pfn_range",
+		  "page tables for remap_pfn_range");
+DEFINE_VARIANT_AREA(mmap_action_area, "mmap-action",
+	"the error path of v2's mmap actions (chapter 6)",
+	{ "fixed", "unlock the rmap lock before unmapping (f96e1d5f15b7)" },
+	{ "unfixed", "unmap while holding i_mmap_rwsem, as first landed" })
 
 static int desc_check_immutable(const struct vm_area_desc *desc,
 				struct file *file, unsigned long addr,
@@ -30,6 +37,52 @@ static struct vm_area_struct *vma_from_desc(const struct vm_area_desc *desc)
 	vma->vm_ops = desc->vm_ops;
 	vma->vm_private_data = desc->private_data;
 	return vma;
+}
+int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr,
+		    struct folio **pfns, unsigned long size)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	int err = 0;
+
+	if (addr < vma->vm_start || addr + size > vma->vm_end)
+		return -EINVAL;
+	spin_lock(&mm->page_table_lock);
+	for (unsigned long i = 0; i < size >> PAGE_SHIFT && !err; i++) {
+		if (should_fail(&fail_remap_pfn_range))
+			err = -ENOMEM;
+		else
+			err = set_pte_at(mm, addr + i * PAGE_SIZE, pfns[i],
+					 vma->vm_flags & VM_WRITE);
+	}
+	spin_unlock(&mm->page_table_lock);
+	return err;
+}
+static int mmap_action_complete(struct mmap_action *action,
+				struct vm_area_struct *vma)
+{
+	struct address_space *mapping = vma->vm_file->f_mapping;
+	bool hidden = action->hide_from_rmap_until_complete;
+	int err = 0;
+
+	if (hidden)
+		down_write(&mapping->i_mmap_rwsem);
+	if (action->type == MMAP_REMAP_PFN)
+		err = remap_pfn_range(vma, action->remap.start,
+				      action->remap.pfns, action->remap.size);
+	if (hidden && (!err || variant_current(&mmap_action_area) == 0)) {
+		up_write(&mapping->i_mmap_rwsem);
+		hidden = false;
+	}
+	if (!err && action->success_hook)
+		err = action->success_hook(vma);
+	if (!err)
+		return 0;
+	remove_vma(vma->vm_mm, vma);
+	if (hidden)
+		up_write(&mapping->i_mmap_rwsem);
+	if (action->error_hook)
+		err = action->error_hook(err);
+	return err;
 }
 unsigned long mmap_region_prepare(struct file *file, unsigned long addr,
 				  unsigned long len, vm_flags_t vm_flags,
@@ -63,6 +116,9 @@ unsigned long mmap_region_prepare(struct file *file, unsigned long addr,
 		goto unmap_writable;
 	vma_start_write(vma);
 	vma_link(mm, vma);
+	err = mmap_action_complete(&desc.action, vma);
+	if (err)
+		return err;
 	if (file->f_op->mmap_complete) {
 		err = file->f_op->mmap_complete(file, vma);
 		if (err) {

@@ -6,6 +6,23 @@
 #include "mm.h"
 #include "fs.h"
 
+enum mmap_action_type {
+	MMAP_NOTHING,
+	MMAP_REMAP_PFN,
+};
+
+struct mmap_action {
+	enum mmap_action_type type;
+	struct {
+		unsigned long start;
+		struct folio **pfns;	/* the model's page frames */
+		unsigned long size;
+	} remap;
+	int (*success_hook)(const struct vm_area_struct *vma);
+	int (*error_hook)(int err);
+	bool hide_from_rmap_until_complete;
+};
+
 struct vm_area_desc {
 	/* Immutable: which mapping this is. */
 	struct mm_struct *const mm;
@@ -20,12 +37,16 @@ struct vm_area_desc {
 	/* Write-only: the driver sets them. */
 	const struct vm_operations_struct *vm_ops;
 	void *private_data;
+	/* v2: what the mm does once the VMA is linked. */
+	struct mmap_action action;
 };
 
 unsigned long mmap_region_prepare(struct file *file, unsigned long addr,
 				  unsigned long len, vm_flags_t vm_flags,
 				  unsigned long pgoff);
 bool file_mmap_ops_valid(const struct file_operations *fop);
+int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr,
+		    struct folio **pfns, unsigned long size);
 void vma_link(struct mm_struct *mm, struct vm_area_struct *vma);
 void remove_vma(struct mm_struct *mm, struct vm_area_struct *vma);
 

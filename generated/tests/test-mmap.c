@@ -158,6 +158,61 @@ static const struct file_operations hold_v1_fops = {
 static const struct file_operations hold_legacy_fops = {
 	.mmap = hold_mmap,
 };
+static int v2_success(const struct vm_area_struct *vma)
+{
+	drv.complete++;
+	drv.complete_locked = vma_is_write_locked(vma);
+	drv.complete_linked = find_vma(vma->vm_mm, vma->vm_start) == vma;
+	return drv.fail_complete ? -EIO : 0;
+}
+
+static int v2_error(int err)
+{
+	drv.abort++;
+	return err;
+}
+
+static int prepop_v2_mmap_prepare(struct vm_area_desc *desc)
+{
+	int err = plain_mmap_prepare(desc);
+
+	for (int i = 0; !err && i < DRV_PAGES; i++)
+		if (!drv.pfn[i] && !(drv.pfn[i] = folio_alloc(GFP_KERNEL, 0)))
+			err = -ENOMEM;
+	if (err)
+		return err;
+	desc->action.type = MMAP_REMAP_PFN;
+	desc->action.remap.start = desc->start;
+	desc->action.remap.pfns = drv.pfn;
+	desc->action.remap.size = desc->end - desc->start;
+	desc->action.success_hook = v2_success;
+	desc->action.error_hook = v2_error;
+	desc->action.hide_from_rmap_until_complete = true;
+	return 0;
+}
+
+static int hold_v2_success(const struct vm_area_struct *vma)
+{
+	mutex_lock(&drv_lock);
+	drv.refs++;
+	hold_release();
+	return v2_success(vma);
+}
+
+static int hold_v2_mmap_prepare(struct vm_area_desc *desc)
+{
+	int err = prepop_v2_mmap_prepare(desc);
+
+	desc->action.success_hook = hold_v2_success;
+	return err;
+}
+
+static const struct file_operations prepop_v2_fops = {
+	.mmap_prepare = prepop_v2_mmap_prepare,
+};
+static const struct file_operations hold_v2_fops = {
+	.mmap_prepare = hold_v2_mmap_prepare,
+};
 static int drv_open(const struct file_operations *fops)
 {
 	static struct super_block *sb;
@@ -357,6 +412,82 @@ START_TEST(mp6_legacy_mmap_gets_a_half_built_vma)
 	ck_assert_int_eq(vma->vm_end - vma->vm_start, PAGE_SIZE);
 }
 END_TEST
+START_TEST(mp7_remap_action_prepopulates)
+{
+	int fd = drv_open(&prepop_v2_fops);
+	unsigned long addr = drv_map(fd);
+	u8 byte;
+
+	ck_assert(!IS_ERR_VALUE(addr));
+	ck_assert_int_eq(drv.complete, 1);
+	ck_assert(drv.complete_locked && drv.complete_linked);
+	for (int i = 0; i < DRV_PAGES; i++)
+		ck_assert_int_eq(user_load_byte(addr + i * PAGE_SIZE, &byte),
+				 0);
+	ck_assert_int_eq(drv.faults, 0);
+}
+END_TEST
+
+START_TEST(mp7_v2_sweep_error_hook_only_for_the_action)
+{
+	static const char *const sites[] = {
+		"vm_area_alloc", "vma_iter_prealloc", "remap_pfn_range" };
+	static const struct file_operations *const fops[] = {
+		&plain_v1_fops, &prepop_v2_fops, &hold_v2_fops };
+	int runs = 0;
+
+	for (int d = 0; d < 3; d++) {
+		for (int s = 0; s < 3; s++) {
+			int fd = drv_open(fops[d]);
+			bool acts = d > 0 && s == 2;
+
+			if (s == 2 && d == 0)	/* no action: no such step */
+				continue;
+			fault_inject_set(sites[s], s == 2 ? 2 : 1);
+			ck_assert_int_eq((long)drv_map(fd), -ENOMEM);
+			fault_inject_reset();
+			ck_assert_int_eq(drv.abort, acts ? 1 : 0);
+			ck_assert_int_eq(drv.complete, 0);
+			assert_nothing_left(fd);
+			ksys_close(fd);
+			runs++;
+		}
+	}
+	ck_assert_int_eq(runs, 8);
+	printf("mp7 sweep: v2 actions: 3 drivers, %d runs "
+	       "(2 sites each, and the remap for the 2 that remap)\n", runs);
+}
+END_TEST
+static int mp7_map_failing(void *arg)
+{
+	int fd = *(int *)arg;
+
+	fault_inject_set("remap_pfn_range", 2);
+	return (int)(long)drv_map(fd);
+}
+
+START_TEST(mp7_unfixed_error_path_unmaps_under_rmap_lock)
+{
+	int fd = drv_open(&prepop_v2_fops);
+
+	ck_assert_int_eq(variant_set("mmap-action", "unfixed"), 0);
+	task_call(mp7_map_failing, &fd, "mapper");
+	ck_assert_report("recursion");
+	/* The second down_write waits for its own task: aborted. */
+	ck_assert_report("deadlock");
+}
+END_TEST
+
+START_TEST(mp7_fixed_error_path_unlocks_first)
+{
+	int fd = drv_open(&prepop_v2_fops);
+
+	ck_assert_int_eq(task_call(mp7_map_failing, &fd, "mapper"), -ENOMEM);
+	fault_inject_reset();
+	ck_assert_int_eq(drv.abort, 1);
+	assert_nothing_left(fd);
+}
+END_TEST
 
 static Suite *mmap_suite(void)
 {
@@ -371,6 +502,10 @@ static Suite *mmap_suite(void)
 	tcase_add_test(tc, mp4_failing_complete_leaves_nothing);
 	tcase_add_test(tc, mp5_impossible_hooks_refused_at_setup);
 	tcase_add_test(tc, mp6_legacy_mmap_gets_a_half_built_vma);
+	tcase_add_test(tc, mp7_remap_action_prepopulates);
+	tcase_add_test(tc, mp7_v2_sweep_error_hook_only_for_the_action);
+	tcase_add_test(tc, mp7_unfixed_error_path_unmaps_under_rmap_lock);
+	tcase_add_test(tc, mp7_fixed_error_path_unlocks_first);
 	suite_add_tcase(s, tc);
 	return s;
 }
