@@ -83,6 +83,7 @@ static inline struct shmem_sb_info *SHMEM_SB(struct super_block *sb)
 }
 
 struct vm_area_desc;
+struct mmap_req;
 
 struct inode_operations {
 	int (*setattr)(struct inode *inode, struct iattr *attr);
@@ -103,6 +104,7 @@ struct file_operations {
 	int (*mmap_prepare)(struct vm_area_desc *desc);
 	int (*mmap_complete)(struct file *file, struct vm_area_struct *vma);
 	void (*mmap_abort)(const struct file *file, void *private_data);
+	int (*mmap_hook)(struct file *file, struct mmap_req *req);
 	long (*fallocate)(struct file *file, int mode, loff_t offset, loff_t len);
 	int (*release)(struct inode *inode, struct file *file);
 };

@@ -458,6 +458,12 @@ static unsigned long mmap_region(struct file *file, unsigned long addr,
 
 	if (file && file->f_op->mmap_prepare)
 		return mmap_region_prepare(file, addr, len, vm_flags, pgoff);
+	if (file && file->f_op->mmap_hook) {
+		struct mmap_req req = { addr, len, vm_flags, pgoff };
+
+		err = file->f_op->mmap_hook(file, &req);
+		return err ? (unsigned long)err : addr;
+	}
 	vma = vm_area_alloc(mm);
 	if (!vma)
 		return -ENOMEM;
@@ -521,7 +527,8 @@ static unsigned long do_mmap(struct file *file, unsigned long len,
 	default:
 		return -EINVAL;
 	}
-	if (file && !file->f_op->mmap && !file->f_op->mmap_prepare)
+	if (file && !file->f_op->mmap && !file->f_op->mmap_prepare &&
+	    !file->f_op->mmap_hook)
 		return -ENODEV;
 	addr = mm->mmap_base;
 	mm->mmap_base += len + PAGE_SIZE;	/* leave a guard page */

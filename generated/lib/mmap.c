@@ -138,6 +138,45 @@ abort:
 		file->f_op->mmap_abort(file, desc.private_data);
 	return err;
 }
+struct vm_area_struct *mmap_generic(struct file *file, struct mmap_req *req,
+				    const struct vm_operations_struct *ops,
+				    vm_flags_t set, void *private_data)
+{
+	struct vm_area_desc desc = {
+		.mm = current->mm, .file = file, .start = req->addr,
+		.end = req->addr + req->len, .pgoff = req->pgoff,
+		.vm_file = file, .vm_flags = req->vm_flags | set,
+		.vm_ops = ops, .private_data = private_data,
+	};
+	struct vm_area_struct *vma = vma_from_desc(&desc);
+	int err;
+
+	if (!vma)
+		return ERR_PTR(-ENOMEM);
+	err = vma_is_shared_maywrite(vma) ?
+	      mapping_map_writable(file->f_mapping) : 0;
+	if (err)
+		goto free_vma;
+	if (should_fail(&fail_vma_iter_prealloc)) {
+		err = -ENOMEM;
+		if (vma_is_shared_maywrite(vma))
+			mapping_unmap_writable(file->f_mapping);
+		goto free_vma;
+	}
+	vma_start_write(vma);
+	vma_link(current->mm, vma);
+	return vma;
+free_vma:
+	fput(vma->vm_file);
+	vm_area_free(vma);
+	return ERR_PTR(err);
+}
+
+void mmap_undo(struct vm_area_struct *vma)
+{
+	vma_assert_write_locked(vma);
+	remove_vma(vma->vm_mm, vma);
+}
 bool file_mmap_ops_valid(const struct file_operations *fop)
 {
 	if (fop->mmap_complete && !fop->mmap_prepare)

@@ -49,5 +49,14 @@ int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr,
 		    struct folio **pfns, unsigned long size);
 void vma_link(struct mm_struct *mm, struct vm_area_struct *vma);
 void remove_vma(struct mm_struct *mm, struct vm_area_struct *vma);
+struct mmap_req {
+	unsigned long addr, len;
+	vm_flags_t vm_flags;
+	pgoff_t pgoff;
+};
+struct vm_area_struct *mmap_generic(struct file *file, struct mmap_req *req,
+				    const struct vm_operations_struct *ops,
+				    vm_flags_t set, void *private_data);
+void mmap_undo(struct vm_area_struct *vma);
 
 #endif /* MMLIT_MMAP_H */

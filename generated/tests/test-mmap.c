@@ -213,6 +213,55 @@ static const struct file_operations prepop_v2_fops = {
 static const struct file_operations hold_v2_fops = {
 	.mmap_prepare = hold_v2_mmap_prepare,
 };
+static bool jk_forget_undo;
+
+static int prepop_jk_hook(struct file *file, struct mmap_req *req)
+{
+	struct vm_area_struct *vma;
+	int err = 0;
+
+	for (int i = 0; !err && i < DRV_PAGES; i++)
+		if (!drv.pfn[i] && !(drv.pfn[i] = folio_alloc(GFP_KERNEL, 0)))
+			err = -ENOMEM;
+	if (err)
+		return err;
+	vma = mmap_generic(file, req, &drv_vm_ops, VM_NORESERVE, &drv);
+	if (IS_ERR(vma))
+		return PTR_ERR(vma);
+	err = remap_pfn_range(vma, vma->vm_start, drv.pfn, req->len);
+	if (err && !jk_forget_undo)
+		mmap_undo(vma);
+	return err;
+}
+
+static int plain_jk_hook(struct file *file, struct mmap_req *req)
+{
+	struct vm_area_struct *vma;
+
+	vma = mmap_generic(file, req, &drv_vm_ops, VM_NORESERVE, &drv);
+	return IS_ERR(vma) ? PTR_ERR(vma) : 0;
+}
+
+static int hold_jk_hook(struct file *file, struct mmap_req *req)
+{
+	int err;
+
+	mutex_lock(&drv_lock);
+	drv.refs++;
+	err = prepop_jk_hook(file, req);
+	hold_release();
+	return err;
+}
+
+static const struct file_operations plain_jk_fops = {
+	.mmap_hook = plain_jk_hook,
+};
+static const struct file_operations prepop_jk_fops = {
+	.mmap_hook = prepop_jk_hook,
+};
+static const struct file_operations hold_jk_fops = {
+	.mmap_hook = hold_jk_hook,
+};
 static int drv_open(const struct file_operations *fops)
 {
 	static struct super_block *sb;
@@ -488,12 +537,63 @@ START_TEST(mp7_fixed_error_path_unlocks_first)
 	assert_nothing_left(fd);
 }
 END_TEST
+START_TEST(mp8_jan_kara_hook_same_drivers_same_sweep)
+{
+	static const char *const sites[] = {
+		"vm_area_alloc", "vma_iter_prealloc", "remap_pfn_range" };
+	static const struct file_operations *const fops[] = {
+		&plain_jk_fops, &prepop_jk_fops, &hold_jk_fops };
+	int runs = 0;
+
+	for (int d = 0; d < 3; d++) {
+		int fd = drv_open(fops[d]);
+		unsigned long addr = drv_map(fd);
+		u8 byte;
+
+		ck_assert(!IS_ERR_VALUE(addr));
+		if (d > 0) {
+			ck_assert_int_eq(user_load_byte(addr, &byte), 0);
+			ck_assert_int_eq(drv.faults, 0);
+		}
+		ck_assert_int_eq(ksys_munmap(addr, DRV_PAGES * PAGE_SIZE), 0);
+		for (int s = 0; s < 3; s++) {
+			if (s == 2 && d == 0)
+				continue;
+			fault_inject_set(sites[s], s == 2 ? 2 : 1);
+			ck_assert_int_eq((long)drv_map(fd), -ENOMEM);
+			fault_inject_reset();
+			assert_nothing_left(fd);
+			runs++;
+		}
+		ksys_close(fd);
+	}
+	ck_assert_int_eq(runs, 8);
+	printf("mp8 sweep: Jan Kara's hook: 3 drivers, %d runs\n", runs);
+}
+END_TEST
+
+START_TEST(mp8_jan_kara_driver_that_forgets_to_undo_leaves_a_vma)
+{
+	int fd = drv_open(&prepop_jk_fops);
+
+	jk_forget_undo = true;
+	fault_inject_set("remap_pfn_range", 2);
+	ck_assert_int_eq((long)drv_map(fd), -ENOMEM);
+	fault_inject_reset();
+	jk_forget_undo = false;
+	/* mmap failed, yet the VMA and its first page stay mapped. */
+	ck_assert_int_eq(current->mm->map_count, 1);
+	ck_assert(!xa_empty(&current->mm->page_table));
+}
+END_TEST
 
 static Suite *mmap_suite(void)
 {
 	Suite *s = suite_create("mmap");
 	TCase *tc = ktest_tcase("mmap");
 
+	tcase_add_test(tc, mp8_jan_kara_hook_same_drivers_same_sweep);
+	tcase_add_test(tc, mp8_jan_kara_driver_that_forgets_to_undo_leaves_a_vma);
 	tcase_add_test(tc, mp1_prepare_sees_no_vma_and_its_fields_land);
 	tcase_add_test(tc, mp1_changed_start_is_caught);
 	tcase_add_test(tc, mp2_complete_runs_linked_locked_and_prepopulates);
