@@ -2,6 +2,7 @@
 #include <sys/mman.h>
 #include "ktest.h"
 #include "mmap.h"
+#include "shmem.h"
 
 #define DRV_PAGES	4
 
@@ -307,6 +308,42 @@ static void assert_nothing_left(int fd)
 	ck_assert_int_eq(drv.refs, 0);
 	fput(file);
 }
+static void mp1_seal_cases(const struct file_operations *fops, long res[4])
+{
+	int fd = ksys_memfd_create("m", MFD_ALLOW_SEALING);
+	struct file *file = fget(fd);
+	unsigned long a;
+
+	ck_assert_int_eq(ksys_ftruncate(fd, PAGE_SIZE), 0);
+	ck_assert_int_eq(ksys_fcntl(fd, F_ADD_SEALS, F_SEAL_WRITE), 0);
+	file->f_op = fops;
+	fput(file);
+	res[0] = (long)ksys_mmap_pgoff(0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+				       MAP_SHARED, fd, 0);
+	a = ksys_mmap_pgoff(0, PAGE_SIZE, PROT_READ, MAP_SHARED, fd, 0);
+	ck_assert(!IS_ERR_VALUE(a));
+	res[1] = ksys_mprotect(a, PAGE_SIZE, PROT_READ | PROT_WRITE);
+	a = ksys_mmap_pgoff(0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE, fd, 0);
+	res[2] = IS_ERR_VALUE(a) ? (long)a : 0;
+	res[3] = user_store_byte(a, 1);
+	ksys_close(fd);
+}
+
+START_TEST(mp1_shmem_seals_same_through_mmap_prepare)
+{
+	long legacy[4], prepare[4];
+
+	mp1_seal_cases(&shmem_file_operations, legacy);
+	mp1_seal_cases(&shmem_file_operations_prepare, prepare);
+	ck_assert_int_eq(legacy[0], -EPERM);
+	ck_assert_int_eq(legacy[1], -EACCES);
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(prepare[i], legacy[i]);
+	ck_assert_int_eq(legacy[2], 0);
+	ck_assert_int_eq(legacy[3], 0);
+}
+END_TEST
 START_TEST(mp1_prepare_sees_no_vma_and_its_fields_land)
 {
 	int fd = drv_open(&plain_v1_fops);
@@ -592,6 +629,7 @@ static Suite *mmap_suite(void)
 	Suite *s = suite_create("mmap");
 	TCase *tc = ktest_tcase("mmap");
 
+	tcase_add_test(tc, mp1_shmem_seals_same_through_mmap_prepare);
 	tcase_add_test(tc, mp8_jan_kara_hook_same_drivers_same_sweep);
 	tcase_add_test(tc, mp8_jan_kara_driver_that_forgets_to_undo_leaves_a_vma);
 	tcase_add_test(tc, mp1_prepare_sees_no_vma_and_its_fields_land);
