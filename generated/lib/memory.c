@@ -488,6 +488,7 @@ close_vma:
 	if (vma->vm_ops && vma->vm_ops->close)
 		vma->vm_ops->close(vma);
 free_vma:
+	zap_page_range(vma, vma->vm_start, vma->vm_end);
 	if (vma->vm_file)
 		fput(vma->vm_file);
 	vm_area_free(vma);

@@ -67,18 +67,11 @@ static const struct file_operations plain_legacy_fops = {
 };
 static int drv_remap(struct vm_area_struct *vma)
 {
-	struct mm_struct *mm = vma->vm_mm;
-	int err = 0;
-
 	for (int i = 0; i < DRV_PAGES; i++)
 		if (!drv.pfn[i] && !(drv.pfn[i] = folio_alloc(GFP_KERNEL, 0)))
 			return -ENOMEM;
-	spin_lock(&mm->page_table_lock);
-	for (int i = 0; i < DRV_PAGES && !err; i++)
-		err = set_pte_at(mm, vma->vm_start + i * PAGE_SIZE, drv.pfn[i],
-				 vma->vm_flags & VM_WRITE);
-	spin_unlock(&mm->page_table_lock);
-	return err;
+	return remap_pfn_range(vma, vma->vm_start, drv.pfn,
+			       DRV_PAGES * PAGE_SIZE);
 }
 
 static int prepop_mmap_complete(struct file *file, struct vm_area_struct *vma)
@@ -498,6 +491,16 @@ START_TEST(mp6_legacy_mmap_gets_a_half_built_vma)
 	ck_assert_int_eq(vma->vm_end - vma->vm_start, PAGE_SIZE);
 }
 END_TEST
+START_TEST(mp6_legacy_partial_remap_is_undone)
+{
+	int fd = drv_open(&prepop_legacy_fops);
+
+	fault_inject_set("remap_pfn_range", 2);
+	ck_assert_int_eq((long)drv_map(fd), -ENOMEM);
+	fault_inject_reset();
+	assert_nothing_left(fd);
+}
+END_TEST
 START_TEST(mp7_remap_action_prepopulates)
 {
 	int fd = drv_open(&prepop_v2_fops);
@@ -632,6 +635,7 @@ static Suite *mmap_suite(void)
 	tcase_add_test(tc, mp1_shmem_seals_same_through_mmap_prepare);
 	tcase_add_test(tc, mp8_jan_kara_hook_same_drivers_same_sweep);
 	tcase_add_test(tc, mp8_jan_kara_driver_that_forgets_to_undo_leaves_a_vma);
+	tcase_add_test(tc, mp6_legacy_partial_remap_is_undone);
 	tcase_add_test(tc, mp1_prepare_sees_no_vma_and_its_fields_land);
 	tcase_add_test(tc, mp1_changed_start_is_caught);
 	tcase_add_test(tc, mp2_complete_runs_linked_locked_and_prepopulates);
