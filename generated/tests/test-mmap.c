@@ -669,7 +669,6 @@ static void design_cell(const struct file_operations *fops, char *buf,
 	ksys_close(fd);
 	snprintf(buf, len, "%d & %d/%d & %d", faults, clean, runs, hooks);
 }
-
 static void mmap_designs_figure(void)
 {
 	static const char *const designs[] = {
