@@ -57,6 +57,20 @@ int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr,
 	spin_unlock(&mm->page_table_lock);
 	return err;
 }
+static int mmap_action_finish(struct mmap_action *action,
+			      struct vm_area_struct *vma, int err)
+{
+	if (!err && action->success_hook)
+		err = action->success_hook(vma);
+	if (!err)
+		return 0;
+	if (variant_current(&mmap_action_area) == 1)	/* unfixed */
+		remove_vma(vma->vm_mm, vma);
+	if (action->error_hook)
+		err = action->error_hook(err);
+	return err;
+}
+
 static int mmap_action_complete(struct mmap_action *action,
 				struct vm_area_struct *vma)
 {
@@ -69,19 +83,11 @@ static int mmap_action_complete(struct mmap_action *action,
 	if (action->type == MMAP_REMAP_PFN)
 		err = remap_pfn_range(vma, action->remap.start,
 				      action->remap.pfns, action->remap.size);
-	if (hidden && (!err || variant_current(&mmap_action_area) == 0)) {
-		up_write(&mapping->i_mmap_rwsem);
-		hidden = false;
-	}
-	if (!err && action->success_hook)
-		err = action->success_hook(vma);
-	if (!err)
-		return 0;
-	remove_vma(vma->vm_mm, vma);
+	err = mmap_action_finish(action, vma, err);
 	if (hidden)
 		up_write(&mapping->i_mmap_rwsem);
-	if (action->error_hook)
-		err = action->error_hook(err);
+	if (err && variant_current(&mmap_action_area) == 0)
+		remove_vma(vma->vm_mm, vma);
 	return err;
 }
 unsigned long mmap_region_prepare(struct file *file, unsigned long addr,
