@@ -102,8 +102,10 @@ struct file_operations {
 			 loff_t *pos);
 	int (*mmap)(struct file *file, struct vm_area_struct *vma);
 	int (*mmap_prepare)(struct vm_area_desc *desc);
-	int (*mmap_complete)(struct file *file, struct vm_area_struct *vma);
-	void (*mmap_abort)(const struct file *file, void *private_data);
+	int (*mmap_complete)(struct file *file, struct vm_area_struct *vma,
+			     const void *context);
+	void (*mmap_abort)(const struct file *file, const void *vm_private_data,
+			   const void *context);
 	int (*mmap_hook)(struct file *file, struct mmap_req *req);
 	long (*fallocate)(struct file *file, int mode, loff_t offset, loff_t len);
 	int (*release)(struct inode *inode, struct file *file);

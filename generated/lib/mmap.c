@@ -126,7 +126,7 @@ unsigned long mmap_region_prepare(struct file *file, unsigned long addr,
 	if (err)
 		return err;
 	if (file->f_op->mmap_complete) {
-		err = file->f_op->mmap_complete(file, vma);
+		err = file->f_op->mmap_complete(file, vma, desc.mmap_context);
 		if (err) {
 			remove_vma(mm, vma);
 			return err;
@@ -141,7 +141,8 @@ free_vma:
 	vm_area_free(vma);
 abort:
 	if (file->f_op->mmap_abort)
-		file->f_op->mmap_abort(file, desc.private_data);
+		file->f_op->mmap_abort(file, desc.private_data,
+				       desc.mmap_context);
 	return err;
 }
 struct vm_area_struct *mmap_generic(struct file *file, struct mmap_req *req,

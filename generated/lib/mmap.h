@@ -37,6 +37,8 @@ struct vm_area_desc {
 	/* Write-only: the driver sets them. */
 	const struct vm_operations_struct *vm_ops;
 	void *private_data;
+	/* v1: handed to mmap_complete or mmap_abort. */
+	void *mmap_context;
 	/* v2: what the mm does once the VMA is linked. */
 	struct mmap_action action;
 };

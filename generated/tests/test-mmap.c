@@ -74,7 +74,8 @@ static int drv_remap(struct vm_area_struct *vma)
 			       DRV_PAGES * PAGE_SIZE);
 }
 
-static int prepop_mmap_complete(struct file *file, struct vm_area_struct *vma)
+static int prepop_mmap_complete(struct file *file, struct vm_area_struct *vma,
+				const void *context)
 {
 	int err;
 
@@ -119,15 +120,17 @@ static void hold_release(void)
 	mutex_unlock(&drv_lock);
 }
 
-static int hold_mmap_complete(struct file *file, struct vm_area_struct *vma)
+static int hold_mmap_complete(struct file *file, struct vm_area_struct *vma,
+			      const void *context)
 {
-	int err = prepop_mmap_complete(file, vma);
+	int err = prepop_mmap_complete(file, vma, context);
 
 	hold_release();
 	return err;
 }
 
-static void hold_mmap_abort(const struct file *file, void *private_data)
+static void hold_mmap_abort(const struct file *file,
+			    const void *vm_private_data, const void *context)
 {
 	drv.abort++;
 	hold_release();
