@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 #include "syscalls.h"
 #include "fault.h"
-#include "mmap.h"
 
 DEFINE_FAULT_SITE(fail_alloc_inode, "alloc_inode", "new_inode()");
 DEFINE_FAULT_SITE(fail_alloc_file, "alloc_file", "alloc_file()");
@@ -69,8 +68,6 @@ struct file *alloc_file(struct inode *inode, fmode_t mode,
 	struct file *file;
 
 	if (should_fail(&fail_alloc_file))
-		return NULL;
-	if (fop && WARN(!file_mmap_ops_valid(fop), "impossible mmap hooks"))
 		return NULL;
 	file = calloc(1, sizeof(*file));
 	if (!file)

@@ -456,6 +456,8 @@ static unsigned long mmap_region(struct file *file, unsigned long addr,
 	struct vm_area_struct *vma;
 	int err;
 
+	if (file && !file_mmap_ops_valid(file->f_op))
+		return -EINVAL;
 	if (file && file->f_op->mmap_prepare)
 		return mmap_region_prepare(file, addr, len, vm_flags, pgoff);
 	if (file && file->f_op->mmap_hook) {
