@@ -82,6 +82,9 @@ static inline struct shmem_sb_info *SHMEM_SB(struct super_block *sb)
 	return sb->s_fs_info;
 }
 
+struct vm_area_desc;
+struct mmap_req;
+
 struct inode_operations {
 	int (*setattr)(struct inode *inode, struct iattr *attr);
 	int (*getattr)(struct inode *inode, struct kstat *stat);
@@ -98,6 +101,12 @@ struct file_operations {
 	ssize_t (*write)(struct file *file, const char *buf, size_t count,
 			 loff_t *pos);
 	int (*mmap)(struct file *file, struct vm_area_struct *vma);
+	int (*mmap_prepare)(struct vm_area_desc *desc);
+	int (*mmap_complete)(struct file *file, struct vm_area_struct *vma,
+			     const void *context);
+	void (*mmap_abort)(const struct file *file, const void *vm_private_data,
+			   const void *context);
+	int (*mmap_hook)(struct file *file, struct mmap_req *req);
 	long (*fallocate)(struct file *file, int mode, loff_t offset, loff_t len);
 	int (*release)(struct inode *inode, struct file *file);
 };

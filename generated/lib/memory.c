@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 #include "syscalls.h"
 #include "fault.h"
+#include "mmap.h"
 
 #define MMAP_BASE	0x10000000UL
 /* x86-64 with 4-level page tables: 128 TiB less the guard page. */
@@ -444,7 +445,7 @@ static vm_flags_t calc_vm_prot_bits(unsigned long prot)
 	       ((prot & PROT_EXEC) ? VM_EXEC : 0);
 }
 
-static void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
+void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	struct vm_area_struct *next;
 
@@ -467,9 +468,20 @@ static unsigned long mmap_region(struct file *file, unsigned long addr,
 				 unsigned long pgoff)
 {
 	struct mm_struct *mm = current->mm;
-	struct vm_area_struct *vma = vm_area_alloc(mm);
+	struct vm_area_struct *vma;
 	int err;
 
+	if (file && !file_mmap_ops_valid(file->f_op))
+		return -EINVAL;
+	if (file && file->f_op->mmap_prepare)
+		return mmap_region_prepare(file, addr, len, vm_flags, pgoff);
+	if (file && file->f_op->mmap_hook) {
+		struct mmap_req req = { addr, len, vm_flags, pgoff };
+
+		err = file->f_op->mmap_hook(file, &req);
+		return err ? (unsigned long)err : addr;
+	}
+	vma = vm_area_alloc(mm);
 	if (!vma)
 		return -ENOMEM;
 	vma->vm_start = addr;
@@ -493,6 +505,7 @@ close_vma:
 	if (vma->vm_ops && vma->vm_ops->close)
 		vma->vm_ops->close(vma);
 free_vma:
+	zap_page_range(vma, vma->vm_start, vma->vm_end);
 	if (vma->vm_file)
 		fput(vma->vm_file);
 	vm_area_free(vma);
@@ -536,7 +549,8 @@ static unsigned long do_mmap(struct file *file, unsigned long len,
 	default:
 		return -EINVAL;
 	}
-	if (file && !file->f_op->mmap)
+	if (file && !file->f_op->mmap && !file->f_op->mmap_prepare &&
+	    !file->f_op->mmap_hook)
 		return -ENODEV;
 	addr = mm->mmap_base;
 	mm->mmap_base += len + PAGE_SIZE;	/* leave a guard page */
@@ -565,7 +579,7 @@ unsigned long ksys_mmap_pgoff(unsigned long addr, unsigned long len,
 	return ret;
 }
 
-static void remove_vma(struct mm_struct *mm, struct vm_area_struct *vma)
+void remove_vma(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	list_del(&vma->vm_list);
 	mm->map_count--;

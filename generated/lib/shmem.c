@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* shmem.c: the shmem (tmpfs) file system of memfds, as mm/shmem.c. */
 #include "shmem.h"
+#include "mmap.h"
 #include <pthread.h>
 
 static const struct inode_operations shmem_inode_operations;
@@ -1148,6 +1149,28 @@ vm_fault_t shmem_fault(struct vm_fault *vmf)
 
 static const struct vm_operations_struct shmem_vm_ops = {
 	.fault		= shmem_fault,
+};
+static int shmem_mmap_prepare(struct vm_area_desc *desc)
+{
+	struct shmem_inode_info *info = SHMEM_I(file_inode(desc->file));
+
+	if (info->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) {
+		if ((desc->vm_flags & (VM_SHARED | VM_WRITE)) ==
+		    (VM_SHARED | VM_WRITE))
+			return -EPERM;
+		if (desc->vm_flags & VM_SHARED)
+			desc->vm_flags &= ~VM_MAYWRITE;
+	}
+	desc->vm_ops = &shmem_vm_ops;
+	return 0;
+}
+
+const struct file_operations shmem_file_operations_prepare = {
+	.llseek		= shmem_file_llseek,
+	.read		= shmem_file_read,
+	.write		= shmem_file_write,
+	.mmap_prepare	= shmem_mmap_prepare,
+	.fallocate	= shmem_fallocate,
 };
 int shmem_writeout(struct folio *folio, struct writeback_control *wbc)
 {
