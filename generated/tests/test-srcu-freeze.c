@@ -1037,6 +1037,7 @@ START_TEST(sr12_documented_vmm_ignores_the_eperm_exit)
 	r = vcpu_fault(g.file, 2, &run);
 	ck_assert_int_eq(run.exit_reason, KVM_EXIT_MEMORY_FAULT);
 	ck_assert_uint_eq(run.memory_fault.gpa, 2 * PAGE_SIZE);
+	ck_assert(!(run.memory_fault.flags & KVM_MEMORY_EXIT_FLAG_PRIVATE));
 	ck_assert_msg(vmm_documented_exit(r, &run) == VMM_RUN_ERROR,
 		      "the documented VMM handled the freeze as a memory fault");
 	ck_assert_int_eq(r, -EPERM);
