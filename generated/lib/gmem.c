@@ -424,7 +424,8 @@ int kvm_gmem_get_pfn(struct file *file, pgoff_t index, struct folio **foliop,
 static void kvm_mmu_prepare_memory_fault_exit(struct kvm_vcpu *vcpu, gfn_t gfn)
 {
 	vcpu->run.exit_reason = KVM_EXIT_MEMORY_FAULT;
-	vcpu->run.memory_fault.flags = KVM_MEMORY_EXIT_FLAG_PRIVATE;
+	/* the series' guest_memfd is fully shared: no private faults */
+	vcpu->run.memory_fault.flags = 0;
 	vcpu->run.memory_fault.gpa = gfn << PAGE_SHIFT;
 	vcpu->run.memory_fault.size = PAGE_SIZE;
 }

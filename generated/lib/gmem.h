@@ -45,8 +45,13 @@ static inline int gmem_variant(void)
 {
 	return variant_current(&gmem_freeze_variants);
 }
-/* The one domain of the patch: DEFINE_STATIC_SRCU in the RFC; not static
- * here, so that the tests can enter it. */
+/*
+ * The one domain of the patch. In the RFC it is a static struct srcu_struct
+ * set up by init_srcu_struct() in kvm_gmem_init() and torn down by
+ * cleanup_srcu_struct() in kvm_gmem_exit() (not DEFINE_STATIC_SRCU, as an
+ * earlier edition said); not static here, so that the tests can enter it.
+ * The init's -ENOMEM path is not modeled yet (issue 9).
+ */
 extern struct srcu_struct kvm_gmem_freeze_srcu;
 extern struct percpu_rw_semaphore kvm_gmem_freeze_rwsem;
 

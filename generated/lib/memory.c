@@ -123,6 +123,92 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start,
 		pte_clear(mm, addr << PAGE_SHIFT);
 	spin_unlock(&mm->page_table_lock);
 }
+#define PTRS_PER_PTE	512	/* x86-64: one page table page */
+
+unsigned long fault_around_pages = 65536 >> PAGE_SHIFT;
+
+static bool should_fault_around(struct vm_fault *vmf)
+{
+	if (!vmf->vma->vm_ops->map_pages)
+		return false;
+	if (vmf->vma->vm_flags & (VM_UFFD_WP | VM_UFFD_MINOR))
+		return false;
+	return fault_around_pages > 1;
+}
+
+static vm_fault_t do_fault_around(struct vm_fault *vmf)
+{
+	struct vm_area_struct *vma = vmf->vma;
+	unsigned long nr_pages = fault_around_pages;
+	unsigned long pte_off = (vmf->address >> PAGE_SHIFT) % PTRS_PER_PTE;
+	unsigned long vma_off = vmf->pgoff - vma->vm_pgoff;
+	unsigned long vma_pages = (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+	unsigned long from_pte, to_pte;
+	vm_fault_t ret;
+
+	from_pte = max(pte_off / nr_pages * nr_pages,	/* ALIGN_DOWN */
+		       pte_off - min(pte_off, vma_off));
+	to_pte = min(min(from_pte + nr_pages, (unsigned long)PTRS_PER_PTE),
+		     pte_off + vma_pages - vma_off) - 1;
+	preempt_disable();		/* the kernel's rcu_read_lock() */
+	ret = vma->vm_ops->map_pages(vmf, vmf->pgoff + from_pte - pte_off,
+				     vmf->pgoff + to_pte - pte_off);
+	preempt_enable();
+	return ret;
+}
+static bool map_one_cached(struct vm_fault *vmf, struct folio *folio,
+			   pgoff_t index, pgoff_t max_idx)
+{
+	struct mm_struct *mm = vmf->vma->vm_mm;
+	unsigned long addr = vmf->address +
+			     ((long)(index - vmf->pgoff) << PAGE_SHIFT);
+	bool mapped = false;
+	spinlock_t *ptl;
+	struct pte *pte;
+
+	if (!folio_trylock(folio))
+		return false;
+	if (folio_test_uptodate(folio) && folio->mapping ==
+	    vmf->vma->vm_file->f_mapping && index <= max_idx) {
+		pte = pte_offset_map_lock(mm, addr, &ptl);
+		if (!pte)
+			mapped = !set_pte_at(mm, addr, folio, false);
+		pte_unmap_unlock(pte, ptl);
+	}
+	folio_unlock(folio);
+	return mapped;
+}
+
+vm_fault_t filemap_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff,
+			     pgoff_t end_pgoff)
+{
+	struct address_space *mapping = vmf->vma->vm_file->f_mapping;
+	loff_t size = i_size_read(mapping->host);
+	pgoff_t max_idx = (size + PAGE_SIZE - 1) / PAGE_SIZE - 1;
+	vm_fault_t ret = 0;
+	pgoff_t index;
+
+	if (!size)
+		return 0;
+	for (index = start_pgoff; index <= end_pgoff; index++) {
+		struct folio *folio;
+
+		xa_lock(&mapping->i_pages);
+		folio = __xa_load(&mapping->i_pages, index);
+		if (folio && !xa_is_value(folio))
+			folio_get(folio);
+		else
+			folio = NULL;
+		xa_unlock(&mapping->i_pages);
+		if (!folio)
+			continue;
+		if (map_one_cached(vmf, folio, index, max_idx) &&
+		    index == vmf->pgoff)
+			ret = VM_FAULT_NOPAGE;
+		folio_put(folio);
+	}
+	return ret;
+}
 struct file *maybe_unlock_mmap_for_io(struct vm_fault *vmf, struct file *fpin)
 {
 	if (fpin)
@@ -188,8 +274,14 @@ static vm_fault_t __do_fault(struct vm_fault *vmf)
 
 static vm_fault_t do_read_fault(struct vm_fault *vmf)
 {
-	vm_fault_t ret = __do_fault(vmf);
+	vm_fault_t ret;
 
+	if (should_fault_around(vmf)) {
+		ret = do_fault_around(vmf);
+		if (ret)
+			return ret;
+	}
+	ret = __do_fault(vmf);
 	if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE | VM_FAULT_RETRY))
 		return ret;
 	ret = map_new_folio(vmf, vmf->folio, false);

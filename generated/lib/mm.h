@@ -436,7 +436,15 @@ struct vm_operations_struct {
 	void (*open)(struct vm_area_struct *vma);
 	void (*close)(struct vm_area_struct *vma);
 	vm_fault_t (*fault)(struct vm_fault *vmf);
+	vm_fault_t (*map_pages)(struct vm_fault *vmf, pgoff_t start_pgoff,
+				pgoff_t end_pgoff);
 };
+
+/* mm/filemap.c: map the uptodate, unlocked cached folios of a window. */
+vm_fault_t filemap_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff,
+			     pgoff_t end_pgoff);
+/* mm/memory.c: the fault-around window, 64 KiB by default. */
+extern unsigned long fault_around_pages;
 
 struct vm_area_struct {
 	unsigned long vm_start, vm_end;

@@ -66,7 +66,10 @@ static void shmem_falloc_punch_end(struct inode *inode,
 	WARN_ON_ONCE(!list_empty(&sf->waitq->head));
 	spin_unlock(&inode->i_lock);
 }
-/* autoremove_wake_function, but remove the entry even if already woken. */
+/*
+ * autoremove_wake_function, but remove the entry even if already woken
+ * (Linus Torvalds, commit 10d20bd25e06, 4.9).
+ */
 static int synchronous_wake_function(wait_queue_entry_t *wait,
 				     unsigned int mode, int sync, void *key)
 {

@@ -1149,6 +1149,7 @@ vm_fault_t shmem_fault(struct vm_fault *vmf)
 
 static const struct vm_operations_struct shmem_vm_ops = {
 	.fault		= shmem_fault,
+	.map_pages	= filemap_map_pages,	/* read faults: fault-around */
 };
 static int shmem_mmap_prepare(struct vm_area_desc *desc)
 {

@@ -1029,6 +1029,43 @@ START_TEST(sr11_read_side_costs_in_the_data)
 			      "%s at %d threads", shared[i], n);
 }
 END_TEST
+enum vmm_action { VMM_RESUME, VMM_MEMORY_FAULT, VMM_RUN_ERROR };
+
+/* What a VMM written to api.rst makes of KVM_RUN's result @r. */
+static enum vmm_action vmm_documented_exit(int r, const struct kvm_run *run)
+{
+	if (!r)
+		return VMM_RESUME;
+	if ((r == -EFAULT || r == -EHWPOISON) &&
+	    run->exit_reason == KVM_EXIT_MEMORY_FAULT)
+		return VMM_MEMORY_FAULT;
+	return VMM_RUN_ERROR;		/* exit_reason is stale */
+}
+
+START_TEST(sr12_documented_vmm_ignores_the_eperm_exit)
+{
+	struct kvm_run run = { 0 };
+	struct gmem_file g;
+	int r;
+
+	variant_select(&gmem_freeze_variants, GMEM_POSTED);
+	g = gmem_open(BIT(0));
+	ck_assert_int_eq(vmm_documented_exit(vcpu_fault(g.file, 0, &run),
+					     &run), VMM_RESUME);
+	kvm_gmem_freeze(g.inode, true);
+	r = vcpu_fault(g.file, 2, &run);
+	ck_assert_int_eq(run.exit_reason, KVM_EXIT_MEMORY_FAULT);
+	ck_assert_uint_eq(run.memory_fault.gpa, 2 * PAGE_SIZE);
+	ck_assert(!(run.memory_fault.flags & KVM_MEMORY_EXIT_FLAG_PRIVATE));
+	ck_assert_msg(vmm_documented_exit(r, &run) == VMM_RUN_ERROR,
+		      "the documented VMM handled the freeze as a memory fault");
+	ck_assert_int_eq(r, -EPERM);
+	/* the same exit within the ABI is handled */
+	ck_assert_int_eq(vmm_documented_exit(-EFAULT, &run), VMM_MEMORY_FAULT);
+	kvm_gmem_freeze(g.inode, false);
+	gmem_close(&g);
+}
+END_TEST
 static void figure_srcu_read(void)
 {
 	tex_read(bench_data(), stdout);
@@ -1080,6 +1117,7 @@ static Suite *srcu_freeze_suite(void)
 	tcase_add_test(tc, sr9_per_inode_domain_allocation_can_fail);
 	tcase_add_test(tc, sr10_one_membarrier_per_grace_period);
 	tcase_add_test(tc, sr11_read_side_costs_in_the_data);
+	tcase_add_test(tc, sr12_documented_vmm_ignores_the_eperm_exit);
 	suite_add_tcase(s, tc);
 	return s;
 }
