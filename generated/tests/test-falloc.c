@@ -107,6 +107,7 @@ struct falloc_call {
 
 struct touch_call {
 	unsigned long addr;
+	bool write;	/* a store: write faults never fault around */
 	int ret;
 	int done;
 };
@@ -128,7 +129,10 @@ static int touch_fn(void *data)
 	struct touch_call *c = data;
 	u8 byte;
 
-	c->ret = user_load_byte(c->addr, &byte);
+	if (c->write)
+		c->ret = user_store_byte(c->addr, 0x77);
+	else
+		c->ret = user_load_byte(c->addr, &byte);
 	c->done = __atomic_add_fetch(&done_seq, 1, __ATOMIC_SEQ_CST);
 	return 0;
 }
@@ -302,6 +306,7 @@ static bool fault_waits_for_punch(pgoff_t page, bool *after)
 
 	punch_and_pause(&pp);
 	t.addr = pp.addr + P(page);
+	t.write = true;		/* page 7 and 8 are cached: reach ->fault */
 	toucher = task_run(touch_fn, &t, "fault");
 	waited = waits_in_exclusion(toucher, pp.inode->i_mapping);
 	folio_unlock(pp.held);		/* punch_resume, but the fault may */

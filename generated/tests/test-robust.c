@@ -189,9 +189,8 @@ static long op_fault(struct sweep_ctx *c)
 
 static long op_swapin(struct sweep_ctx *c)
 {
-	u8 v;
-
-	return user_load_byte(c->map, &v);			/* in swap */
+	/* A write fault: a read would fault around and map page 1 too */
+	return user_store_byte(c->map, 0x33);		/* in swap */
 }
 
 static long op_preserve(struct sweep_ctx *c)
