@@ -728,7 +728,14 @@ static Suite *mmap_suite(void)
 	tcase_add_test(tc, mp6_legacy_mmap_gets_a_half_built_vma);
 	tcase_add_test(tc, mp7_remap_action_prepopulates);
 	tcase_add_test(tc, mp7_v2_sweep_error_hook_only_for_the_action);
-	tcase_add_test(tc, mp7_unfixed_error_path_unmaps_under_rmap_lock);
+	/*
+	 * The unfixed error path leaves its task stuck holding the process's
+	 * mmap_lock, which only a forked test can throw away: in one process
+	 * (CK_FORK=no) the next reset would wait for it. Until the test runs
+	 * in an mm of its own, it runs in fork mode only.
+	 */
+	if (!getenv("CK_FORK") || strcmp(getenv("CK_FORK"), "no"))
+		tcase_add_test(tc, mp7_unfixed_error_path_unmaps_under_rmap_lock);
 	tcase_add_test(tc, mp7_fixed_error_path_unlocks_first);
 	suite_add_tcase(s, tc);
 	return s;
