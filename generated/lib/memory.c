@@ -28,7 +28,7 @@ void __mmap_write_unlock(struct mm_struct *mm, struct lock_site site)
 {
 	/* Ends every VMA write lock taken under this hold. */
 	WRITE_ONCE(mm->mm_lock_seq, mm->mm_lock_seq + 1);
-	__up(&mm->mmap_lock, site);
+	__up(&mm->mmap_lock, 0, site);
 }
 
 void vma_start_write(struct vm_area_struct *vma)
