@@ -199,6 +199,25 @@ void __mutex_unlock(struct mutex *lock, struct lock_site site)
 	arch_spin_unlock(&lock->wait_lock);
 	sched_point(SP_UNLOCK, lock);
 }
+/* @count and @owner: the lock's state before the release. */
+static void rwsem_check_release(struct rw_semaphore *sem, int read,
+				long count, struct task_struct *owner,
+				struct lock_site site)
+{
+	bool is_rwsem_reader_owned = count > 0;
+	bool is_writer = count < 0 && owner == current;
+
+	if (read)
+		WARN(!is_rwsem_reader_owned,
+		     "DEBUG_RWSEMS: up_read of %s, %s, at %s:%d",
+		     sem->dep_map.name, count ? "held for write" : "not held",
+		     site.file, site.line);
+	else
+		WARN(!is_writer, "DEBUG_RWSEMS: up_write of %s, %s, at %s:%d",
+		     sem->dep_map.name, count > 0 ? "held for read" :
+		     count == 0 ? "not held" : "held by another task",
+		     site.file, site.line);
+}
 void __init_rwsem(struct rw_semaphore *sem, const char *name,
 		  struct lock_class_key *key)
 {
@@ -339,20 +358,25 @@ bool __down_trylock(struct rw_semaphore *sem, int read, struct lock_site site)
 	return ok;
 }
 
-void __up(struct rw_semaphore *sem, struct lock_site site)
+void __up(struct rw_semaphore *sem, int read, struct lock_site site)
 {
+	struct task_struct *owner;
+	long count;
+
 	lock_release(&sem->dep_map, site);
 	arch_spin_lock(&sem->wait_lock);
-	if (sem->count > 0) {
+	count = sem->count;
+	owner = sem->owner;
+	if (count > 0) {
 		sem->count--;
-	} else if (!WARN_ON(sem->count == 0)) {
-		WARN_ON(sem->owner != current);
+	} else if (count < 0) {
 		sem->count = 0;
 		sem->owner = NULL;
 	}
 	if (sem->count == 0)
 		rwsem_wake_all(sem);
 	arch_spin_unlock(&sem->wait_lock);
+	rwsem_check_release(sem, read, count, owner, site);
 	sched_point(SP_UNLOCK, sem);
 }
 

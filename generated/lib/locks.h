@@ -152,7 +152,7 @@ void __init_rwsem(struct rw_semaphore *sem, const char *name,
 int __down(struct rw_semaphore *sem, int read, unsigned int subclass,
 	   long state, struct lock_site site);
 bool __down_trylock(struct rw_semaphore *sem, int read, struct lock_site site);
-void __up(struct rw_semaphore *sem, struct lock_site site);
+void __up(struct rw_semaphore *sem, int read, struct lock_site site);
 void __downgrade_write(struct rw_semaphore *sem, struct lock_site site);
 
 #define down_read(s)	((void)__down((s), 1, 0, TASK_UNINTERRUPTIBLE, THIS_SITE))
@@ -162,13 +162,13 @@ void __downgrade_write(struct rw_semaphore *sem, struct lock_site site);
 #define down_read_interruptible(s) \
 	__down((s), 1, 0, TASK_INTERRUPTIBLE, THIS_SITE)
 #define down_read_trylock(s)	__down_trylock((s), 1, THIS_SITE)
-#define up_read(s)		__up((s), THIS_SITE)
+#define up_read(s)		__up((s), 1, THIS_SITE)
 #define down_write(s)	((void)__down((s), 0, 0, TASK_UNINTERRUPTIBLE, THIS_SITE))
 #define down_write_nested(s, sub) \
 	((void)__down((s), 0, (sub), TASK_UNINTERRUPTIBLE, THIS_SITE))
 #define down_write_killable(s)	__down((s), 0, 0, TASK_KILLABLE, THIS_SITE)
 #define down_write_trylock(s)	__down_trylock((s), 0, THIS_SITE)
-#define up_write(s)		__up((s), THIS_SITE)
+#define up_write(s)		__up((s), 0, THIS_SITE)
 #define downgrade_write(s)	__downgrade_write((s), THIS_SITE)
 #define rwsem_is_locked(s)	(READ_ONCE((s)->count) != 0)
 struct wait_queue_entry;

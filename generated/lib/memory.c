@@ -28,7 +28,7 @@ void __mmap_write_unlock(struct mm_struct *mm, struct lock_site site)
 {
 	/* Ends every VMA write lock taken under this hold. */
 	WRITE_ONCE(mm->mm_lock_seq, mm->mm_lock_seq + 1);
-	__up(&mm->mmap_lock, site);
+	__up(&mm->mmap_lock, 0, site);
 }
 
 void vma_start_write(struct vm_area_struct *vma)
@@ -397,6 +397,18 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 		return do_cow_fault(&vmf);
 	return do_shared_fault(&vmf);
 }
+void __might_fault(struct lock_site site)
+{
+	struct mm_struct *mm = current->mm;
+
+	if (pagefault_disabled())
+		return;
+	__might_sleep(site.file, site.line, site.func);
+	if (mm) {
+		lock_acquire(&mm->mmap_lock.dep_map, 0, 0, 1, site);
+		lock_release(&mm->mmap_lock.dep_map, site);
+	}
+}
 #define ACCESS_MAX_TRIES	1000
 
 /*
@@ -523,11 +535,13 @@ static unsigned long copy_user(unsigned long uaddr, u8 *buf, unsigned long n,
 
 unsigned long copy_from_user(void *to, unsigned long from, unsigned long n)
 {
+	might_fault();
 	return copy_user(from, to, n, false);
 }
 
 unsigned long copy_to_user(unsigned long to, const void *from, unsigned long n)
 {
+	might_fault();
 	return copy_user(to, (u8 *)from, n, true);
 }
 static vm_flags_t calc_vm_prot_bits(unsigned long prot)

@@ -539,6 +539,10 @@ struct file *maybe_unlock_mmap_for_io(struct vm_fault *vmf, struct file *fpin);
 /* Fault in one user page for @write: 0, -EFAULT (SIGSEGV), -EBUSY (SIGBUS),
  * -ENOMEM. Takes mmap_lock itself. */
 int fault_in_user_page(unsigned long addr, bool write);
+/* What every user copy with page faults enabled does first: it may sleep,
+ * and it may take current->mm's mmap_lock for read (recorded, not taken). */
+void __might_fault(struct lock_site site);
+#define might_fault()	__might_fault(THIS_SITE)
 /* Returns the number of bytes NOT copied, like the kernel's. */
 unsigned long copy_from_user(void *to, unsigned long from, unsigned long n);
 unsigned long copy_to_user(unsigned long to, const void *from, unsigned long n);

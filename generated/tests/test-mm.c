@@ -392,7 +392,6 @@ START_TEST(copy_from_user_fails_with_page_faults_disabled)
 }
 END_TEST
 
-/* Faulting under mmap_lock is the recursion userfaultfd avoids. */
 static int copy_under_mmap_lock(void *arg)
 {
 	unsigned long addr = *(unsigned long *)arg;
@@ -411,6 +410,75 @@ START_TEST(copy_from_user_faulting_under_mmap_lock_is_recursion)
 
 	ck_assert_int_eq(task_call(copy_under_mmap_lock, &addr, "copy"), 0);
 	ck_assert_report("recursion");
+	ck_assert_report("recursion");
+}
+END_TEST
+/* Map a private anonymous page, make it present, return its address. */
+static unsigned long present_user_page(void)
+{
+	unsigned long addr = ksys_mmap_pgoff(0, PAGE_SIZE,
+					     PROT_READ | PROT_WRITE,
+					     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ck_assert(!IS_ERR_VALUE(addr));
+	ck_assert_int_eq(copy_to_user(addr, "\x5a", 1), 0);
+	return addr;
+}
+
+START_TEST(might_fault_present_page_under_spin_lock_is_atomic_sleep)
+{
+	unsigned long addr = present_user_page();
+	spinlock_t lock;
+	u8 c = 0;
+
+	spin_lock_init(&lock);
+	spin_lock(&lock);
+	ck_assert_int_eq(copy_from_user(&c, addr, 1), 0);
+	spin_unlock(&lock);
+	ck_assert_int_eq(c, 0x5a);
+	ck_assert_report("atomic-sleep");
+	spin_lock(&lock);
+	pagefault_disable();
+	ck_assert_int_eq(copy_to_user(addr, "\x5b", 1), 0);
+	pagefault_enable();
+	spin_unlock(&lock);
+	ck_assert_int_eq(report_pending(), 0);
+}
+END_TEST
+
+START_TEST(sh1_user_copy_under_another_mms_mmap_lock_is_recursion)
+{
+	unsigned long addr = present_user_page();
+	struct mm_struct *other = mm_alloc();
+	u8 c = 0;
+
+	mmap_write_lock(other);
+	ck_assert_int_eq(copy_from_user(&c, addr, 1), 0);
+	mmap_write_unlock(other);
+	ck_assert_int_eq(c, 0x5a);
+	ck_assert_report("recursion");
+	mmput(other);
+}
+END_TEST
+
+static DEFINE_MUTEX(might_fault_x);
+static DEFINE_MUTEX(might_fault_y);
+
+START_TEST(might_fault_teaches_lock_to_mmap_lock)
+{
+	unsigned long addr = present_user_page();
+	u8 c = 0;
+
+	mutex_lock(&might_fault_x);
+	ck_assert_int_eq(copy_from_user(&c, addr, 1), 0);
+	mutex_unlock(&might_fault_x);
+	ck_assert(lockdep_has_dependency("might_fault_x", "mmap_lock"));
+	mutex_lock(&might_fault_y);
+	pagefault_disable();
+	ck_assert_int_eq(copy_from_user(&c, addr, 1), 0);
+	pagefault_enable();
+	mutex_unlock(&might_fault_y);
+	ck_assert(!lockdep_has_dependency("might_fault_y", "mmap_lock"));
 }
 END_TEST
 
@@ -511,6 +579,9 @@ static Suite *mm_suite(void)
 	tcase_add_test(tc, memcg_limit_reclaims_then_fails);
 	tcase_add_test(tc, copy_from_user_fails_with_page_faults_disabled);
 	tcase_add_test(tc, copy_from_user_faulting_under_mmap_lock_is_recursion);
+	tcase_add_test(tc, might_fault_present_page_under_spin_lock_is_atomic_sleep);
+	tcase_add_test(tc, sh1_user_copy_under_another_mms_mmap_lock_is_recursion);
+	tcase_add_test(tc, might_fault_teaches_lock_to_mmap_lock);
 	tcase_add_test(tc, access_outside_a_mapping_is_sigsegv);
 	tcase_add_test(tc, vma_write_lock_ends_with_mmap_write_unlock);
 	tcase_add_test(tc, a_reset_does_not_hide_a_report);

@@ -642,6 +642,32 @@ START_TEST(lockdep_assert_held_reports_when_not_held)
 	ck_assert_report("assert");
 }
 END_TEST
+static DECLARE_RWSEM(sem_mode);
+
+static bool last_report_says(const char *what)
+{
+	const struct report *r = report_get(report_count() - 1);
+
+	return r && strstr(r->text, what);
+}
+
+START_TEST(rwsem_release_in_the_other_mode_warns)
+{
+	down_write(&sem_mode);
+	up_read(&sem_mode);
+	ck_assert_report("warn");
+	ck_assert(last_report_says("up_read of sem_mode, held for write"));
+	ck_assert(down_write_trylock(&sem_mode));
+	up_write(&sem_mode);
+	down_read(&sem_mode);
+	up_write(&sem_mode);
+	ck_assert_report("warn");
+	ck_assert(last_report_says("up_write of sem_mode, held for read"));
+	ck_assert(down_write_trylock(&sem_mode));
+	up_write(&sem_mode);
+	ck_assert_int_eq(report_pending(), 0);
+}
+END_TEST
 START_TEST(sh5_fault_site_fails_the_nth_call_once)
 {
 	struct srcu_struct a, b, c;
@@ -683,6 +709,7 @@ static Suite *shim_suite(void)
 	tcase_add_test(tc, warn_on_fails_unless_expected);
 	tcase_add_test(tc, warn_on_once_fires_once_per_test);
 	tcase_add_test(tc, lockdep_assert_held_reports_when_not_held);
+	tcase_add_test(tc, rwsem_release_in_the_other_mode_warns);
 	tcase_add_test(tc, sh5_fault_site_fails_the_nth_call_once);
 	suite_add_tcase(s, tc);
 	return s;
