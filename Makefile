@@ -43,9 +43,8 @@ say = printf '  %-8s %s\n' '$(1)' '$(2)';
 endif
 
 # ------------------------------------------------------------------ sources
-# Book order: byte order of the names without .nw (01-shim before 01-shim-mm),
-# as tools/nw-files prints it.
-NW := $(addsuffix .nw,$(sort $(basename $(wildcard src-lit/*.nw))))
+# Book order: the byte order of the file names, as tools/nw-files prints it.
+NW := $(sort $(wildcard src-lit/*.nw))
 ROOT_RE := ^(lib|mmsim|tests|bench)/[a-z0-9_-]+\.[ch]$$
 ROOTS := $(sort $(shell command -v noroots >/dev/null && noroots $(NW) | sed -n 's/^<<\(.*\)>>$$/\1/p' | grep -E '$(ROOT_RE)' || true))
 
@@ -361,7 +360,7 @@ $(BOOK_TEX) &: $(NW) tools/nwxref Makefile
 	$(Q)mkdir -p build/book
 	$(Q)$(call say,NOWEAVE,build/book/chapters.tex)noweave -n -index $(NW) \
 		| sed -E '0,/\\nwfilename\{src-lit\/(0[1-9]|[1-9][0-9])/s//\\mmlitmainmatter&/' \
-		| sed -E '0,/\\nwfilename\{src-lit\/9/s//\\appendix&/' \
+		| sed -E '0,/\\nwfilename\{src-lit\/[89]/s//\\appendix&/' \
 		| tools/nwxref --chunks build/book/chunkindex.tex \
 			--idents build/book/identindex.tex \
 			--prose build/book/chapters-prose.tex > build/book/chapters.tex
