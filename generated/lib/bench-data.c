@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/04-srcu-freeze.nw (chapter 4); do not edit. */
 /* bench-data.c: chapter 4's benchmark results, in memory and on file. */
 #include "kernel.h"
 #include "bench-data.h"
@@ -66,6 +67,7 @@ double median(double *v, int n)
 	qsort(v, n, sizeof(v[0]), cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
+
 static const char *const block_desc[NR_BLOCKS] = {
 	"read side: ns per lock+unlock pair, median of the runs; columns: threads",
 	"grace period: latency in microseconds, median; columns: readers",
@@ -166,6 +168,7 @@ int ds_read(struct dataset *ds, const char *path)
 	fclose(f);
 	return blk == NR_BLOCKS - 1 ? 0 : -EINVAL;
 }
+
 static void bar_add(struct bar *bars, int *n, double value, double limit,
 		    const char *what, int nr)
 {

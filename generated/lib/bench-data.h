@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/04-srcu-freeze.nw (chapter 4); do not edit. */
 /* bench-data.h: chapter 4's benchmark results, in memory and on file. */
 #ifndef MMLIT_BENCH_DATA_H
 #define MMLIT_BENCH_DATA_H
@@ -43,10 +44,12 @@ int ds_max_col(const struct dataset *ds, int blk);
 /* qsort's comparison of doubles, and the median of @v (which it sorts). */
 int cmp_double(const void *a, const void *b);
 double median(double *v, int n);
+
 /* Write @ds to @f in the format above. */
 void ds_write(const struct dataset *ds, FILE *f);
 /* Read the file at @path into @ds: 0, -errno, or -EINVAL if malformed. */
 int ds_read(struct dataset *ds, const char *path);
+
 #define BAR_READ	1.5
 #define BAR_SCALING	1.10
 #define BAR_GP		1.0

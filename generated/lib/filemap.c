@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/84-memory.nw (appendix D); do not edit. */
 #include "syscalls.h"
 
 void address_space_init(struct address_space *mapping, struct inode *host)
@@ -16,6 +17,7 @@ void address_space_init(struct address_space *mapping, struct inode *host)
 	INIT_LIST_HEAD(&mapping->i_mmap);
 	mapping->gfp_mask = GFP_HIGHUSER_MOVABLE;
 }
+
 #define FOLIO_WAIT_TABLE_SIZE	64
 static struct wait_queue_head folio_wait_table[FOLIO_WAIT_TABLE_SIZE];
 
@@ -112,6 +114,7 @@ void folio_unlock(struct folio *folio)
 		wake_up_all(wq);
 	sched_point(SP_UNLOCK, folio);
 }
+
 bool folio_mark_dirty(struct folio *folio)
 {
 	return !(__atomic_fetch_or(&folio->flags, BIT(PG_dirty),
@@ -131,6 +134,7 @@ void folio_zero_range(struct folio *folio, size_t offset, size_t len)
 	if (data)
 		memset(data + offset, 0, len);
 }
+
 void *filemap_get_entry(struct address_space *mapping, pgoff_t index)
 {
 	return xa_load(&mapping->i_pages, index);
@@ -229,6 +233,7 @@ int filemap_add_folio(struct address_space *mapping, struct folio *folio,
 	folio_add_lru(folio);
 	return 0;
 }
+
 void __filemap_remove_folio(struct folio *folio, void *shadow)
 {
 	struct address_space *mapping = folio->mapping;
@@ -294,6 +299,7 @@ void truncate_inode_pages(struct address_space *mapping, loff_t lstart)
 {
 	truncate_inode_pages_range(mapping, lstart, LLONG_MAX);
 }
+
 static void zap_file_range(struct vm_area_struct *vma, pgoff_t first,
 			   pgoff_t last, struct folio *only, int even_cows)
 {

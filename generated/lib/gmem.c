@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/04-srcu-freeze.nw (chapter 4); do not edit. */
 /* gmem.c: guest_memfd and the freeze of RFC v2 06/10, with its variants. */
 #include "gmem.h"
 
@@ -72,6 +73,7 @@ static struct super_block *kvm_gmem_sb(void)
 	pthread_once(&once, kvm_gmem_mount);
 	return kvm_gmem_mnt_sb;
 }
+
 static struct srcu_struct *kvm_gmem_srcu(struct inode *inode)
 {
 	struct gmem_inode *gi = GMEM_I(inode);
@@ -103,6 +105,7 @@ static void kvm_gmem_freeze_read_unlock(struct inode *inode, int idx)
 		srcu_read_unlock(kvm_gmem_srcu(inode), idx);
 	}
 }
+
 static struct folio *kvm_gmem_get_folio(struct inode *inode, pgoff_t index)
 {
 	struct address_space *mapping = inode->i_mapping;
@@ -125,6 +128,7 @@ static struct folio *kvm_gmem_get_folio(struct inode *inode, pgoff_t index)
 	kvm_gmem_freeze_read_unlock(inode, idx);
 	return folio;
 }
+
 static long kvm_gmem_punch_hole(struct inode *inode, loff_t offset, loff_t len)
 {
 	struct address_space *mapping = inode->i_mapping;
@@ -173,6 +177,7 @@ static long kvm_gmem_allocate(struct inode *inode, loff_t offset, loff_t len)
 	filemap_invalidate_unlock_shared(mapping);
 	return r;
 }
+
 static long kvm_gmem_fallocate_rules(int mode, loff_t offset, loff_t len)
 {
 	if (!(mode & FALLOC_FL_KEEP_SIZE))
@@ -191,6 +196,7 @@ static long kvm_gmem_do_fallocate(struct inode *inode, int mode, loff_t offset,
 		return kvm_gmem_punch_hole(inode, offset, len);
 	return kvm_gmem_allocate(inode, offset, len);
 }
+
 static long kvm_gmem_fallocate_posted(struct file *file, int mode,
 				      loff_t offset, loff_t len)
 {
@@ -214,6 +220,7 @@ out:
 		file_modified(file);
 	return ret;
 }
+
 static long kvm_gmem_fallocate_validate_first(struct file *file, int mode,
 					      loff_t offset, loff_t len)
 {
@@ -283,6 +290,7 @@ static long kvm_gmem_fallocate(struct file *file, int mode, loff_t offset,
 		return kvm_gmem_fallocate_posted(file, mode, offset, len);
 	}
 }
+
 static void kvm_gmem_set_frozen(struct inode *inode, bool freeze)
 {
 	u64 flags = READ_ONCE(GMEM_I(inode)->flags);
@@ -314,6 +322,7 @@ void kvm_gmem_freeze(struct inode *inode, bool freeze)
 	if ((freeze && v != GMEM_UNSYNCHRONIZED) || v == GMEM_SYNC_UNFREEZE)
 		synchronize_srcu(kvm_gmem_srcu(inode));
 }
+
 static const struct file_operations kvm_gmem_fops = {
 	.fallocate = kvm_gmem_fallocate,
 };
@@ -384,6 +393,7 @@ int kvm_gmem_freeze_fd(int fd, bool freeze)
 	kvm_gmem_freeze(inode, freeze);
 	return 0;
 }
+
 static void kvm_gmem_fault_lock(struct inode *inode)
 {
 	if (gmem_variant() == GMEM_INVALIDATE_LOCK)

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/04-srcu-freeze.nw (chapter 4); do not edit. */
 /* gmem.h: guest_memfd as far as the freeze of chapter 4 touches it. */
 #ifndef MMLIT_GMEM_H
 #define MMLIT_GMEM_H
@@ -27,6 +28,7 @@ static inline bool kvm_gmem_is_frozen(struct inode *inode)
 {
 	return READ_ONCE(GMEM_I(inode)->flags) & GUEST_MEMFD_F_MAPPING_FROZEN;
 }
+
 enum gmem_freeze_variant {
 	GMEM_POSTED,
 	GMEM_VALIDATE_FIRST,
@@ -45,6 +47,7 @@ static inline int gmem_variant(void)
 {
 	return variant_current(&gmem_freeze_variants);
 }
+
 /*
  * The one domain of the patch. In the RFC it is a static struct srcu_struct
  * set up by init_srcu_struct() in kvm_gmem_init() and torn down by
@@ -63,6 +66,7 @@ void kvm_gmem_freeze(struct inode *inode, bool freeze);
 int kvm_gmem_freeze_fd(int fd, bool freeze);
 /* The inode behind a guest_memfd fd, without a reference; NULL if none. */
 struct inode *kvm_gmem_inode(int fd);
+
 typedef u64 gfn_t;
 
 #define KVM_EXIT_MEMORY_FAULT		39

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/01-shim.nw (chapter 1); do not edit. */
 /* locks.h: spin locks, mutexes, rw semaphores, wait queues, completions. */
 #ifndef MMLIT_LOCKS_H
 #define MMLIT_LOCKS_H
@@ -29,6 +30,7 @@ struct lock_waiter {
 	struct task_struct *task;
 	int read;
 };
+
 typedef struct spinlock {
 	int locked;
 	struct task_struct *owner;
@@ -94,6 +96,7 @@ static inline void __spin_unlock(spinlock_t *lock, struct lock_site site)
 #define spin_unlock_irq(l)	spin_unlock(l)
 #define spin_is_locked(l)	(READ_ONCE((l)->locked) != 0)
 #define assert_spin_locked(l)	((void)WARN_ON(!spin_is_locked(l)))
+
 struct mutex {
 	arch_spinlock_t wait_lock;
 	struct task_struct *owner;
@@ -128,6 +131,7 @@ void __mutex_unlock(struct mutex *lock, struct lock_site site);
 #define mutex_trylock(m)	__mutex_trylock((m), THIS_SITE)
 #define mutex_unlock(m)		__mutex_unlock((m), THIS_SITE)
 #define mutex_is_locked(m)	(READ_ONCE((m)->owner) != NULL)
+
 struct rw_semaphore {
 	arch_spinlock_t wait_lock;
 	long count;			/* readers, or -1: a writer */
@@ -171,6 +175,7 @@ void __downgrade_write(struct rw_semaphore *sem, struct lock_site site);
 #define up_write(s)		__up((s), 0, THIS_SITE)
 #define downgrade_write(s)	__downgrade_write((s), THIS_SITE)
 #define rwsem_is_locked(s)	(READ_ONCE((s)->count) != 0)
+
 struct wait_queue_entry;
 typedef int (*wait_queue_func_t)(struct wait_queue_entry *wq_entry,
 				 unsigned int mode, int flags, void *key);
@@ -284,6 +289,7 @@ void complete_all(struct completion *x);
 void wait_for_completion(struct completion *x);
 int wait_for_completion_killable(struct completion *x);
 bool completion_done(struct completion *x);
+
 #define lock_map_acquire(m)	lock_acquire((m), 0, 0, 0, THIS_SITE)
 #define lock_map_acquire_read(m) lock_acquire((m), 0, 0, 2, THIS_SITE)
 #define lock_map_release(m)	lock_release((m), THIS_SITE)

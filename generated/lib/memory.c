@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/85-mm.nw (appendix E); do not edit. */
 #include "syscalls.h"
 #include "fault.h"
 #include "mmap.h"
@@ -72,6 +73,7 @@ void vm_area_free(struct vm_area_struct *vma)
 {
 	kfree(vma);
 }
+
 struct pte *pte_offset_map_lock(struct mm_struct *mm, unsigned long addr,
 				spinlock_t **ptlp)
 {
@@ -123,6 +125,7 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start,
 		pte_clear(mm, addr << PAGE_SHIFT);
 	spin_unlock(&mm->page_table_lock);
 }
+
 #define PTRS_PER_PTE	512	/* x86-64: one page table page */
 
 unsigned long fault_around_pages = 65536 >> PAGE_SHIFT;
@@ -156,6 +159,7 @@ static vm_fault_t do_fault_around(struct vm_fault *vmf)
 	preempt_enable();
 	return ret;
 }
+
 static bool map_one_cached(struct vm_fault *vmf, struct folio *folio,
 			   pgoff_t index, pgoff_t max_idx)
 {
@@ -209,6 +213,7 @@ vm_fault_t filemap_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff,
 	}
 	return ret;
 }
+
 struct file *maybe_unlock_mmap_for_io(struct vm_fault *vmf, struct file *fpin)
 {
 	if (fpin)
@@ -397,6 +402,7 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 		return do_cow_fault(&vmf);
 	return do_shared_fault(&vmf);
 }
+
 void __might_fault(struct lock_site site)
 {
 	struct mm_struct *mm = current->mm;
@@ -409,6 +415,7 @@ void __might_fault(struct lock_site site)
 		lock_release(&mm->mmap_lock.dep_map, site);
 	}
 }
+
 #define ACCESS_MAX_TRIES	1000
 
 /*
@@ -544,6 +551,7 @@ unsigned long copy_to_user(unsigned long to, const void *from, unsigned long n)
 	might_fault();
 	return copy_user(to, (u8 *)from, n, true);
 }
+
 static vm_flags_t calc_vm_prot_bits(unsigned long prot)
 {
 	return ((prot & PROT_READ) ? VM_READ : 0) |

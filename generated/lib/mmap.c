@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/06-mmap.nw (chapter 5); do not edit. */
 #include "syscalls.h"
 #include "fault.h"
 #include "variant.h"
@@ -23,6 +24,7 @@ static int desc_check_immutable(const struct vm_area_desc *desc,
 		return -EINVAL;
 	return 0;
 }
+
 static struct vm_area_struct *vma_from_desc(const struct vm_area_desc *desc)
 {
 	struct vm_area_struct *vma = vm_area_alloc(desc->mm);
@@ -38,6 +40,7 @@ static struct vm_area_struct *vma_from_desc(const struct vm_area_desc *desc)
 	vma->vm_private_data = desc->private_data;
 	return vma;
 }
+
 int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr,
 		    struct folio **pfns, unsigned long size)
 {
@@ -57,6 +60,7 @@ int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr,
 	spin_unlock(&mm->page_table_lock);
 	return err;
 }
+
 static int mmap_action_finish(struct mmap_action *action,
 			      struct vm_area_struct *vma, int err)
 {
@@ -90,6 +94,7 @@ static int mmap_action_complete(struct mmap_action *action,
 		remove_vma(vma->vm_mm, vma);
 	return err;
 }
+
 unsigned long mmap_region_prepare(struct file *file, unsigned long addr,
 				  unsigned long len, vm_flags_t vm_flags,
 				  unsigned long pgoff)
@@ -145,6 +150,7 @@ abort:
 				       desc.mmap_context);
 	return err;
 }
+
 struct vm_area_struct *mmap_generic(struct file *file, struct mmap_req *req,
 				    const struct vm_operations_struct *ops,
 				    vm_flags_t set, void *private_data)
@@ -184,6 +190,7 @@ void mmap_undo(struct vm_area_struct *vma)
 	vma_assert_write_locked(vma);
 	remove_vma(vma->vm_mm, vma);
 }
+
 bool file_mmap_ops_valid(const struct file_operations *fop)
 {
 	if (fop->mmap_complete && !fop->mmap_prepare)

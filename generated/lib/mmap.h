@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/06-mmap.nw (chapter 5); do not edit. */
 /* mmap.h: the mmap_prepare path (chapter 6). */
 #ifndef MMLIT_MMAP_H
 #define MMLIT_MMAP_H
@@ -51,7 +52,9 @@ int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr,
 		    struct folio **pfns, unsigned long size);
 void vma_link(struct mm_struct *mm, struct vm_area_struct *vma);
 void remove_vma(struct mm_struct *mm, struct vm_area_struct *vma);
+
 extern const struct file_operations shmem_file_operations_prepare;
+
 struct mmap_req {
 	unsigned long addr, len;
 	vm_flags_t vm_flags;

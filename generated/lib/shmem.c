@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/02-seals-freeze.nw (chapter 2); do not edit. */
 /* shmem.c: the shmem (tmpfs) file system of memfds, as mm/shmem.c. */
 #include "shmem.h"
 #include "mmap.h"
@@ -6,6 +7,7 @@
 
 static const struct inode_operations shmem_inode_operations;
 static const struct vm_operations_struct shmem_vm_ops;
+
 /* fs/attr.c: may the file grow to @offset? (No RLIMIT_FSIZE here.) */
 static int inode_newsize_ok(const struct inode *inode, loff_t offset)
 {
@@ -80,6 +82,7 @@ static void truncate_inode_folio(struct address_space *mapping,
 	folio_clear_dirty(folio);
 	filemap_remove_folio(folio);
 }
+
 static struct shmem_sb_info shmem_sbinfo;
 static struct super_block *shm_sb;
 static pthread_once_t shmem_once = PTHREAD_ONCE_INIT;
@@ -172,6 +175,7 @@ struct file *shmem_file_setup(const char *name, loff_t size,
 		return ERR_PTR(-ENOMEM);
 	return file;
 }
+
 int shmem_inode_acct_blocks(struct inode *inode, long pages)
 {
 	struct shmem_sb_info *sbinfo = SHMEM_SB(inode->i_sb);
@@ -240,6 +244,7 @@ static int shmem_getattr(struct inode *inode, struct kstat *stat)
 	generic_fillattr(inode, stat);
 	return 0;
 }
+
 static int shmem_add_to_page_cache(struct folio *folio,
 				   struct address_space *mapping,
 				   pgoff_t index, void *expected, gfp_t gfp)
@@ -283,6 +288,7 @@ static long shmem_free_swap(struct address_space *mapping, pgoff_t index,
 	spin_unlock(&info->lock);
 	return freed;
 }
+
 DEFINE_FAULT_SITE(shmem_alloc_folio_site, "shmem_alloc_folio",
 		  "shmem's folio allocation (fault, write, fallocate, swap-in)");
 
@@ -354,6 +360,7 @@ unlock:
 	folio_put(folio);
 	return ERR_PTR(error);
 }
+
 static int shmem_swapin_folio(struct inode *inode, pgoff_t index,
 			      void *radswap, struct folio **foliop,
 			      enum sgp_type sgp, gfp_t gfp,
@@ -404,6 +411,7 @@ failed:
 	folio_put(folio);
 	return error;
 }
+
 int shmem_get_folio_gfp(struct inode *inode, pgoff_t index, loff_t write_end,
 			struct folio **foliop, enum sgp_type sgp, gfp_t gfp,
 			struct vm_fault *vmf, vm_fault_t *fault_type)
@@ -532,6 +540,7 @@ struct folio *shmem_read_folio(struct address_space *mapping, pgoff_t index)
 	folio_unlock(folio);
 	return folio;
 }
+
 /* A partial page: the folio, swapped in if need be; NULL for a hole. */
 static struct folio *shmem_get_partial_folio(struct inode *inode,
 					     pgoff_t index)
@@ -640,6 +649,7 @@ void shmem_truncate_range(struct inode *inode, loff_t lstart, loff_t lend)
 {
 	shmem_undo_range(inode, lstart, lend, false);
 }
+
 DEFINE_VARIANT_AREA(shmem_freeze_area, "freeze",
 	"where shmem_setattr checks SHMEM_F_MAPPING_FROZEN",
 	{ "final", "v8 as merged: own check where the size changes" },
@@ -703,6 +713,7 @@ static int shmem_size_change_ok(struct shmem_inode_info *info,
 		return shmem_size_change_ok_final(info, oldsize, newsize);
 	}
 }
+
 static int shmem_setattr(struct inode *inode, struct iattr *attr)
 {
 	struct shmem_inode_info *info = SHMEM_I(inode);
@@ -745,6 +756,7 @@ static int shmem_setattr(struct inode *inode, struct iattr *attr)
 		inode->i_mode = (inode->i_mode & S_IFMT) | (attr->ia_mode & ~S_IFMT);
 	return 0;
 }
+
 static int shmem_write_begin(struct file *file, struct address_space *mapping,
 			     loff_t pos, unsigned int len,
 			     struct folio **foliop)
@@ -816,6 +828,7 @@ unlock:
 	inode_unlock(inode);
 	return ret;
 }
+
 static ssize_t shmem_file_read(struct file *file, char *buf, size_t count,
 			       loff_t *ppos)
 {
@@ -880,6 +893,7 @@ static ssize_t shmem_file_read(struct file *file, char *buf, size_t count,
 	*ppos = pos;
 	return retval ? retval : error;
 }
+
 static bool shmem_entry_is_data(struct address_space *mapping, pgoff_t index,
 				void *entry)
 {
@@ -945,6 +959,7 @@ static loff_t shmem_file_llseek(struct file *file, loff_t offset, int whence)
 	inode_unlock(inode);
 	return offset;
 }
+
 long shmem_fallocate(struct file *file, int mode, loff_t offset, loff_t len)
 {
 	struct inode *inode = file_inode(file);
@@ -1089,6 +1104,7 @@ out:
 	inode_unlock(inode);
 	return error;
 }
+
 static int seal_check_write(int seals, struct vm_area_struct *vma)
 {
 	if (seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) {
@@ -1121,6 +1137,7 @@ static int shmem_mmap(struct file *file, struct vm_area_struct *vma)
 	vma->vm_ops = &shmem_vm_ops;
 	return 0;
 }
+
 vm_fault_t shmem_fault(struct vm_fault *vmf)
 {
 	struct inode *inode = file_inode(vmf->vma->vm_file);
@@ -1151,6 +1168,7 @@ static const struct vm_operations_struct shmem_vm_ops = {
 	.fault		= shmem_fault,
 	.map_pages	= filemap_map_pages,	/* read faults: fault-around */
 };
+
 static int shmem_mmap_prepare(struct vm_area_desc *desc)
 {
 	struct shmem_inode_info *info = SHMEM_I(file_inode(desc->file));
@@ -1173,6 +1191,7 @@ const struct file_operations shmem_file_operations_prepare = {
 	.mmap_prepare	= shmem_mmap_prepare,
 	.fallocate	= shmem_fallocate,
 };
+
 int shmem_writeout(struct folio *folio, struct writeback_control *wbc)
 {
 	struct address_space *mapping = folio->mapping;
@@ -1212,6 +1231,7 @@ redirty:
 	folio_mark_dirty(folio);
 	return AOP_WRITEPAGE_ACTIVATE;	/* Return with folio locked */
 }
+
 static const struct inode_operations shmem_inode_operations = {
 	.setattr	= shmem_setattr,
 	.getattr	= shmem_getattr,

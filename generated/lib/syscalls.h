@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/01-shim.nw (chapter 1); do not edit. */
 /* syscalls.h: the model's system calls, on one simulated process. */
 #ifndef MMLIT_SYSCALLS_H
 #define MMLIT_SYSCALLS_H

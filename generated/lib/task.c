@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/81-tasks.nw (appendix A); do not edit. */
 #include "locks.h"
 #include <sys/syscall.h>
 #include <time.h>
@@ -42,6 +43,7 @@ static struct {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.done = PTHREAD_COND_INITIALIZER,
 };
+
 static int cpu_slot_get(void)
 {
 	for (int i = 0; i < NR_CPUS; i++) {
@@ -99,6 +101,7 @@ static void task_free(struct task_struct *t)
 	pthread_cond_destroy(&t->det_cond);
 	free(t);
 }
+
 static void adopted_thread_exit(void *p)
 {
 	struct task_struct *t = p;
@@ -146,6 +149,7 @@ void task_release_current(void)
 	__this_cpu = -1;
 	task_free(t);
 }
+
 void send_sig(int sig, struct task_struct *p)
 {
 	unsigned int state = TASK_INTERRUPTIBLE;
@@ -160,6 +164,7 @@ void flush_signals(struct task_struct *p)
 {
 	__atomic_store_n(&p->signal, 0, __ATOMIC_SEQ_CST);
 }
+
 #define DETECT_PERIOD_MS	10
 static long hung_timeout_ms = 1000;
 
@@ -280,6 +285,7 @@ void sched_poll_end(void)
 	t->suspect_sig = 0;
 	clear_blocked_on();
 }
+
 #define WF_MAX	16
 
 struct wf_path {
@@ -508,6 +514,7 @@ void task_abort_if_pending(void)
 	if (unlikely(t->abort_pending))
 		task_abort(t);
 }
+
 static void det_add(struct task_struct *t);
 static void det_wait_turn(struct task_struct *t);
 static void det_exit(struct task_struct *t);
@@ -686,6 +693,7 @@ void tasks_reap_stuck(void)
 	}
 	pthread_mutex_unlock(&tasks_lock);
 }
+
 static const char *const sched_point_names[NR_SCHED_POINTS] = {
 	[SP_LOCK] = "lock", [SP_LOCKED] = "locked", [SP_UNLOCK] = "unlock",
 	[SP_SRCU_LOCK] = "srcu_lock", [SP_SRCU_UNLOCK] = "srcu_unlock",
@@ -723,6 +731,7 @@ void sched_set_hook(sched_hook_t hook)
 		__atomic_and_fetch(&mmlit_hooks, ~MMLIT_HOOK_SCHED,
 				   __ATOMIC_SEQ_CST);
 }
+
 static bool det_runnable(struct task_struct *u)
 {
 	return u && !u->exited &&

@@ -1,3 +1,4 @@
+/* Tangled from src-lit/90-mmsim.nw (appendix F); do not edit. */
 /*
  * mmsim: the shim backend, the model's system calls.
  * Includes the model's headers, never the kernel's UAPI headers.
@@ -28,6 +29,7 @@
 #ifndef F_SEAL_EXEC
 #define F_SEAL_EXEC		0x0020
 #endif
+
 _Static_assert(F_SEAL_SEAL == MMSIM_SEAL_SEAL &&
 	       F_SEAL_SHRINK == MMSIM_SEAL_SHRINK &&
 	       F_SEAL_GROW == MMSIM_SEAL_GROW &&
@@ -112,6 +114,7 @@ static void shim_pread(struct mmsim_ctx *c, const struct mmsim_line *l,
 			   ksys_pread64(sfd(c, l, 0), buf, l->arg[2].v, l->arg[1].v));
 	mmsim_buffer_free(buf);
 }
+
 static void shim_add_seals(struct mmsim_ctx *c, const struct mmsim_line *l,
 			   struct mmsim_result *r)
 {
@@ -164,6 +167,7 @@ static void shim_seek_hole(struct mmsim_ctx *c, const struct mmsim_line *l,
 {
 	mmsim_ret(r, ksys_lseek(sfd(c, l, 0), l->arg[1].v, SEEK_HOLE));
 }
+
 static void shim_mmap(struct mmsim_ctx *c, const struct mmsim_line *l,
 		      struct mmsim_result *r)
 {
@@ -212,6 +216,7 @@ static void shim_mprotect(struct mmsim_ctx *c, const struct mmsim_line *l,
 
 	mmsim_ret(r, ksys_mprotect(m->h, m->len, prot));
 }
+
 static int shim_signal(struct mmsim_ctx *c, struct mmsim_result *r, int ret)
 {
 	if (ret == -SIGBUS || ret == -SIGSEGV) {
@@ -253,6 +258,7 @@ static void shim_store(struct mmsim_ctx *c, const struct mmsim_line *l,
 						    l->arg[2].v)))
 		mmsim_ret(r, 0);
 }
+
 #define SHIM_NO_UFFD	"userfaultfd not modeled yet (chapter 5)"
 
 static void shim_uffd(struct mmsim_ctx *c, const struct mmsim_line *l,
@@ -278,6 +284,7 @@ static void shim_uffd_fill(struct mmsim_ctx *c, const struct mmsim_line *l,
 {
 	mmsim_skip(c, r, SHIM_NO_UFFD);
 }
+
 static void shim_freeze(struct mmsim_ctx *c, const struct mmsim_line *l,
 			struct mmsim_result *r)
 {
@@ -307,7 +314,9 @@ static void shim_expect_report(struct mmsim_ctx *c, const struct mmsim_line *l,
 {
 	mmsim_ret(r, report_expect(l->arg[0].word) ? 0 : -ENOENT);
 }
+
 /* methods of operations added by chapters come here */
+
 static struct {
 	const char *area, *name;
 	int area_found, name_found;
@@ -357,6 +366,7 @@ int mmsim_shim_check_variant(const char *area, const char *name, char *msg, size
 		 look.len ? look.known : "(the model has no variants)");
 	return -1;
 }
+
 static void look_site(const char *name, const char *desc)
 {
 	look_add(name);
@@ -375,6 +385,7 @@ int mmsim_shim_check_site(const char *site, char *msg, size_t n)
 		 look.len ? look.known : "(the model has no sites)");
 	return -1;
 }
+
 static FILE *list_out;
 
 static void list_variant(const char *area, const char *name, const char *desc,
@@ -399,6 +410,7 @@ void mmsim_shim_list_sites(FILE *f)
 	list_out = f;
 	fault_site_for_each(list_site);
 }
+
 static int shim_start(struct mmsim_ctx *c)
 {
 	report_discard();
@@ -406,6 +418,7 @@ static int shim_start(struct mmsim_ctx *c)
 	report_set_quiet(true);
 	return 0;
 }
+
 static int shim_run(struct mmsim_ctx *c, int (*body)(void *data), void *data)
 {
 	int ret = task_call(body, data, "mmsim");
@@ -429,6 +442,7 @@ static int shim_finish(struct mmsim_ctx *c, int aborted)
 	report_print_pending(c->out);
 	return n;
 }
+
 static void (*trace_sink)(const char *line);
 
 static void shim_trace_report(const struct report *r)
@@ -452,6 +466,7 @@ static void shim_set_trace(void (*sink)(const char *line))
 	mmlit_set_trace(sink);
 	report_set_sink(sink ? shim_trace_report : NULL);
 }
+
 static const struct mmsim_method shim_methods[] = {
 	{ "memfd",		shim_memfd },
 	{ "reopen",		shim_reopen },

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/03-falloc.nw (chapter 3); do not edit. */
 /* test-falloc.c: claims FX1-FX10, against every design of chapter 3. */
 #include <unistd.h>
 #include "ktest.h"
@@ -56,6 +57,7 @@ static bool has_folio(struct inode *inode, pgoff_t index)
 
 	return entry && !xa_is_value(entry);
 }
+
 static bool task_sleeps(struct task_struct *t)
 {
 	return READ_ONCE(t->waiting) && READ_ONCE(t->__state) != TASK_RUNNING;
@@ -97,6 +99,7 @@ static bool waits_in_exclusion(struct task_struct *t,
 		usleep(100);
 	}
 }
+
 struct falloc_call {
 	int fd, mode;
 	loff_t offset, len;
@@ -136,6 +139,7 @@ static int touch_fn(void *data)
 	c->done = __atomic_add_fetch(&done_seq, 1, __ATOMIC_SEQ_CST);
 	return 0;
 }
+
 #define FX_BALLAST	20	/* fewer than SWAP_CLUSTER_MAX */
 #define FX_BYSTANDER	24
 #define FX_FREE		40
@@ -160,6 +164,7 @@ static void falloc_pressure_setup(struct falloc_pressure *p, long swap)
 	ck_assert_int_eq(mem_free_pages(), FX_FREE);
 	ck_assert_int_eq(lru_nr_folios(), FX_BALLAST);
 }
+
 struct pressure_result {
 	long ret;		/* fallocate's result, or -EDEADLK */
 	int killed;		/* bystanders the OOM killer chose */
@@ -202,6 +207,7 @@ static void falloc_under_pressure(long swap, struct pressure_result *r)
 	r->victim_blocks = fd_pages(p.victim);
 	r->victim_size = fd_size(p.victim);
 }
+
 struct punch_pause {
 	int fd;
 	struct inode *inode;
@@ -991,6 +997,7 @@ static void design_row(int i, struct design_row *row)
 		report_reset();
 	}
 }
+
 START_TEST(fx9_fix_keeps_fx1_to_fx3_without_fx6_or_fx7)
 {
 	struct design_row row;

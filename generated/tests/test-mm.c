@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/84-memory.nw (appendix D); do not edit. */
 #include "ktest.h"
 #include <unistd.h>
 
@@ -76,6 +77,7 @@ static void testfs_reset(void)
 	testfs_writeouts = 0;
 }
 DEFINE_RESET_HOOK(testfs_reset);
+
 static void sh3_learn_reclaim_takes_mutex(void)
 {
 	struct inode *inode = testfs_inode();

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/06-mmap.nw (chapter 5); do not edit. */
 #include <sys/mman.h>
 #include "ktest.h"
 #include "mmap.h"
@@ -32,6 +33,7 @@ static vm_fault_t drv_fault(struct vm_fault *vmf)
 static const struct vm_operations_struct drv_vm_ops = {
 	.fault = drv_fault,
 };
+
 static int plain_mmap_prepare(struct vm_area_desc *desc)
 {
 	drv.prepare++;
@@ -65,6 +67,7 @@ static const struct file_operations plain_v1_fops = {
 static const struct file_operations plain_legacy_fops = {
 	.mmap = plain_mmap,
 };
+
 static int drv_remap(struct vm_area_struct *vma)
 {
 	for (int i = 0; i < DRV_PAGES; i++)
@@ -103,6 +106,7 @@ static const struct file_operations prepop_v1_fops = {
 static const struct file_operations prepop_legacy_fops = {
 	.mmap = prepop_mmap,
 };
+
 static int hold_mmap_prepare(struct vm_area_desc *desc)
 {
 	int err = plain_mmap_prepare(desc);
@@ -155,6 +159,7 @@ static const struct file_operations hold_v1_fops = {
 static const struct file_operations hold_legacy_fops = {
 	.mmap = hold_mmap,
 };
+
 static int v2_success(const struct vm_area_struct *vma)
 {
 	drv.complete++;
@@ -210,6 +215,7 @@ static const struct file_operations prepop_v2_fops = {
 static const struct file_operations hold_v2_fops = {
 	.mmap_prepare = hold_v2_mmap_prepare,
 };
+
 static bool jk_forget_undo;
 
 static int prepop_jk_hook(struct file *file, struct mmap_req *req)
@@ -259,6 +265,7 @@ static const struct file_operations prepop_jk_fops = {
 static const struct file_operations hold_jk_fops = {
 	.mmap_hook = hold_jk_hook,
 };
+
 static int drv_open(const struct file_operations *fops)
 {
 	static struct super_block *sb;
@@ -304,6 +311,7 @@ static void assert_nothing_left(int fd)
 	ck_assert_int_eq(drv.refs, 0);
 	fput(file);
 }
+
 static void mp1_seal_cases(const struct file_operations *fops, long res[4])
 {
 	int fd = ksys_memfd_create("m", MFD_ALLOW_SEALING);
@@ -685,6 +693,7 @@ static void design_cell(const struct file_operations *fops, char *buf,
 	ksys_close(fd);
 	snprintf(buf, len, "%d & %d/%d & %d", faults, clean, runs, hooks);
 }
+
 static void mmap_designs_figure(void)
 {
 	static const char *const designs[] = {

@@ -1,3 +1,4 @@
+/* Tangled from src-lit/90-mmsim.nw (appendix F); do not edit. */
 /*
  * Check tests of mmsim, the scenario tool. They run the mmsim binary
  * ($MMLIT_MMSIM) from the repository root ($MMLIT_ROOT) and check its
@@ -46,6 +47,7 @@ static void mm_bin(char *bin)
 	if (!realpath(path, bin))
 		ck_abort_msg("mmsim binary %s: %s (set MMLIT_MMSIM)", path, strerror(errno));
 }
+
 static int mm_filter_syscall(unsigned int nr, unsigned int action)
 {
 	struct sock_filter insns[] = {
@@ -96,6 +98,7 @@ static void mm_exec(const char *bin, enum mm_limit limit,
 	execv(bin, (char *const *)argv);
 	_exit(127);
 }
+
 static void mm_run_mmsim(struct mm_run *r, enum mm_limit limit, const char *const *args)
 {
 	char bin[PATH_MAX];
@@ -163,6 +166,7 @@ static void mm_status(const struct mm_run *r, int want, const char *what)
 	ck_assert_msg(r->status == want, "%s: mmsim exited with %d, expected %d:\n%s",
 		      what, r->status, want, r->out);
 }
+
 static void mm_detail(const struct mm_run *r, const char *file, int line,
 		      const char *detail)
 {
@@ -179,6 +183,7 @@ static void mm_detail(const struct mm_run *r, const char *file, int line,
 		      "expected \"%s\" under %s:%d in mmsim's output:\n%s",
 		      detail, file, line, r->out);
 }
+
 static void mm_scenario_file(char *path, const char *fmt, ...)
 {
 	va_list ap;
@@ -195,6 +200,7 @@ static void mm_scenario_file(char *path, const char *fmt, ...)
 	va_end(ap);
 	fclose(f);
 }
+
 struct mm_header {
 	char verb[16];		/* error, fails, differs */
 	int line;
@@ -234,6 +240,7 @@ static const char *mm_rel(const char *path)
 		return path;
 	return path + n + 1;
 }
+
 static glob_t mm_scenarios, mm_errors;
 
 START_TEST(mmsim_scenarios_exist)
@@ -301,6 +308,7 @@ static void mm_run_failing(struct mm_run *r, const char *file,
 	mm_has(r, "FAIL (kernel) %s", file);
 	mm_detail(r, file, h->line, h->text);
 }
+
 START_TEST(mmsim_wrong_expectation_fails)
 {
 	const char *file = "tests/bad/fail-expect.scn";
@@ -493,6 +501,7 @@ static void mm_listed_names_are_accepted(const char *option, const char *line_fm
 	}
 	free(r.out);
 }
+
 static int mm_count;
 
 static void mm_count_variant(const char *area, const char *name, const char *desc,
@@ -519,6 +528,7 @@ static int mm_model_sites(void)
 	fault_site_for_each(mm_count_site);
 	return mm_count;
 }
+
 static int mm_lines(const char *out)
 {
 	int n = 0;

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/02-seals-freeze.nw (chapter 2); do not edit. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <setjmp.h>
@@ -91,6 +92,7 @@ static void trace_start(void)
 	seal_trace_nr = 0;
 	mmlit_set_trace(seal_trace_sink);
 }
+
 START_TEST(sf1_born_sealed_without_allow_sealing)
 {
 	int fd = new_memfd(0);
@@ -1098,6 +1100,7 @@ static const struct matrix_backend host_backend = {
 	.mprotect = host_mprotect, .store = host_store,
 	.cleanup = host_cleanup,
 };
+
 static int model_create(void)
 {
 	return ksys_memfd_create("matrix", MFD_ALLOW_SEALING);
@@ -1160,6 +1163,7 @@ static const struct matrix_backend model_backend = {
 	.mmap = model_mmap, .mprotect = model_mprotect, .store = model_store,
 	.cleanup = model_cleanup,
 };
+
 #define COL_FREEZE	0x80000000u
 
 static const struct {
@@ -1290,6 +1294,7 @@ static void matrix_cell(const struct matrix_backend *be, enum matrix_op op,
 out:
 	be->cleanup(fd, addr);
 }
+
 #define NR_COLS	ARRAY_SIZE(matrix_cols)
 
 static char seal_matrix[2][NR_MATRIX_OPS][NR_COLS][24];

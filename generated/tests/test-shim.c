@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/82-locks.nw (appendix B); do not edit. */
 #include "ktest.h"
 #include <unistd.h>
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/04-srcu-freeze.nw (chapter 4); do not edit. */
 #include "ktest.h"
 #include "gmem.h"
 #include <math.h>
@@ -64,6 +65,7 @@ static const char *gmem_variant_name(int v)
 {
 	return gmem_freeze_variants.choices[v].name;
 }
+
 struct falloc_vs_freeze {
 	long ret;
 	unsigned long present;
@@ -334,6 +336,7 @@ static int sr3_freezer(void *data)
 	WRITE_ONCE(r->frozen, 1);
 	return 0;
 }
+
 static const char *sr3_violation(struct sr3_run *r)
 {
 	if (gmem_present(r->g.inode) != r->at_freeze)
@@ -375,6 +378,7 @@ static int sr3_scenario(void *data)
 	gmem_close(&r->g);
 	return r->why != NULL;
 }
+
 static int sr3_explore(int variant, struct sched_stats *st, struct sr3_run *r)
 {
 	variant_select(&gmem_freeze_variants, variant);
@@ -886,6 +890,7 @@ static void tex_gp(const struct dataset *ds, FILE *f)
 	fprintf(f, " the others are not counted.\n");
 	tex_machine(ds, f);
 }
+
 #define KERNEL_SRCU_DATA_ESTIMATE	384	/* bytes, x86-64, estimated */
 
 static void tex_bytes(double b, FILE *f)
@@ -931,6 +936,7 @@ static int tex_sr9(FILE *f)
 		KERNEL_SRCU_DATA_ESTIMATE);
 	return 0;
 }
+
 static const char *bench_data_path(void)
 {
 	static char path[4096];
@@ -948,6 +954,7 @@ static struct dataset *bench_data(void)
 		      bench_data_path());
 	return &ds;
 }
+
 DEFINE_STATIC_SRCU(sr10_srcu);
 static int sr10_stop;
 
