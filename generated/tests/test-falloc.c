@@ -303,6 +303,7 @@ START_TEST(fx2_fault_outside_punched_range_does_not_wait)
 	}
 }
 END_TEST
+
 static bool fault_waits_for_punch(pgoff_t page, bool *after)
 {
 	struct touch_call t = { 0 };
@@ -360,6 +361,7 @@ START_TEST(fx2_fault_just_outside_a_punch)
 	}
 }
 END_TEST
+
 START_TEST(fx3_enomem_exactly_when_unswapped_exceeds_falloced)
 {
 	struct shmem_falloc sf = { 0 };
@@ -420,6 +422,7 @@ START_TEST(fx5_writeout_counts_only_the_range_covered_so_far)
 	ksys_close(fd);
 }
 END_TEST
+
 struct fx11_map {
 	unsigned long addr;
 	long done;
@@ -485,6 +488,7 @@ START_TEST(fx11_waiting_fault_holds_mmap_lock_under_the_rfc)
 	}
 }
 END_TEST
+
 START_TEST(fx3_fallocate_stops_with_enomem_under_pressure)
 {
 	for (int i = 0; i < NR_EXCL_DESIGNS; i++) {
@@ -570,6 +574,7 @@ START_TEST(fx4_only_a_fatal_signal_stops_fallocate)
 	}
 }
 END_TEST
+
 START_TEST(fx5_faults_wait_for_an_allocation_only_under_the_rfc)
 {
 	for (int i = 0; i < NR_EXCL_DESIGNS; i++) {
@@ -689,6 +694,7 @@ START_TEST(fx6_rfc_cycle_is_reported_without_reclaim)
 	}
 }
 END_TEST
+
 START_TEST(fx6_rfc_fault_path_closes_the_cycle_too)
 {
 	for (int i = 0; i < NR_EXCL_DESIGNS; i++) {
@@ -795,6 +801,7 @@ START_TEST(fx7_rfc_reclaim_in_fallocate_waits_for_itself)
 	}
 }
 END_TEST
+
 struct two_tasks {
 	struct inode *inode;
 	struct folio *held;
@@ -854,6 +861,7 @@ START_TEST(fx7_rfc_deadlock_between_reclaim_and_fallocate_tasks)
 	}
 }
 END_TEST
+
 START_TEST(fx8_without_feedback_the_oom_killer_kills_bystanders)
 {
 	static const struct {
@@ -1098,6 +1106,7 @@ KTEST_FIGURE("falloc-graph-upstream", falloc_graph_shmem_falloc)
 KTEST_FIGURE("falloc-graph-rfc", falloc_graph_rfc)
 KTEST_FIGURE("falloc-graph-rfc-trylock", falloc_graph_rfc_trylock)
 KTEST_FIGURE("falloc-graph-fix", falloc_graph_fix)
+
 static void print_verbatim_line(const char *line)
 {
 	fputs(line, stdout);
@@ -1167,6 +1176,7 @@ static void falloc_fx7_chain(void)
 	report_reset();
 }
 KTEST_FIGURE("falloc-fx7-chain", falloc_fx7_chain)
+
 /* The FX5 table, from figures/falloc-fx5.dat. */
 static void falloc_fx5_table(void)
 {
@@ -1218,6 +1228,7 @@ static void falloc_fx5_table(void)
 	printf("\\end{tabular}\n\n\\smallskip Measured on: %s.\n", machine);
 }
 KTEST_FIGURE("falloc-fx5", falloc_fx5_table)
+
 static const char *yes(bool b)
 {
 	return b ? "yes" : "no";

@@ -348,6 +348,7 @@ START_TEST(mp1_shmem_seals_same_through_mmap_prepare)
 	ck_assert_int_eq(legacy[3], 0);
 }
 END_TEST
+
 START_TEST(mp1_prepare_sees_no_vma_and_its_fields_land)
 {
 	int fd = drv_open(&plain_v1_fops);
@@ -377,6 +378,7 @@ START_TEST(mp1_changed_start_is_caught)
 	assert_nothing_left(fd);
 }
 END_TEST
+
 START_TEST(mp2_complete_runs_linked_locked_and_prepopulates)
 {
 	int fd = drv_open(&prepop_v1_fops);
@@ -393,6 +395,7 @@ START_TEST(mp2_complete_runs_linked_locked_and_prepopulates)
 	ck_assert_int_eq(drv.faults, 0);
 }
 END_TEST
+
 static const char *const mp3_sites[] = { "vm_area_alloc", "vma_iter_prealloc" };
 
 static int mp3_sweep(const struct file_operations *const *fops, int n,
@@ -450,6 +453,7 @@ START_TEST(mp3_no_abort_when_prepare_fails_or_after_complete)
 	ck_assert_int_eq(drv.abort, 0);
 }
 END_TEST
+
 START_TEST(mp4_failing_complete_leaves_nothing)
 {
 	static const struct file_operations *const fops[] = {
@@ -467,6 +471,7 @@ START_TEST(mp4_failing_complete_leaves_nothing)
 	}
 }
 END_TEST
+
 START_TEST(mp5_impossible_hooks_refused_at_mmap)
 {
 	static const struct file_operations complete_only = {
@@ -489,6 +494,7 @@ START_TEST(mp5_impossible_hooks_refused_at_mmap)
 	ck_assert(file_mmap_ops_valid(&hold_v1_fops));
 }
 END_TEST
+
 START_TEST(mp6_legacy_mmap_gets_a_half_built_vma)
 {
 	int fd = drv_open(&plain_legacy_fops);
@@ -504,6 +510,7 @@ START_TEST(mp6_legacy_mmap_gets_a_half_built_vma)
 	ck_assert_int_eq(vma->vm_end - vma->vm_start, PAGE_SIZE);
 }
 END_TEST
+
 START_TEST(mp6_legacy_partial_remap_is_undone)
 {
 	int fd = drv_open(&prepop_legacy_fops);
@@ -514,6 +521,7 @@ START_TEST(mp6_legacy_partial_remap_is_undone)
 	assert_nothing_left(fd);
 }
 END_TEST
+
 START_TEST(mp7_remap_action_prepopulates)
 {
 	int fd = drv_open(&prepop_v2_fops);
@@ -560,6 +568,7 @@ START_TEST(mp7_v2_sweep_error_hook_only_for_the_action)
 	       "(2 sites each, and the remap for the 2 that remap)\n", runs);
 }
 END_TEST
+
 static int mp7_map_failing(void *arg)
 {
 	int fd = *(int *)arg;
@@ -601,6 +610,7 @@ START_TEST(mp7_fixed_error_path_unlocks_first)
 	assert_nothing_left(fd);
 }
 END_TEST
+
 START_TEST(mp8_jan_kara_hook_same_drivers_same_sweep)
 {
 	static const char *const sites[] = {
@@ -650,6 +660,7 @@ START_TEST(mp8_jan_kara_driver_that_forgets_to_undo_leaves_a_vma)
 	ck_assert(!xa_empty(&current->mm->page_table));
 }
 END_TEST
+
 static bool nothing_left_now(int fd)
 {
 	struct mm_struct *mm = current->mm;

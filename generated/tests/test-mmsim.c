@@ -260,6 +260,7 @@ START_TEST(mmsim_scenario_passes_diff)
 	free(r.out);
 }
 END_TEST
+
 START_TEST(mmsim_bad_line_is_reported)
 {
 	const char *bad = mm_rel(mm_errors.gl_pathv[_i]);
@@ -298,6 +299,7 @@ START_TEST(mmsim_all_errors_of_a_file_are_reported)
 	free(r.out);
 }
 END_TEST
+
 static void mm_run_failing(struct mm_run *r, const char *file,
 			   struct mm_header *h)
 {
@@ -321,6 +323,7 @@ START_TEST(mmsim_wrong_expectation_fails)
 	free(r.out);
 }
 END_TEST
+
 START_TEST(mmsim_aborted_line_fails)
 {
 	const char *file = "tests/bad/fail-abort.scn";
@@ -337,6 +340,7 @@ START_TEST(mmsim_aborted_line_fails)
 	free(r.out);
 }
 END_TEST
+
 START_TEST(mmsim_diff_reports_a_differing_line)
 {
 	const char *file = "tests/bad/diff-fsize.scn";
@@ -360,6 +364,7 @@ START_TEST(mmsim_diff_reports_a_differing_line)
 	free(r.out);
 }
 END_TEST
+
 START_TEST(mmsim_model_only_runs_on_the_shim_alone)
 {
 	const char *file = "tests/scenarios/mmsim-model-only.scn";
@@ -398,6 +403,7 @@ START_TEST(mmsim_model_only_failure_fails_under_diff)
 	free(r.out);
 }
 END_TEST
+
 START_TEST(mmsim_refused_userfaultfd_skips)
 {
 	const char *file = "tests/scenarios/mmsim-uffd.scn";
@@ -459,6 +465,7 @@ START_TEST(mmsim_unmodeled_userfaultfd_skips)
 	free(r.out);
 }
 END_TEST
+
 START_TEST(mmsim_missing_call_skips)
 {
 	const char *file = "tests/scenarios/mmsim-seek.scn";
@@ -479,6 +486,7 @@ START_TEST(mmsim_missing_call_skips)
 	free(r.out);
 }
 END_TEST
+
 static void mm_listed_names_are_accepted(const char *option, const char *line_fmt,
 					 int two_words)
 {
@@ -576,6 +584,7 @@ START_TEST(mmsim_sites_are_listed)
 			 "unknown injection site 'mmsim_no_such_site'");
 }
 END_TEST
+
 START_TEST(mmsim_trace_shows_lines_results_and_events)
 {
 	const char *file = "tests/scenarios/mmsim-seek.scn";
@@ -600,6 +609,7 @@ START_TEST(mmsim_trace_shows_lines_results_and_events)
 	free(r.out);
 }
 END_TEST
+
 START_TEST(mmsim_input_that_is_not_text)
 {
 	const char *good = "tests/scenarios/mmsim-seek.scn";
@@ -616,6 +626,7 @@ START_TEST(mmsim_input_that_is_not_text)
 	free(r.out);
 }
 END_TEST
+
 START_TEST(mmsim_crash_spares_the_other_files)
 {
 	const char *first = "tests/scenarios/sf2-seal-seal.scn";
@@ -631,6 +642,7 @@ START_TEST(mmsim_crash_spares_the_other_files)
 	free(r.out);
 }
 END_TEST
+
 START_TEST(mmsim_usage_errors)
 {
 	const char *good = "tests/scenarios/mmsim-seek.scn";
@@ -667,6 +679,7 @@ START_TEST(mmsim_usage_errors)
 	free(r.out);
 }
 END_TEST
+
 static Suite *mmsim_suite(void)
 {
 	Suite *s = suite_create("mmsim");

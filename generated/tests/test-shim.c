@@ -76,6 +76,7 @@ START_TEST(sh1_srcu_readers_nest_silently)
 	ck_assert_int_eq(report_count(), 0);
 }
 END_TEST
+
 static DEFINE_MUTEX(sh2_a);
 static DEFINE_MUTEX(sh2_b);
 
@@ -167,6 +168,7 @@ START_TEST(sh2_sync_under_lock_that_readers_take_is_cycle)
 	ck_assert_report("cycle");
 }
 END_TEST
+
 DEFINE_STATIC_SRCU(sh4_srcu);
 static struct completion sh4_r1_in, sh4_r1_go, sh4_r2_in, sh4_u_done;
 static int sh4_updater_done;
@@ -230,6 +232,7 @@ START_TEST(sh4_gp_waits_for_old_readers_not_new_ones)
 	ck_assert_int_eq(srcu_readers_active(&sh4_srcu), 0);
 }
 END_TEST
+
 static struct srcu_struct sh4_det_srcu;
 static int sh4_reader_state;	/* 0 before, 1 inside, 2 left */
 static int sh4_violations;
@@ -282,6 +285,7 @@ START_TEST(sh4_gp_waits_under_every_schedule)
 	cleanup_srcu_struct(&sh4_det_srcu);
 }
 END_TEST
+
 #define TORTURE_UPDATES	2000
 #define TORTURE_POISON	0xdead
 
@@ -343,6 +347,7 @@ START_TEST(sh4_srcu_torture_on_the_fast_path)
 	cleanup_srcu_struct(&torture_srcu);
 }
 END_TEST
+
 static int sh4_det_two_gps(void *unused)
 {
 	for (int gp = 0; gp < 2; gp++)
@@ -376,6 +381,7 @@ START_TEST(sh4_two_grace_periods_in_a_row_wait_for_a_straggler)
 	cleanup_srcu_struct(&sh4_det_srcu);
 }
 END_TEST
+
 /*
  * Each deadlocking test has locks of its own: its stuck tasks keep them held
  * for the rest of the process, which under CK_FORK=no is the whole run.
@@ -457,6 +463,7 @@ START_TEST(sh6_abba_deadlock_detected_within_a_second)
 	ck_assert_int_eq(tasks_stuck(), 2);
 }
 END_TEST
+
 static struct completion sh6_never;
 
 static int sh6_wait_forever(void *unused)
@@ -517,6 +524,7 @@ START_TEST(sh6_deterministic_deadlock_ends_the_run)
 	ck_assert_report("deadlock");
 }
 END_TEST
+
 static DECLARE_RWSEM(sem_fair);
 static struct completion fair_reader_in, fair_writer_queued;
 
@@ -643,6 +651,7 @@ START_TEST(lockdep_assert_held_reports_when_not_held)
 	ck_assert_report("assert");
 }
 END_TEST
+
 static DECLARE_RWSEM(sem_mode);
 
 static bool last_report_says(const char *what)
@@ -669,6 +678,7 @@ START_TEST(rwsem_release_in_the_other_mode_warns)
 	ck_assert_int_eq(report_pending(), 0);
 }
 END_TEST
+
 START_TEST(sh5_fault_site_fails_the_nth_call_once)
 {
 	struct srcu_struct a, b, c;

@@ -122,6 +122,7 @@ START_TEST(sr1_fallocate_nests_read_sections_under_every_schedule)
 	ck_assert_int_eq(report_count(), 0);
 }
 END_TEST
+
 DEFINE_STATIC_PERCPU_RWSEM(sr1_sem);
 static struct completion sr1_reader_in;
 
@@ -168,6 +169,7 @@ START_TEST(sr1_percpu_rwsem_read_does_not_nest)
 	ck_assert_report("deadlock");
 }
 END_TEST
+
 static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -284,6 +286,7 @@ START_TEST(sr2_freeze_waits_for_allocations_in_flight_only)
 	gmem_close(&c.g);
 }
 END_TEST
+
 enum sr3_op { SR3_FAULT, SR3_ALLOCATE, SR3_PUNCH };
 
 struct sr3_run;
@@ -405,6 +408,7 @@ START_TEST(sr3_no_allocation_after_freeze_every_schedule)
 	ck_assert_str_eq(r.why, "the page cache changed after the freeze returned");
 }
 END_TEST
+
 #define SR3_SEEDS	300
 
 START_TEST(sr3_random_schedules_with_fallocate)
@@ -433,6 +437,7 @@ START_TEST(sr3_random_schedules_with_fallocate)
 	}
 }
 END_TEST
+
 START_TEST(sr4_frozen_file_serves_existing_folios)
 {
 	for (int v = 0; v < NR_GMEM_VARIANTS; v++) {
@@ -456,6 +461,7 @@ START_TEST(sr4_frozen_file_serves_existing_folios)
 	}
 }
 END_TEST
+
 static struct completion sr5_in, sr5_go;
 static int sr5_unfrozen;
 
@@ -512,6 +518,7 @@ START_TEST(sr5_unfreeze_does_not_wait_for_readers)
 	ck_assert(!sr5_unfreeze_returns_with_reader_inside(GMEM_SYNC_UNFREEZE));
 }
 END_TEST
+
 struct sr5_run {
 	struct gmem_file g;
 	int first, second;
@@ -572,6 +579,7 @@ START_TEST(sr5_late_eperm_only_without_grace_period)
 	ck_assert_int_eq(r.late_eperm, 0);
 }
 END_TEST
+
 START_TEST(sr6_punch_on_frozen_file_needs_the_fallocate_check)
 {
 	for (int v = 0; v < NR_GMEM_VARIANTS; v++) {
@@ -593,6 +601,7 @@ START_TEST(sr6_punch_on_frozen_file_needs_the_fallocate_check)
 	}
 }
 END_TEST
+
 struct sr7_case {
 	const char *what;
 	int mode;
@@ -642,6 +651,7 @@ START_TEST(sr7_frozen_check_before_or_after_validation)
 	}
 }
 END_TEST
+
 START_TEST(gmem_allocate_up_to_the_end_not_past)
 {
 	for (int v = 0; v < NR_GMEM_VARIANTS; v++) {
@@ -661,6 +671,7 @@ START_TEST(gmem_allocate_up_to_the_end_not_past)
 	}
 }
 END_TEST
+
 struct sr8_ctx {
 	struct gmem_file a, b;
 	struct completion locked, in_punch;
@@ -719,6 +730,7 @@ START_TEST(sr8_freeze_under_invalidate_lock_is_a_cycle)
 					 "kvm_gmem_freeze_srcu"));
 }
 END_TEST
+
 static int sr8_locker(void *data)
 {
 	struct sr8_ctx *c = data;
@@ -748,6 +760,7 @@ START_TEST(sr8_freeze_under_invalidate_lock_deadlocks)
 	ck_assert_report("deadlock");
 }
 END_TEST
+
 #define SR9_FILES	8
 
 START_TEST(sr9_per_inode_domains_are_charged_to_nobody)
@@ -793,6 +806,7 @@ START_TEST(sr9_per_inode_domain_allocation_can_fail)
 	ck_assert_int_ge(kvm_gmem_create(GMEM_SIZE, 0), 0);
 }
 END_TEST
+
 static void tex_puts(const char *s, FILE *f)
 {
 	for (; *s; s++) {
@@ -1005,6 +1019,7 @@ START_TEST(sr10_one_membarrier_per_grace_period)
 	ck_assert(fabs(ds_get(ds, BLK_GP_MB, "srcu", 1) - 1) < 0.01);
 }
 END_TEST
+
 START_TEST(sr11_read_side_costs_in_the_data)
 {
 	static const char *const keys[] = { "none", "srcu", "srcu-fenced",
@@ -1036,6 +1051,7 @@ START_TEST(sr11_read_side_costs_in_the_data)
 			      "%s at %d threads", shared[i], n);
 }
 END_TEST
+
 enum vmm_action { VMM_RESUME, VMM_MEMORY_FAULT, VMM_RUN_ERROR };
 
 /* What a VMM written to api.rst makes of KVM_RUN's result @r. */
@@ -1073,6 +1089,7 @@ START_TEST(sr12_documented_vmm_ignores_the_eperm_exit)
 	gmem_close(&g);
 }
 END_TEST
+
 static void figure_srcu_read(void)
 {
 	tex_read(bench_data(), stdout);
