@@ -36,7 +36,7 @@ static struct wait_queue_head *folio_waitqueue(struct folio *folio)
 				 FOLIO_WAIT_TABLE_SIZE];
 }
 
-bool folio_trylock(struct folio *folio)
+static bool __folio_trylock(struct folio *folio)
 {
 	if (__atomic_fetch_or(&folio->flags, BIT(PG_locked), __ATOMIC_ACQUIRE) &
 	    BIT(PG_locked))
@@ -68,12 +68,10 @@ static int folio_lock_wait(struct folio *folio, int state,
 	DEFINE_WAIT(wait);
 	int ret = 0;
 
-	might_sleep();
-	sched_point(SP_LOCK, folio);
 	for (;;) {
 		prepare_to_wait(wq, &wait, state);
 		set_blocked_on(&b);
-		if (folio_trylock(folio))
+		if (__folio_trylock(folio))
 			break;
 		if (signal_pending_state(state, current)) {
 			ret = -EINTR;
@@ -89,17 +87,33 @@ static int folio_lock_wait(struct folio *folio, int state,
 	return ret;
 }
 
+bool folio_trylock(struct folio *folio)
+{
+	sched_point(SP_TRY, folio);
+	if (!__folio_trylock(folio))
+		return false;
+	sched_point(SP_LOCKED, folio);
+	return true;
+}
+
 void __folio_lock(struct folio *folio, struct lock_site site)
 {
-	if (!folio_trylock(folio))
+	might_sleep();
+	sched_point(SP_LOCK, folio);
+	if (!__folio_trylock(folio))
 		folio_lock_wait(folio, TASK_UNINTERRUPTIBLE, site);
+	sched_point(SP_LOCKED, folio);
 }
 
 int __folio_lock_killable(struct folio *folio, struct lock_site site)
 {
-	if (folio_trylock(folio))
-		return 0;
-	return folio_lock_wait(folio, TASK_KILLABLE, site);
+	might_sleep();
+	sched_point(SP_LOCK, folio);
+	if (!__folio_trylock(folio) &&
+	    folio_lock_wait(folio, TASK_KILLABLE, site))
+		return -EINTR;
+	sched_point(SP_LOCKED, folio);
+	return 0;
 }
 
 void folio_unlock(struct folio *folio)

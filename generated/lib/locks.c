@@ -138,6 +138,7 @@ int __mutex_lock(struct mutex *lock, unsigned int subclass, long state,
 	if (!lock->owner) {
 		lock->owner = t;
 		arch_spin_unlock(&lock->wait_lock);
+		sched_point(SP_LOCKED, lock);
 		return 0;
 	}
 	list_add_tail(&w.list, &lock->wait_list);
@@ -169,6 +170,7 @@ int __mutex_lock(struct mutex *lock, unsigned int subclass, long state,
 		return ret;
 	}
 	lock_acquired(&lock->dep_map);
+	sched_point(SP_LOCKED, lock);
 	return 0;
 }
 
@@ -176,13 +178,16 @@ bool __mutex_trylock(struct mutex *lock, struct lock_site site)
 {
 	bool ok;
 
+	sched_point(SP_TRY, lock);
 	arch_spin_lock(&lock->wait_lock);
 	ok = !lock->owner;
 	if (ok)
 		lock->owner = current;
 	arch_spin_unlock(&lock->wait_lock);
-	if (ok)
+	if (ok) {
 		lock_acquire(&lock->dep_map, 0, 1, 0, site);
+		sched_point(SP_LOCKED, lock);
+	}
 	return ok;
 }
 
@@ -312,6 +317,7 @@ int __down(struct rw_semaphore *sem, int read, unsigned int subclass,
 	if (list_empty(&sem->wait_list) && rwsem_mode_fits(sem, read)) {
 		rwsem_take(sem, read);
 		arch_spin_unlock(&sem->wait_lock);
+		sched_point(SP_LOCKED, sem);
 		return 0;
 	}
 	list_add_tail(&w.list, &sem->wait_list);
@@ -345,6 +351,7 @@ int __down(struct rw_semaphore *sem, int read, unsigned int subclass,
 		return ret;
 	}
 	lock_acquired(&sem->dep_map);
+	sched_point(SP_LOCKED, sem);
 	return 0;
 }
 
@@ -352,13 +359,16 @@ bool __down_trylock(struct rw_semaphore *sem, int read, struct lock_site site)
 {
 	bool ok;
 
+	sched_point(SP_TRY, sem);
 	arch_spin_lock(&sem->wait_lock);
 	ok = list_empty(&sem->wait_list) && rwsem_mode_fits(sem, read);
 	if (ok)
 		rwsem_take(sem, read);
 	arch_spin_unlock(&sem->wait_lock);
-	if (ok)
+	if (ok) {
 		lock_acquire(&sem->dep_map, 0, 1, read, site);
+		sched_point(SP_LOCKED, sem);
+	}
 	return ok;
 }
 

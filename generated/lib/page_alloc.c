@@ -47,8 +47,10 @@ void __might_alloc(gfp_t gfp, struct lock_site site)
 {
 	__fs_reclaim_acquire(gfp, site);
 	__fs_reclaim_release(gfp, site);
-	if (gfpflags_allow_blocking(gfp))
+	if (gfpflags_allow_blocking(gfp)) {
 		__might_sleep(site.file, site.line, site.func);
+		sched_point(SP_ALLOC, NULL);	/* it may sleep: others run */
+	}
 }
 
 static arch_spinlock_t lru_lock = __ARCH_SPIN_LOCK_UNLOCKED;
@@ -468,6 +470,7 @@ static unsigned long shrink_lru(struct mem_cgroup *memcg, gfp_t gfp, long nr)
 
 		if (!folio)
 			break;
+		cond_resched();
 		__atomic_add_fetch(&vm_events.pgscan, 1, __ATOMIC_RELAXED);
 		switch (shrink_folio(folio, gfp)) {
 		case FOLIO_RECLAIMED:

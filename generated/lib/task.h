@@ -279,6 +279,8 @@ int tasks_join_left(void);
 enum sched_point_kind {
 	SP_LOCK,		/* about to take a lock */
 	SP_LOCKED,		/* took it */
+	SP_TRY,			/* a trylock, or a look at a lock's state */
+	SP_ALLOC,		/* an allocation that may sleep */
 	SP_UNLOCK,
 	SP_SRCU_LOCK,
 	SP_SRCU_UNLOCK,
@@ -319,7 +321,9 @@ struct sched_stats {
 	long runs;		/* schedules run */
 	long choice_points;	/* in the last run */
 	long deadlocks;		/* runs that ended in a detected deadlock */
-	bool complete;		/* sched_explore: every schedule was run */
+	long pruned;		/* choices the preemption bound took away */
+	bool capped;		/* stopped by max_runs or the choice cap */
+	bool complete;		/* every schedule within the bound was run */
 };
 
 /*
@@ -333,9 +337,14 @@ int sched_run_seeded(int (*fn)(void *data), void *data, u64 seed,
  * @max_preemptions preemptions, stopping after @max_runs runs. @fn must
  * rebuild its state each run. Returns 0, or the first non-zero value @fn
  * returned (the explorer stops there; @stats tells which run).
+ * @stats->complete: every schedule within the bound was run; never set when
+ * max_runs or the per-run choice cap cut the search short (@stats->capped).
  */
-int sched_explore(int (*fn)(void *data), void *data, int max_preemptions,
-		  long max_runs, struct sched_stats *stats);
+int __sched_explore(int (*fn)(void *data), const char *name, void *data,
+		    int max_preemptions, long max_runs,
+		    struct sched_stats *stats);
+#define sched_explore(fn, data, max_preemptions, max_runs, stats)	\
+	__sched_explore((fn), #fn, (data), (max_preemptions), (max_runs), (stats))
 /* The choices of the last run, for a failure message. */
 const char *sched_last_schedule(void);
 /* Make the tasks of the run that sleep on @obj runnable (spin locks, SRCU). */
