@@ -196,9 +196,9 @@ static void *bench_reader(void *p)
 	if (bt->m->thread_init)
 		bt->m->thread_init();
 	pthread_barrier_wait(&bt->ctl->ready);
-	clock_gettime(CLOCK_MONOTONIC, &a);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
 	bt->iters = bt->m->loop(&bt->ctl->stop, &bt->hits);
-	clock_gettime(CLOCK_MONOTONIC, &b);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
 	bt->ns = ts_diff_ns(&a, &b);
 	if (bt->m->thread_exit)
 		bt->m->thread_exit();

@@ -188,6 +188,14 @@ double bar_scaling(const struct dataset *ds, const char *key)
 	return ds_get(ds, BLK_READ, key, 2) / ds_get(ds, BLK_READ, key, 1);
 }
 
+double bar_net(const struct dataset *ds, const char *key, int threads)
+{
+	double none = ds_get(ds, BLK_READ, "none", threads);
+
+	return (ds_get(ds, BLK_READ, key, threads) - none) /
+	       (ds_get(ds, BLK_READ, "urcu-memb", threads) - none);
+}
+
 int bar_check(const struct dataset *ds, struct bar *bars)
 {
 	int n = 0, N = ds_max_col(ds, BLK_GP);
@@ -197,6 +205,10 @@ int bar_check(const struct dataset *ds, struct bar *bars)
 			bar_add(bars, &n, ds_get(ds, BLK_READ, "srcu", t) /
 				ds_get(ds, BLK_READ, "urcu-memb", t), BAR_READ,
 				"SRCU reader / urcu-memb reader, threads: ", t);
+	for (int t = 1; t <= 2; t++)
+		if (!isnan(ds_get(ds, BLK_READ, "srcu", t)))
+			bar_add(bars, &n, bar_net(ds, "srcu", t), BAR_READ,
+				"the same, net of the check alone, threads: ", t);
 	if (!isnan(ds_get(ds, BLK_READ, "srcu", 2)))
 		bar_add(bars, &n, bar_scaling(ds, "srcu") /
 			max(1.0, bar_scaling(ds, "none")), BAR_SCALING,

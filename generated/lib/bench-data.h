@@ -47,7 +47,7 @@ double median(double *v, int n);
 void ds_write(const struct dataset *ds, FILE *f);
 /* Read the file at @path into @ds: 0, -errno, or -EINVAL if malformed. */
 int ds_read(struct dataset *ds, const char *path);
-#define BAR_READ	1.5
+#define BAR_READ	1.2
 #define BAR_SCALING	1.10
 #define BAR_GP		1.0
 
@@ -61,5 +61,7 @@ int bar_check(const struct dataset *ds, struct bar *bars);
 bool bar_held(const struct bar *b);
 /* How much slower a read section is with two threads than with one. */
 double bar_scaling(const struct dataset *ds, const char *key);
+/* @key's cost at @threads over urcu-memb's, less the check alone's in both. */
+double bar_net(const struct dataset *ds, const char *key, int threads);
 
 #endif /* MMLIT_BENCH_DATA_H */
