@@ -140,8 +140,10 @@ WHOLE_LIBA = -Wl,--whole-archive $(LIBA) -Wl,--no-whole-archive
 $(OUT)/mmsim: $(MMSIM_OBJS) $(LIBA)
 	$(Q)$(call say,LD,$@)$(CC) $(MMLIT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(MMSIM_OBJS) $(WHOLE_LIBA) $(LDLIBS)
 
-$(OUT)/mmlit-tests: $(TEST_OBJS) $(LIBA)
-	$(Q)$(call say,LD,$@)$(CC) $(MMLIT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJS) $(WHOLE_LIBA) $(CHECK_LIBS) $(LDLIBS)
+# The tests read the benchmark's data file with the benchmark's own code.
+BENCH_DATA_OBJS := $(filter %/bench-data.o,$(BENCH_OBJS))
+$(OUT)/mmlit-tests: $(TEST_OBJS) $(BENCH_DATA_OBJS) $(LIBA)
+	$(Q)$(call say,LD,$@)$(CC) $(MMLIT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJS) $(BENCH_DATA_OBJS) $(WHOLE_LIBA) $(CHECK_LIBS) $(LDLIBS)
 
 $(OUT)/mmlit-bench: $(BENCH_OBJS) $(LIBA)
 	$(Q)$(call say,LD,$@)$(CC) $(MMLIT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(BENCH_OBJS) $(WHOLE_LIBA) $(URCU_LIBS) $(LDLIBS)

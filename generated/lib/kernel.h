@@ -48,7 +48,8 @@ typedef unsigned short umode_t;
 #define barrier()	__asm__ __volatile__("" ::: "memory")
 #define cpu_relax()	__builtin_ia32_pause()
 #define __aligned(x)	__attribute__((aligned(x)))
-#define __cacheline_aligned __aligned(64)
+#define SMP_CACHE_BYTES	64
+#define __cacheline_aligned __aligned(SMP_CACHE_BYTES)
 #define __maybe_unused	__attribute__((unused))
 #define __cold		__attribute__((cold))
 #define __must_check	__attribute__((warn_unused_result))

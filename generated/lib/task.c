@@ -7,6 +7,7 @@
 
 __thread struct task_struct *__current_task;
 __thread int __this_cpu = -1;
+__thread long __this_cpu_off = -1;
 int mmlit_hooks = MMLIT_HOOK_LOCKDEP;
 struct mmlit_process mmlit_proc;
 int nr_cpu_ids;
@@ -135,6 +136,7 @@ struct task_struct *__task_adopt(void)
 	t->thread = pthread_self();
 	__current_task = t;
 	__this_cpu = t->cpu;
+	__this_cpu_off = (long)t->cpu * SMP_CACHE_BYTES;
 	pthread_setspecific(adopt_key, t);
 	return t;
 }
@@ -149,6 +151,7 @@ void task_release_current(void)
 	pthread_setspecific(adopt_key, NULL);
 	__current_task = NULL;
 	__this_cpu = -1;
+	__this_cpu_off = -1;
 	task_free(t);
 }
 
@@ -562,6 +565,7 @@ static void *task_trampoline(void *p)
 
 	__current_task = t;
 	__this_cpu = t->cpu;
+	__this_cpu_off = (long)t->cpu * SMP_CACHE_BYTES;
 	if (t->det)
 		det_wait_turn(t);
 	if (!sigsetjmp(t->abort_env, 0)) {

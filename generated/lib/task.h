@@ -120,6 +120,8 @@ extern __thread struct task_struct *__current_task;
 /* current->cpu, or -1 while the thread has no task: one load for fast paths. */
 extern __thread int __this_cpu;
 #define raw_smp_processor_id()	(__this_cpu)
+/* The same slot in bytes, __this_cpu * SMP_CACHE_BYTES, or -1: for SRCU. */
+extern __thread long __this_cpu_off;
 struct task_struct *__task_adopt(void);
 
 static inline struct task_struct *get_current(void)

@@ -171,13 +171,14 @@ END_TEST
 
 DEFINE_STATIC_SRCU(sh4_srcu);
 static struct completion sh4_r1_in, sh4_r1_go, sh4_r2_in, sh4_u_done;
-static int sh4_updater_done;
+static int sh4_updater_done, sh4_r1_idx;
 
 static int sh4_reader1(void *unused)
 {
 	int idx = srcu_read_lock(&sh4_srcu);
 	int nested = srcu_read_lock(&sh4_srcu);
 
+	WRITE_ONCE(sh4_r1_idx, idx | nested);
 	complete(&sh4_r1_in);
 	wait_for_completion(&sh4_r1_go);
 	srcu_read_unlock(&sh4_srcu, nested);
@@ -202,11 +203,12 @@ static int sh4_reader2(void *unused)
 	return 0;
 }
 
-START_TEST(sh4_gp_waits_for_old_readers_not_new_ones)
+static void sh4_gp_waits_for_old_readers(void)
 {
 	struct task_struct *r1, *u, *r2;
 	unsigned int idx0 = READ_ONCE(sh4_srcu.srcu_idx);
 
+	WRITE_ONCE(sh4_updater_done, 0);
 	init_completion(&sh4_r1_in);
 	init_completion(&sh4_r1_go);
 	init_completion(&sh4_r2_in);
@@ -230,6 +232,21 @@ START_TEST(sh4_gp_waits_for_old_readers_not_new_ones)
 	ck_assert_int_eq(task_join(r1), 0);
 	ck_assert_int_eq(task_join(r2), 0);
 	ck_assert_int_eq(srcu_readers_active(&sh4_srcu), 0);
+}
+
+START_TEST(sh4_gp_waits_for_old_readers_not_new_ones)
+{
+	sh4_gp_waits_for_old_readers();
+	ck_assert(READ_ONCE(sh4_r1_idx) & SRCU_IDX_SLOW);
+}
+END_TEST
+
+START_TEST(sh4_gp_waits_for_fast_path_readers)
+{
+	lockdep_set_enabled(false);
+	sh4_gp_waits_for_old_readers();
+	if (!(mmlit_hooks & MMLIT_HOOK_FENCE))	/* membarrier(2) works */
+		ck_assert(!(READ_ONCE(sh4_r1_idx) & SRCU_IDX_SLOW));
 }
 END_TEST
 
@@ -911,6 +928,7 @@ static Suite *shim_suite(void)
 	tcase_add_test(tc, sh2_recursive_read_cycle_is_not_strong);
 	tcase_add_test(tc, sh2_sync_under_lock_that_readers_take_is_cycle);
 	tcase_add_test(tc, sh4_gp_waits_for_old_readers_not_new_ones);
+	tcase_add_test(tc, sh4_gp_waits_for_fast_path_readers);
 	tcase_add_test(tc, sh4_gp_waits_under_every_schedule);
 	tcase_add_test(tc, sh4_two_grace_periods_in_a_row_wait_for_a_straggler);
 	tcase_add_test(tc, sh4_srcu_torture_on_the_fast_path);

@@ -4,7 +4,7 @@
 #include "gmem.h"
 #include <math.h>
 #include <unistd.h>
-#include "bench-data.h"
+#include "../bench/bench-data.h"
 
 #define GMEM_PAGES	4
 #define GMEM_SIZE	((loff_t)GMEM_PAGES * PAGE_SIZE)
@@ -816,24 +816,24 @@ static void tex_puts(const char *s, FILE *f)
 	}
 }
 
-static void tex_machine(const struct dataset *ds, FILE *f)
+static void tex_machine(const struct bench_dataset *ds, FILE *f)
 {
 	fprintf(f, "\\par\\noindent{\\small Measured by \\texttt{make bench} on ");
-	tex_puts(ds_meta(ds, "date"), f);
+	tex_puts(bench_meta(ds, "date"), f);
 	fprintf(f, ": ");
-	tex_puts(ds_meta(ds, "cpu"), f);
-	fprintf(f, ", %s CPUs, ", ds_meta(ds, "nproc"));
-	tex_puts(ds_meta(ds, "kernel"), f);
+	tex_puts(bench_meta(ds, "cpu"), f);
+	fprintf(f, ", %s CPUs, ", bench_meta(ds, "nproc"));
+	tex_puts(bench_meta(ds, "kernel"), f);
 	fprintf(f, ", ");
-	tex_puts(ds_meta(ds, "compiler"), f);
+	tex_puts(bench_meta(ds, "compiler"), f);
 	fprintf(f, ", liburcu %s; medians of %s rounds.}\\par\n",
-		ds_meta(ds, "liburcu"), ds_meta(ds, "runs"));
+		bench_meta(ds, "liburcu"), bench_meta(ds, "runs"));
 }
 
-static void tex_block(const struct dataset *ds, int k, const char *corner,
+static void tex_block(const struct bench_dataset *ds, int k, const char *corner,
 		      const char *unit, const char *colword, FILE *f)
 {
-	const struct block *b = &ds->blk[k];
+	const struct bench_block *b = &ds->blk[k];
 
 	fprintf(f, "\\begin{center}\n\\begin{tabular}{l");
 	for (int c = 0; c < 2 * b->nr_cols; c++)
@@ -851,7 +851,7 @@ static void tex_block(const struct dataset *ds, int k, const char *corner,
 				b->row[r].v[c]);
 		for (int c = 0; c < b->nr_cols; c++) {
 			double x = b->row[r].v[c] /
-				   ds_get(ds, k, "urcu-memb", b->cols[c]);
+				   bench_get(ds, k, "urcu-memb", b->cols[c]);
 
 			fprintf(f, isnan(x) ? " & --" : " & %.2f", x);
 		}
@@ -860,34 +860,34 @@ static void tex_block(const struct dataset *ds, int k, const char *corner,
 	fprintf(f, "\\bottomrule\n\\end{tabular}\n\\end{center}\n");
 }
 
-static void tex_bar(const struct dataset *ds, FILE *f)
+static void tex_bar(const struct bench_dataset *ds, FILE *f)
 {
-	struct bar bars[8];
-	int n = bar_check(ds, bars);
+	struct bench_bar bars[8];
+	int n = bench_bar_check(ds, bars);
 
 	fprintf(f, "\\begin{center}\n\\begin{tabular}{lrrl}\n\\toprule\n"
 		"the bar (issue 5) & measured & limit & \\\\\n\\midrule\n");
 	for (int i = 0; i < n; i++) {
 		tex_puts(bars[i].what, f);
 		fprintf(f, " & %.2f & %.2f & %s \\\\\n", bars[i].value,
-			bars[i].limit, bar_held(&bars[i]) ? "held" :
+			bars[i].limit, bench_bar_held(&bars[i]) ? "held" :
 			"\\textbf{not held}");
 	}
 	fprintf(f, "\\bottomrule\n\\end{tabular}\n\\end{center}\n");
 }
 
-static void tex_read(const struct dataset *ds, FILE *f)
+static void tex_read(const struct bench_dataset *ds, FILE *f)
 {
-	tex_block(ds, BLK_READ, "read side", "ns", "thr.", f);
+	tex_block(ds, BENCH_BLK_READ, "read side", "ns", "thr.", f);
 	tex_machine(ds, f);
 	tex_bar(ds, f);
 }
 
-static void tex_gp(const struct dataset *ds, FILE *f)
+static void tex_gp(const struct bench_dataset *ds, FILE *f)
 {
-	const struct block *mb = &ds->blk[BLK_GP_MB];
+	const struct bench_block *mb = &ds->blk[BENCH_BLK_GP_MB];
 
-	tex_block(ds, BLK_GP, "update side", "\\textmu s", "rd.", f);
+	tex_block(ds, BENCH_BLK_GP, "update side", "\\textmu s", "rd.", f);
 	fprintf(f, "\\noindent\\texttt{membarrier(2)} calls per grace period:");
 	for (int r = 0; r < mb->nr_rows; r++) {
 		if (isnan(mb->row[r].v[0]))
@@ -959,11 +959,11 @@ static const char *bench_data_path(void)
 	return path;
 }
 
-static struct dataset *bench_data(void)
+static struct bench_dataset *bench_data(void)
 {
-	static struct dataset ds;
+	static struct bench_dataset ds;
 
-	ck_assert_msg(ds_read(&ds, bench_data_path()) == 0,
+	ck_assert_msg(bench_data_read(&ds, bench_data_path()) == 0,
 		      "%s: missing or malformed (make bench writes it)",
 		      bench_data_path());
 	return &ds;
@@ -994,8 +994,8 @@ static long sr10_calls_for(int gps)
 START_TEST(sr10_one_membarrier_per_grace_period)
 {
 	long per_gp = (mmlit_hooks & MMLIT_HOOK_FENCE) ? 0 : 1;
-	struct dataset *ds = bench_data();
-	int n = ds_max_col(ds, BLK_GP);
+	struct bench_dataset *ds = bench_data();
+	int n = bench_max_col(ds, BENCH_BLK_GP);
 	static const char *const peers[] = { "srcu", "urcu-memb",
 					     "percpu-rwsem", "rwsem" };
 	struct task_struct *r;
@@ -1009,14 +1009,15 @@ START_TEST(sr10_one_membarrier_per_grace_period)
 	ck_assert_int_ge(n, 1);
 	for (size_t i = 0; i < ARRAY_SIZE(peers); i++)
 		for (int readers = 0; readers <= n; readers++) {
-			double us = ds_get(ds, BLK_GP, peers[i], readers);
+			double us = bench_get(ds, BENCH_BLK_GP, peers[i],
+					      readers);
 
 			if (readers > 1 && readers < n)
 				continue;
 			ck_assert_msg(us > 0 && isfinite(us), "%s, %d readers",
 				      peers[i], readers);
 		}
-	ck_assert(fabs(ds_get(ds, BLK_GP_MB, "srcu", 1) - 1) < 0.01);
+	ck_assert(fabs(bench_get(ds, BENCH_BLK_GP_MB, "srcu", 1) - 1) < 0.01);
 }
 END_TEST
 
@@ -1027,17 +1028,18 @@ START_TEST(sr11_read_side_costs_in_the_data)
 		"pthread-rwlock" };
 	static const char *const shared[] = { "rwsem", "spinlock",
 					      "pthread-rwlock" };
-	struct dataset *ds = bench_data();
-	const struct block *b = &ds->blk[BLK_READ];
-	int n = ds_max_col(ds, BLK_READ);
+	struct bench_dataset *ds = bench_data();
+	const struct bench_block *b = &ds->blk[BENCH_BLK_READ];
+	int n = bench_max_col(ds, BENCH_BLK_READ);
 
 	for (int c = 0; c < b->nr_cols; c++) {
 		int t = b->cols[c];
-		double srcu = ds_get(ds, BLK_READ, "srcu", t);
-		double pcpu = ds_get(ds, BLK_READ, "percpu-rwsem", t);
+		double srcu = bench_get(ds, BENCH_BLK_READ, "srcu", t);
+		double pcpu = bench_get(ds, BENCH_BLK_READ, "percpu-rwsem", t);
 
 		for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
-			ck_assert_msg(isfinite(ds_get(ds, BLK_READ, keys[i], t)),
+			ck_assert_msg(isfinite(bench_get(ds, BENCH_BLK_READ,
+							 keys[i], t)),
 				      "%s at %d threads", keys[i], t);
 		ck_assert_msg(pcpu / srcu < 2 && srcu / pcpu < 2,
 			      "%d threads: srcu %.2f, percpu-rwsem %.2f", t,
@@ -1046,8 +1048,8 @@ START_TEST(sr11_read_side_costs_in_the_data)
 	if (n < 2)
 		return;
 	for (size_t i = 0; i < ARRAY_SIZE(shared); i++)
-		ck_assert_msg(ds_get(ds, BLK_READ, shared[i], n) >=
-			      2 * ds_get(ds, BLK_READ, "srcu", n),
+		ck_assert_msg(bench_get(ds, BENCH_BLK_READ, shared[i], n) >=
+			      2 * bench_get(ds, BENCH_BLK_READ, "srcu", n),
 			      "%s at %d threads", shared[i], n);
 }
 END_TEST
