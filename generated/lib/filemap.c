@@ -89,12 +89,14 @@ static int folio_lock_wait(struct folio *folio, int state,
 
 void __folio_lock(struct folio *folio, struct lock_site site)
 {
+	__might_sleep(site.file, site.line, site.func);	/* even if free */
 	if (!folio_trylock(folio))
 		folio_lock_wait(folio, TASK_UNINTERRUPTIBLE, site);
 }
 
 int __folio_lock_killable(struct folio *folio, struct lock_site site)
 {
+	__might_sleep(site.file, site.line, site.func);
 	if (folio_trylock(folio))
 		return 0;
 	return folio_lock_wait(folio, TASK_KILLABLE, site);
