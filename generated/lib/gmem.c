@@ -314,7 +314,10 @@ void kvm_gmem_freeze(struct inode *inode, bool freeze)
 	if ((freeze && v != GMEM_UNSYNCHRONIZED) || v == GMEM_SYNC_UNFREEZE)
 		synchronize_srcu(kvm_gmem_srcu(inode));
 }
+static int kvm_gmem_mmap(struct file *file, struct vm_area_struct *vma);
+
 static const struct file_operations kvm_gmem_fops = {
+	.mmap = kvm_gmem_mmap,
 	.fallocate = kvm_gmem_fallocate,
 };
 
@@ -442,5 +445,42 @@ int kvm_vcpu_fault(struct kvm_vcpu *vcpu, gfn_t gfn)
 	}
 	vcpu->faults++;			/* mapped into the guest */
 	folio_put(folio);		/* kvm_release_faultin_page() */
+	return 0;
+}
+static vm_fault_t kvm_gmem_fault_user_mapping(struct vm_fault *vmf)
+{
+	struct inode *inode = file_inode(vmf->vma->vm_file);
+	struct folio *folio;
+
+	if (((loff_t)vmf->pgoff << PAGE_SHIFT) >= i_size_read(inode))
+		return VM_FAULT_SIGBUS;
+	if (!(GMEM_I(inode)->flags & GUEST_MEMFD_FLAG_INIT_SHARED))
+		return VM_FAULT_SIGBUS;
+	kvm_gmem_fault_lock(inode);
+	folio = kvm_gmem_get_folio(inode, vmf->pgoff);
+	kvm_gmem_fault_unlock(inode);
+	if (IS_ERR(folio))		/* vmf_error() */
+		return PTR_ERR(folio) == -ENOMEM ? VM_FAULT_OOM :
+						   VM_FAULT_SIGBUS;
+	if (!folio_test_uptodate(folio)) {
+		folio_zero_range(folio, 0, PAGE_SIZE);
+		folio_mark_uptodate(folio);
+	}
+	vmf->folio = folio;
+	return VM_FAULT_LOCKED;
+}
+
+static const struct vm_operations_struct kvm_gmem_vm_ops = {
+	.fault = kvm_gmem_fault_user_mapping,
+};
+
+static int kvm_gmem_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	if (!(GMEM_I(file_inode(file))->flags & GUEST_MEMFD_FLAG_MMAP))
+		return -ENODEV;
+	if ((vma->vm_flags & (VM_SHARED | VM_MAYSHARE)) !=
+	    (VM_SHARED | VM_MAYSHARE))
+		return -EINVAL;
+	vma->vm_ops = &kvm_gmem_vm_ops;
 	return 0;
 }

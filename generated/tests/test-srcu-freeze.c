@@ -1066,6 +1066,59 @@ START_TEST(sr12_documented_vmm_ignores_the_eperm_exit)
 	gmem_close(&g);
 }
 END_TEST
+START_TEST(sr15_vmm_fault_on_a_frozen_hole_is_sigbus)
+{
+	const u64 flags = GUEST_MEMFD_FLAG_MMAP | GUEST_MEMFD_FLAG_INIT_SHARED;
+
+	for (int v = 0; v < NR_GMEM_VARIANTS; v++) {
+		struct inode *inode;
+		unsigned long addr;
+		int fd;
+		u8 b;
+
+		variant_select(&gmem_freeze_variants, v);
+		fd = kvm_gmem_create(GMEM_SIZE, flags);
+		ck_assert_int_ge(fd, 0);
+		inode = kvm_gmem_inode(fd);
+		ck_assert_int_eq(ksys_fallocate(fd, KEEP, 0, PAGE_SIZE), 0);
+		addr = ksys_mmap_pgoff(0, GMEM_SIZE, PROT_READ | PROT_WRITE,
+				       MAP_SHARED, fd, 0);
+		ck_assert(!IS_ERR_VALUE(addr));
+		kvm_gmem_freeze(inode, true);
+		ck_assert_int_eq(user_store_byte(addr, 0x5a), 0);
+		ck_assert_int_eq(user_load_byte(addr, &b), 0);
+		ck_assert_int_eq(b, 0x5a);
+		ck_assert_msg(user_load_byte(addr + PAGE_SIZE, &b) == -SIGBUS,
+			      "%s: the VMM's read of a hole of a frozen file did "
+			      "not get SIGBUS", gmem_variant_name(v));
+		ck_assert_int_eq(user_store_byte(addr + 2 * PAGE_SIZE, 1),
+				 -SIGBUS);
+		ck_assert_uint_eq(gmem_present(inode), BIT(0));
+		kvm_gmem_freeze(inode, false);
+		ck_assert_int_eq(user_store_byte(addr + 2 * PAGE_SIZE, 1), 0);
+		ck_assert_uint_eq(gmem_present(inode), BIT(0) | BIT(2));
+		ck_assert_int_eq(ksys_munmap(addr, GMEM_SIZE), 0);
+		ck_assert_int_eq(ksys_close(fd), 0);
+	}
+}
+END_TEST
+
+START_TEST(sr15_vmm_mapping_needs_mmap_flag_and_shared)
+{
+	int fd = kvm_gmem_create(GMEM_SIZE, 0);
+	long r;
+
+	ck_assert_int_ge(fd, 0);
+	r = ksys_mmap_pgoff(0, GMEM_SIZE, PROT_READ, MAP_SHARED, fd, 0);
+	ck_assert_int_eq(r, -ENODEV);
+	ck_assert_int_eq(ksys_close(fd), 0);
+	fd = kvm_gmem_create(GMEM_SIZE, GUEST_MEMFD_FLAG_MMAP);
+	ck_assert_int_ge(fd, 0);
+	r = ksys_mmap_pgoff(0, GMEM_SIZE, PROT_READ, MAP_PRIVATE, fd, 0);
+	ck_assert_int_eq(r, -EINVAL);
+	ck_assert_int_eq(ksys_close(fd), 0);
+}
+END_TEST
 static void figure_srcu_read(void)
 {
 	tex_read(bench_data(), stdout);
@@ -1118,6 +1171,8 @@ static Suite *srcu_freeze_suite(void)
 	tcase_add_test(tc, sr10_one_membarrier_per_grace_period);
 	tcase_add_test(tc, sr11_read_side_costs_in_the_data);
 	tcase_add_test(tc, sr12_documented_vmm_ignores_the_eperm_exit);
+	tcase_add_test(tc, sr15_vmm_fault_on_a_frozen_hole_is_sigbus);
+	tcase_add_test(tc, sr15_vmm_mapping_needs_mmap_flag_and_shared);
 	suite_add_tcase(s, tc);
 	return s;
 }
