@@ -1,24 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* gmem.c: guest_memfd and the freeze of RFC v2 06/10, with its variants. */
 #include "gmem.h"
+#include "fault.h"
 
-DEFINE_SRCU(kvm_gmem_freeze_srcu);
+struct srcu_struct kvm_gmem_freeze_srcu;
 DEFINE_PERCPU_RWSEM(kvm_gmem_freeze_rwsem);
-
-/*
- * A fresh model process has a fresh domain: no reader and no grace period
- * left by a task the detector aborted (SR8's freeze inside its own read
- * section). Runs with no other task alive.
- */
-static void kvm_gmem_freeze_srcu_reset(void)
-{
-	memset(kvm_gmem_freeze_srcu_srcu_data, 0,
-	       sizeof(kvm_gmem_freeze_srcu_srcu_data));
-	kvm_gmem_freeze_srcu = (struct srcu_struct)
-		__SRCU_STRUCT_INIT(kvm_gmem_freeze_srcu,
-				   kvm_gmem_freeze_srcu_srcu_data);
-}
-DEFINE_RESET_HOOK(kvm_gmem_freeze_srcu_reset);
 
 DEFINE_VARIANT_AREA(gmem_freeze_variants, "gmem-freeze",
 	"how guest_memfd's page cache is frozen (chapter 4)",
@@ -57,21 +43,72 @@ static const struct super_operations kvm_gmem_super_operations = {
 	.free_inode = kvm_gmem_free_inode,
 };
 
-static struct super_block *kvm_gmem_mnt_sb;
+DEFINE_FAULT_SITE(fail_gmem_inode_cache, "kvm_gmem_inode_cache",
+		  "kmem_cache_create() in kvm_gmem_init()");
+DEFINE_FAULT_SITE(fail_gmem_init_mount, "kvm_gmem_init_mount",
+		  "kern_mount() in kvm_gmem_init()");
 
-static void kvm_gmem_mount(void)
+struct kvm_gmem_module kvm_gmem_module;
+
+static int kvm_gmem_init_mount(void)
 {
-	kvm_gmem_mnt_sb = alloc_super("guest_memfd", &kvm_gmem_super_operations,
-				      NULL);
+	if (should_fail(&fail_gmem_init_mount))
+		return -ENOMEM;
+	kvm_gmem_module.mnt_sb = alloc_super("guest_memfd",
+					     &kvm_gmem_super_operations, NULL);
+	return 0;
 }
 
-static struct super_block *kvm_gmem_sb(void)
+int kvm_gmem_init(void)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	int ret;
 
-	pthread_once(&once, kvm_gmem_mount);
-	return kvm_gmem_mnt_sb;
+	if (should_fail(&fail_gmem_inode_cache))
+		return -ENOMEM;
+	kvm_gmem_module.inode_cache = true;
+
+	ret = init_srcu_struct(&kvm_gmem_freeze_srcu);
+	if (ret)
+		goto err_cache;
+	kvm_gmem_module.srcu = true;
+
+	ret = kvm_gmem_init_mount();
+	if (ret)
+		goto err_srcu;
+	return 0;
+
+err_srcu:
+	cleanup_srcu_struct(&kvm_gmem_freeze_srcu);
+	kvm_gmem_module.srcu = false;
+err_cache:
+	kvm_gmem_module.inode_cache = false;	/* kmem_cache_destroy() */
+	return ret;
 }
+
+void kvm_gmem_exit(void)
+{
+	free(kvm_gmem_module.mnt_sb);		/* kern_unmount(): no inode left */
+	kvm_gmem_module.mnt_sb = NULL;
+	/* rcu_barrier(): the model frees inodes at once */
+	cleanup_srcu_struct(&kvm_gmem_freeze_srcu);
+	kvm_gmem_module.srcu = false;
+	kvm_gmem_module.inode_cache = false;
+}
+__attribute__((constructor)) static void kvm_gmem_load(void)
+{
+	WARN_ON(kvm_gmem_init());
+}
+
+static void kvm_gmem_reload(void)
+{
+	if (kvm_gmem_freeze_srcu.sda)
+		memset(kvm_gmem_freeze_srcu.sda, 0,
+		       NR_CPUS * sizeof(struct srcu_data));
+	if (kvm_gmem_module.inode_cache)
+		kvm_gmem_exit();
+	WARN_ON(kvm_gmem_init());
+}
+DEFINE_RESET_HOOK(kvm_gmem_reload);
 static struct srcu_struct *kvm_gmem_srcu(struct inode *inode)
 {
 	struct gmem_inode *gi = GMEM_I(inode);
@@ -328,7 +365,9 @@ static int __kvm_gmem_create(loff_t size, u64 flags)
 	struct file *file;
 	int fd, err;
 
-	inode = new_inode(kvm_gmem_sb());
+	if (WARN_ON(!kvm_gmem_module.mnt_sb))	/* KVM not loaded */
+		return -ENODEV;
+	inode = new_inode(kvm_gmem_module.mnt_sb);
 	if (!inode)
 		return -ENOMEM;
 	gi = GMEM_I(inode);

@@ -1066,6 +1066,50 @@ START_TEST(sr12_documented_vmm_ignores_the_eperm_exit)
 	gmem_close(&g);
 }
 END_TEST
+static void sr14_nothing_loaded(long base, const char *after)
+{
+	ck_assert_msg(pcpu_nr_bytes() == base, "%s left the domain's per-CPU "
+		      "data", after);
+	ck_assert_msg(!kvm_gmem_module.srcu && !kvm_gmem_module.inode_cache &&
+		      !kvm_gmem_module.mnt_sb, "%s left a step set up", after);
+}
+
+START_TEST(sr14_gmem_init_unwinds_as_posted)
+{
+	static const char *const step[] = {
+		"kvm_gmem_inode_cache", "alloc_percpu", "kvm_gmem_init_mount",
+	};
+	long domain = NR_CPUS * sizeof(struct srcu_data);
+	struct gmem_file g;
+	long base;
+
+	ck_assert(kvm_gmem_module.srcu);	/* loaded by the reset */
+	kvm_gmem_exit();
+	base = pcpu_nr_bytes();
+	sr14_nothing_loaded(base, "the unload");
+	for (int i = 0; i < 3; i++) {
+		char what[64];
+
+		ck_assert_int_eq(fault_inject_set(step[i], 1), 0);
+		ck_assert_int_eq(kvm_gmem_init(), -ENOMEM);
+		snprintf(what, sizeof(what), "a failed %s",
+			 i == 2 ? "mount" : step[i]);
+		sr14_nothing_loaded(base, what);
+	}
+	ck_assert_int_eq(kvm_gmem_init(), 0);
+	ck_assert_int_eq(pcpu_nr_bytes(), base + domain);
+	ck_assert(kvm_gmem_module.inode_cache && kvm_gmem_module.mnt_sb);
+	g = gmem_open(BIT(0));
+	kvm_gmem_freeze(g.inode, true);
+	ck_assert_int_eq(vcpu_fault(g.file, 1, NULL), -EPERM);
+	kvm_gmem_freeze(g.inode, false);
+	ck_assert_int_eq(vcpu_fault(g.file, 1, NULL), 0);
+	gmem_close(&g);
+	kvm_gmem_exit();
+	sr14_nothing_loaded(base, "the unload");
+	ck_assert_int_eq(kvm_gmem_init(), 0);
+}
+END_TEST
 START_TEST(sr15_vmm_fault_on_a_frozen_hole_is_sigbus)
 {
 	const u64 flags = GUEST_MEMFD_FLAG_MMAP | GUEST_MEMFD_FLAG_INIT_SHARED;
@@ -1171,6 +1215,7 @@ static Suite *srcu_freeze_suite(void)
 	tcase_add_test(tc, sr10_one_membarrier_per_grace_period);
 	tcase_add_test(tc, sr11_read_side_costs_in_the_data);
 	tcase_add_test(tc, sr12_documented_vmm_ignores_the_eperm_exit);
+	tcase_add_test(tc, sr14_gmem_init_unwinds_as_posted);
 	tcase_add_test(tc, sr15_vmm_fault_on_a_frozen_hole_is_sigbus);
 	tcase_add_test(tc, sr15_vmm_mapping_needs_mmap_flag_and_shared);
 	suite_add_tcase(s, tc);
