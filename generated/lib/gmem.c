@@ -15,7 +15,8 @@ DEFINE_VARIANT_AREA(gmem_freeze_variants, "gmem-freeze",
 	{ "unsynchronized", "broken on purpose: the freeze does not wait" },
 	{ "sync-unfreeze", "unfreezing waits for a grace period too" },
 	{ "invalidate-lock", "read side: invalidate_lock shared; freeze: exclusive" },
-	{ "percpu-rwsem", "read side: a global percpu-rwsem; freeze: for write" })
+	{ "percpu-rwsem", "read side: a global percpu-rwsem; freeze: for write" },
+	{ "scope-guard", "posted, with guard(srcu) instead of the goto out unlock" })
 static struct inode *kvm_gmem_alloc_inode(struct super_block *sb)
 {
 	struct gmem_inode *gi = calloc(1, sizeof(*gi));
@@ -140,6 +141,23 @@ static void kvm_gmem_freeze_read_unlock(struct inode *inode, int idx)
 		srcu_read_unlock(kvm_gmem_srcu(inode), idx);
 	}
 }
+static struct folio *kvm_gmem_create_folio_guarded(struct inode *inode,
+						   pgoff_t index)
+{
+	struct address_space *mapping = inode->i_mapping;
+
+	guard(srcu)(kvm_gmem_srcu(inode));
+	if (kvm_gmem_is_frozen(inode))
+		return ERR_PTR(-EPERM);
+	cond_resched();		/* the allocation may sleep */
+	return __filemap_get_folio(mapping, index,
+				   FGP_LOCK | FGP_ACCESSED | FGP_CREAT,
+				   mapping_gfp_mask(mapping));
+}
+
+/* fallocate written with the guard: below, after the posted one */
+static long kvm_gmem_fallocate_guarded(struct file *file, int mode,
+				       loff_t offset, loff_t len);
 static struct folio *kvm_gmem_get_folio(struct inode *inode, pgoff_t index)
 {
 	struct address_space *mapping = inode->i_mapping;
@@ -149,6 +167,8 @@ static struct folio *kvm_gmem_get_folio(struct inode *inode, pgoff_t index)
 	folio = filemap_lock_folio(mapping, index);
 	if (!IS_ERR(folio))
 		return folio;
+	if (gmem_variant() == GMEM_SCOPE_GUARD)
+		return kvm_gmem_create_folio_guarded(inode, index);
 
 	idx = kvm_gmem_freeze_read_lock(inode);
 	if (kvm_gmem_is_frozen(inode)) {
@@ -245,10 +265,10 @@ static long kvm_gmem_fallocate_posted(struct file *file, int mode,
 	if (ret)
 		goto out;
 	ret = kvm_gmem_do_fallocate(inode, mode, offset, len);
-out:
-	srcu_read_unlock(ssp, idx);
 	if (!ret)
 		file_modified(file);
+out:
+	srcu_read_unlock(ssp, idx);
 	return ret;
 }
 static long kvm_gmem_fallocate_validate_first(struct file *file, int mode,
@@ -316,9 +336,28 @@ static long kvm_gmem_fallocate(struct file *file, int mode, loff_t offset,
 		return kvm_gmem_fallocate_unchecked(file, mode, offset, len);
 	case GMEM_PERCPU_RWSEM:
 		return kvm_gmem_fallocate_percpu_rwsem(file, mode, offset, len);
+	case GMEM_SCOPE_GUARD:
+		return kvm_gmem_fallocate_guarded(file, mode, offset, len);
 	default:
 		return kvm_gmem_fallocate_posted(file, mode, offset, len);
 	}
+}
+static long kvm_gmem_fallocate_guarded(struct file *file, int mode,
+				       loff_t offset, loff_t len)
+{
+	struct inode *inode = file_inode(file);
+	long ret;
+
+	guard(srcu)(kvm_gmem_srcu(inode));
+	if (kvm_gmem_is_frozen(inode))
+		return -EPERM;
+	ret = kvm_gmem_fallocate_rules(mode, offset, len);
+	if (ret)
+		return ret;
+	ret = kvm_gmem_do_fallocate(inode, mode, offset, len);
+	if (!ret)
+		file_modified(file);
+	return ret;
 }
 static void kvm_gmem_set_frozen(struct inode *inode, bool freeze)
 {

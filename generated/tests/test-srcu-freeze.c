@@ -1066,6 +1066,75 @@ START_TEST(sr12_documented_vmm_ignores_the_eperm_exit)
 	gmem_close(&g);
 }
 END_TEST
+#define SR13_EXITS	16
+
+struct sr13_exit {
+	char what[64];
+	long ret;
+};
+
+static void sr13_record(struct sr13_exit *e, int *n, int v, const char *what,
+			bool frozen, long ret)
+{
+	snprintf(e[*n].what, sizeof(e[*n].what), "%s, %s", what,
+		 frozen ? "frozen" : "unfrozen");
+	ck_assert_msg(srcu_readers_active(&kvm_gmem_freeze_srcu) == 0,
+		      "%s: %s left a reader", gmem_variant_name(v), e[*n].what);
+	e[(*n)++].ret = ret;
+}
+
+/* Every exit of fallocate and of the fault path under variant @v. */
+static int sr13_exits(int v, struct sr13_exit *e)
+{
+	struct gmem_file g;
+	int n = 0;
+
+	variant_select(&gmem_freeze_variants, v);
+	g = gmem_open(BIT(0));
+	for (int f = 0; f < 2; f++) {
+		pgoff_t hole = f ? 3 : 1;
+
+		kvm_gmem_freeze(g.inode, f);
+		for (size_t i = 0; i < ARRAY_SIZE(sr7_cases); i++) {
+			const struct sr7_case *c = &sr7_cases[i];
+
+			sr13_record(e, &n, v, c->what, f, ksys_fallocate(g.fd,
+				    c->mode, c->offset, c->len));
+		}
+		sr13_record(e, &n, v, "allocate", f, ksys_fallocate(g.fd, KEEP,
+			    hole * PAGE_SIZE, PAGE_SIZE));
+		sr13_record(e, &n, v, "punch", f, ksys_fallocate(g.fd, PUNCH,
+			    hole * PAGE_SIZE, PAGE_SIZE));
+		sr13_record(e, &n, v, "fault on a hole", f,
+			    vcpu_fault(g.file, f ? hole : 2, NULL));
+		sr13_record(e, &n, v, "fault on a folio", f,
+			    vcpu_fault(g.file, 0, NULL));
+	}
+	kvm_gmem_freeze(g.inode, false);
+	gmem_close(&g);
+	return n;
+}
+
+START_TEST(sr13_scope_guard_unlocks_on_every_exit)
+{
+	struct sr13_exit posted[SR13_EXITS], guarded[SR13_EXITS];
+	int n = sr13_exits(GMEM_POSTED, posted);
+
+	ck_assert_int_eq(n, SR13_EXITS);
+	ck_assert_int_eq(sr13_exits(GMEM_SCOPE_GUARD, guarded), n);
+	for (int i = 0; i < n; i++) {
+		ck_assert_msg(posted[i].ret == guarded[i].ret,
+			      "%s: posted %ld, scope-guard %ld", posted[i].what,
+			      posted[i].ret, guarded[i].ret);
+		/* frozen: every exit but the lookup's is the early EPERM */
+		if (i >= n / 2)
+			ck_assert_int_eq(posted[i].ret,
+					 i == n - 1 ? 0 : -EPERM);
+		else if (i >= 4)
+			ck_assert_int_eq(posted[i].ret, 0);
+	}
+}
+END_TEST
 static void sr14_nothing_loaded(long base, const char *after)
 {
 	ck_assert_msg(pcpu_nr_bytes() == base, "%s left the domain's per-CPU "
@@ -1215,6 +1284,7 @@ static Suite *srcu_freeze_suite(void)
 	tcase_add_test(tc, sr10_one_membarrier_per_grace_period);
 	tcase_add_test(tc, sr11_read_side_costs_in_the_data);
 	tcase_add_test(tc, sr12_documented_vmm_ignores_the_eperm_exit);
+	tcase_add_test(tc, sr13_scope_guard_unlocks_on_every_exit);
 	tcase_add_test(tc, sr14_gmem_init_unwinds_as_posted);
 	tcase_add_test(tc, sr15_vmm_fault_on_a_frozen_hole_is_sigbus);
 	tcase_add_test(tc, sr15_vmm_mapping_needs_mmap_flag_and_shared);
