@@ -98,7 +98,7 @@ bool folio_trylock(struct folio *folio)
 
 void __folio_lock(struct folio *folio, struct lock_site site)
 {
-	might_sleep();
+	__might_sleep(site.file, site.line, site.func);	/* even if free */
 	sched_point(SP_LOCK, folio);
 	if (!__folio_trylock(folio))
 		folio_lock_wait(folio, TASK_UNINTERRUPTIBLE, site);
@@ -107,7 +107,7 @@ void __folio_lock(struct folio *folio, struct lock_site site)
 
 int __folio_lock_killable(struct folio *folio, struct lock_site site)
 {
-	might_sleep();
+	__might_sleep(site.file, site.line, site.func);
 	sched_point(SP_LOCK, folio);
 	if (!__folio_trylock(folio) &&
 	    folio_lock_wait(folio, TASK_KILLABLE, site))
