@@ -562,6 +562,31 @@ START_TEST(a_late_report_of_an_unjoined_task_fails_its_test)
 }
 END_TEST
 
+START_TEST(a_test_run_alone_leaves_the_runners_log_whole)
+{
+	char path[] = "/tmp/mmlit-log-XXXXXX", buf[16] = "";
+	const char *old = getenv("CK_XML_LOG_FILE_NAME");
+	char *saved = old ? strdup(old) : NULL;
+	int fd = mkstemp(path);
+	ssize_t n;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "<log/>", 6), 6);
+	setenv("CK_XML_LOG_FILE_NAME", path, 1);
+	ck_assert_int_eq(ktest_run_alone(consume_warn_then_reset), 0);
+	if (saved)
+		setenv("CK_XML_LOG_FILE_NAME", saved, 1);
+	else
+		unsetenv("CK_XML_LOG_FILE_NAME");
+	free(saved);
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	close(fd);
+	unlink(path);
+	ck_assert_int_eq(n, 6);
+	ck_assert_str_eq(buf, "<log/>");
+}
+END_TEST
+
 static Suite *mm_suite(void)
 {
 	Suite *s = suite_create("mm");
@@ -586,6 +611,7 @@ static Suite *mm_suite(void)
 	tcase_add_test(tc, vma_write_lock_ends_with_mmap_write_unlock);
 	tcase_add_test(tc, a_reset_does_not_hide_a_report);
 	tcase_add_test(tc, a_late_report_of_an_unjoined_task_fails_its_test);
+	tcase_add_test(tc, a_test_run_alone_leaves_the_runners_log_whole);
 	suite_add_tcase(s, tc);
 	return s;
 }
