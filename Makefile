@@ -358,9 +358,14 @@ $(BOOK_PDF): build/stamp/pdf-labels book/mmlit.tex book/macros.tex $(BOOK_TEX) \
 # ------------------------------------------------------------------ reliability
 # Issue 12: the mutants (tests/mutants.txt, tools/mutants), the failure
 # sweeps and the soak (the Check suite "robust", src-lit/91-robust.nw).
-.PHONY: mutants sweeps soak
+.PHONY: mutants mutants-ci sweeps soak
 mutants: code
-	$(Q)tools/mutants
+	$(Q)tools/mutants --keep-going
+# CI: a fixed sample drawn over the chapters (MUTANTS_SAMPLE, MUTANTS_SEED).
+MUTANTS_SAMPLE ?= 12
+MUTANTS_SEED ?= 12
+mutants-ci: code
+	$(Q)tools/mutants --keep-going --sample $(MUTANTS_SAMPLE) --seed $(MUTANTS_SEED)
 
 sweeps: code
 	$(Q)$(RUN_ENV) MMLIT_SWEEP_REPORT=1 CK_RUN_SUITE=robust CK_RUN_CASE=sweeps $(TESTS)
@@ -407,6 +412,7 @@ help:
 	@echo 'make check-generated generated/ is what src-lit/*.nw tangles to'
 	@echo 'make bench           build and run build/mmlit-bench'
 	@echo 'make mutants         run tests/mutants.txt: each mutant must be killed (tools/mutants)'
+	@echo 'make mutants-ci      a fixed sample of 12 mutants over the chapters (CI)'
 	@echo 'make sweeps          fail every allocation site of every operation in turn (suite robust)'
 	@echo 'make soak            random operations by several tasks (MMLIT_SOAK_SEED=N for another seed)'
 	@echo 'make install         PREFIX=/usr/local: libmmlit.a, include/mmlit/*.h, mmlit.pc, mmsim'

@@ -207,7 +207,7 @@ repeat:
 int __filemap_add_folio(struct address_space *mapping, struct folio *folio,
 			pgoff_t index, gfp_t gfp)
 {
-	void *old;
+	void *old, *cur = NULL;
 
 	VM_BUG_ON(!folio_test_locked(folio));
 	folio_get(folio);			/* the page cache's reference */
@@ -217,7 +217,8 @@ int __filemap_add_folio(struct address_space *mapping, struct folio *folio,
 	if (old && !xa_is_value(old))
 		goto exists;
 	/* A value entry is a shadow: the new folio replaces it. */
-	if (xa_cmpxchg(&mapping->i_pages, index, old, folio, gfp) != old)
+	cur = xa_cmpxchg(&mapping->i_pages, index, old, folio, gfp);
+	if (cur != old)
 		goto exists;
 	mapping_nrpages_add(mapping, 1);
 	mmlit_trace("page cache add folio #%lu index %lu", folio->serial, index);
@@ -225,7 +226,7 @@ int __filemap_add_folio(struct address_space *mapping, struct folio *folio,
 exists:
 	folio->mapping = NULL;
 	folio_put(folio);
-	return -EEXIST;
+	return xa_is_err(cur) ? xa_err(cur) : -EEXIST;
 }
 
 int filemap_add_folio(struct address_space *mapping, struct folio *folio,

@@ -91,13 +91,23 @@ int set_pte_at(struct mm_struct *mm, unsigned long addr, struct folio *folio,
 	if (xa_load(&mm->page_table, addr >> PAGE_SHIFT))
 		return -EEXIST;
 	pte = malloc(sizeof(*pte));
-	BUG_ON(!pte);
+	if (!pte)
+		return -ENOMEM;
 	pte->folio = folio;
 	pte->write = write;
+	if (xa_is_err(xa_store(&mm->page_table, addr >> PAGE_SHIFT, pte, 0))) {
+		free(pte);
+		return -ENOMEM;
+	}
 	folio_get(folio);
 	atomic_inc(&folio->_mapcount);
-	xa_store(&mm->page_table, addr >> PAGE_SHIFT, pte, 0);
 	return 0;
+}
+
+/* The page-table pages for @addr, allocated before a fault asks anyone. */
+int pte_alloc(struct mm_struct *mm, unsigned long addr)
+{
+	return xa_prealloc(&mm->page_table, addr >> PAGE_SHIFT);
 }
 
 void pte_clear(struct mm_struct *mm, unsigned long addr)
@@ -247,11 +257,13 @@ static vm_fault_t map_new_folio(struct vm_fault *vmf, struct folio *folio,
 	struct mm_struct *mm = vmf->vma->vm_mm;
 	spinlock_t *ptl;
 	struct pte *pte = pte_offset_map_lock(mm, vmf->address, &ptl);
+	vm_fault_t ret = VM_FAULT_NOPAGE;	/* raced: someone mapped it */
 
 	if (!pte)
-		set_pte_at(mm, vmf->address, folio, write);
+		ret = set_pte_at(mm, vmf->address, folio, write) ?
+		      VM_FAULT_OOM : 0;
 	pte_unmap_unlock(pte, ptl);
-	return pte ? VM_FAULT_NOPAGE : 0;	/* raced: someone mapped it */
+	return ret;
 }
 
 static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
@@ -335,6 +347,7 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf, struct pte *pte,
 {
 	struct mm_struct *mm = vmf->vma->vm_mm;
 	struct folio *old = pte->folio, *copy;
+	vm_fault_t ret = 0;
 
 	if (vmf->vma->vm_flags & VM_SHARED) {
 		pte->write = true;
@@ -363,11 +376,13 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf, struct pte *pte,
 	pte = pte_offset_map_lock(mm, vmf->address, &ptl);
 	if (pte && pte->folio == old) {
 		pte_clear(mm, vmf->address);
-		set_pte_at(mm, vmf->address, copy, true);
+		/* the cleared entry's node may have gone: it can fail */
+		if (set_pte_at(mm, vmf->address, copy, true))
+			ret = VM_FAULT_OOM;
 	}
 	pte_unmap_unlock(pte, ptl);
 	folio_put(copy);
-	return 0;
+	return ret;
 }
 
 vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
@@ -383,6 +398,8 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 	struct pte *pte;
 
 	mmap_assert_locked(vma->vm_mm);
+	if (pte_alloc(vma->vm_mm, vmf.address))
+		return VM_FAULT_OOM;
 	pte = pte_offset_map_lock(vma->vm_mm, vmf.address, &ptl);
 	if (pte) {
 		if (!(flags & FAULT_FLAG_WRITE) || pte->write) {

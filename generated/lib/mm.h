@@ -526,9 +526,12 @@ void vm_area_free(struct vm_area_struct *vma);
 struct pte *pte_offset_map_lock(struct mm_struct *mm, unsigned long addr,
 				spinlock_t **ptlp);
 #define pte_unmap_unlock(pte, ptl)	spin_unlock(ptl)
-/* Install: -EEXIST if present. Takes a map count and a reference. */
+/* Install: -EEXIST if present, -ENOMEM without a page-table page.
+ * Takes a map count and a reference. */
 int set_pte_at(struct mm_struct *mm, unsigned long addr, struct folio *folio,
 	       bool write);
+/* Allocate the page-table pages for @addr: 0 or -ENOMEM. */
+int pte_alloc(struct mm_struct *mm, unsigned long addr);
 /* Remove; drops the map count and the reference. */
 void pte_clear(struct mm_struct *mm, unsigned long addr);
 void zap_page_range(struct vm_area_struct *vma, unsigned long start,

@@ -249,17 +249,19 @@ static int shmem_add_to_page_cache(struct folio *folio,
 				   struct address_space *mapping,
 				   pgoff_t index, void *expected, gfp_t gfp)
 {
+	void *cur;
+
 	VM_BUG_ON(!folio_test_locked(folio));
 	VM_BUG_ON(!folio_test_swapbacked(folio));
 
 	folio_get(folio);		/* the page cache's reference */
 	folio->mapping = mapping;
 	folio->index = index;
-	if (xa_cmpxchg(&mapping->i_pages, index, expected, folio, gfp) !=
-	    expected) {
+	cur = xa_cmpxchg(&mapping->i_pages, index, expected, folio, gfp);
+	if (cur != expected) {
 		folio->mapping = NULL;
 		folio_put(folio);
-		return -EEXIST;
+		return xa_is_err(cur) ? xa_err(cur) : -EEXIST;
 	}
 	mapping_nrpages_add(mapping, 1);
 	mmlit_trace("page cache add folio #%lu index %lu", folio->serial, index);

@@ -365,6 +365,17 @@ START_TEST(mp1_prepare_sees_no_vma_and_its_fields_land)
 }
 END_TEST
 
+START_TEST(mp1_pgoff_lands_in_the_vma)
+{
+	int fd = drv_open(&plain_v1_fops);
+	unsigned long addr = ksys_mmap_pgoff(0, DRV_PAGES * PAGE_SIZE,
+					     PROT_READ, MAP_SHARED, fd, 3);
+
+	ck_assert(!IS_ERR_VALUE(addr));
+	ck_assert_int_eq(find_vma(current->mm, addr)->vm_pgoff, 3);
+}
+END_TEST
+
 START_TEST(mp1_changed_start_is_caught)
 {
 	int fd = drv_open(&hold_v1_fops);
@@ -746,6 +757,7 @@ static Suite *mmap_suite(void)
 	TCase *tc = ktest_tcase("mmap");
 
 	tcase_add_test(tc, mp1_shmem_seals_same_through_mmap_prepare);
+	tcase_add_test(tc, mp1_pgoff_lands_in_the_vma);
 	tcase_add_test(tc, mp8_jan_kara_hook_same_drivers_same_sweep);
 	tcase_add_test(tc, mp8_jan_kara_driver_that_forgets_to_undo_leaves_a_vma);
 	tcase_add_test(tc, mp6_legacy_partial_remap_is_undone);
