@@ -594,6 +594,27 @@ void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 	}
 }
 
+static unsigned long get_unmapped_area(struct mm_struct *mm,
+				       unsigned long addr, unsigned long len,
+				       unsigned long flags)
+{
+	struct vm_area_struct *vma;
+
+	if (flags & MAP_FIXED_NOREPLACE) {
+		if (len > TASK_SIZE || addr > TASK_SIZE - len)
+			return -ENOMEM;
+		if (addr & ~PAGE_MASK)
+			return -EINVAL;
+		return addr;
+	}
+	addr = mm->mmap_base;
+	while ((vma = find_vma(mm, addr)) && vma->vm_start < addr + len)
+		addr = vma->vm_end + PAGE_SIZE;
+	if (len > TASK_SIZE || addr > TASK_SIZE - len)
+		return -ENOMEM;
+	return addr;
+}
+
 static unsigned long mmap_region(struct file *file, unsigned long addr,
 				 unsigned long len, vm_flags_t vm_flags,
 				 unsigned long pgoff)
@@ -643,13 +664,12 @@ free_vma:
 	return err;
 }
 
-static unsigned long do_mmap(struct file *file, unsigned long len,
-			     unsigned long prot, unsigned long flags,
-			     unsigned long pgoff)
+static unsigned long do_mmap(struct file *file, unsigned long addr,
+			     unsigned long len, unsigned long prot,
+			     unsigned long flags, unsigned long pgoff)
 {
 	struct mm_struct *mm = current->mm;
 	vm_flags_t vm_flags;
-	unsigned long addr;
 
 	if (!len)
 		return -EINVAL;
@@ -658,8 +678,15 @@ static unsigned long do_mmap(struct file *file, unsigned long len,
 		return -ENOMEM;
 	if (pgoff + (len >> PAGE_SHIFT) < pgoff)
 		return -EOVERFLOW;
-	if (len > TASK_SIZE - mm->mmap_base)
-		return -ENOMEM;		/* get_unmapped_area found no room */
+	addr = get_unmapped_area(mm, addr, len, flags);
+	if (IS_ERR_VALUE(addr))
+		return addr;
+	if (flags & MAP_FIXED_NOREPLACE) {
+		struct vm_area_struct *vma = find_vma(mm, addr);
+
+		if (vma && vma->vm_start < addr + len)
+			return -EEXIST;
+	}
 	vm_flags = calc_vm_prot_bits(prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 	switch (flags & 0x0f) {
 	case MAP_SHARED:
@@ -683,8 +710,8 @@ static unsigned long do_mmap(struct file *file, unsigned long len,
 	if (file && !file->f_op->mmap && !file->f_op->mmap_prepare &&
 	    !file->f_op->mmap_hook)
 		return -ENODEV;
-	addr = mm->mmap_base;
-	mm->mmap_base += len + PAGE_SIZE;	/* leave a guard page */
+	if (!(flags & MAP_FIXED_NOREPLACE))
+		mm->mmap_base = addr + len + PAGE_SIZE;	/* a guard page */
 	return mmap_region(file, addr, len, vm_flags, pgoff);
 }
 
@@ -695,7 +722,8 @@ unsigned long ksys_mmap_pgoff(unsigned long addr, unsigned long len,
 	struct file *file = NULL;
 	unsigned long ret;
 
-	if (flags & ~(unsigned long)(MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS))
+	if (flags & ~(unsigned long)(MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS |
+				    MAP_FIXED_NOREPLACE))
 		return -EINVAL;
 	if (!(flags & MAP_ANONYMOUS)) {
 		file = fget(fd);
@@ -703,7 +731,7 @@ unsigned long ksys_mmap_pgoff(unsigned long addr, unsigned long len,
 			return -EBADF;
 	}
 	mmap_write_lock(current->mm);
-	ret = do_mmap(file, len, prot, flags, pgoff);
+	ret = do_mmap(file, addr, len, prot, flags, pgoff);
 	mmap_write_unlock(current->mm);
 	if (file)
 		fput(file);
