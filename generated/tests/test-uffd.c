@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#include "ktest.h"
+#include "shmem.h"
+#include "userfaultfd.h"
+
+#define UF_FILE	4
+#define UF_MAP	8
+
+struct uf {
+	int fd, ufd;
+	unsigned long shared, private, src;
+	struct inode *inode;
+	struct userfaultfd_ctx *ctx;
+};
+
+static unsigned long uf_map(int fd, long pages, unsigned long flags)
+{
+	unsigned long addr = ksys_mmap_pgoff(0, pages * PAGE_SIZE,
+					     PROT_READ | PROT_WRITE, flags,
+					     fd, 0);
+
+	ck_assert(!IS_ERR_VALUE(addr));
+	return addr;
+}
+
+static long uf_register(struct uf *u, unsigned long addr, long pages, u64 mode)
+{
+	struct uffdio_register reg = {
+		.range = { .start = addr, .len = pages * PAGE_SIZE },
+		.mode = mode,
+	};
+
+	return ksys_uffd_ioctl(u->ufd, UFFDIO_REGISTER, &reg);
+}
+
+static void uf_setup(struct uf *u, int design)
+{
+	struct uffdio_api api = { .api = UFFD_API,
+				  .features = UFFD_FEATURE_SIGBUS };
+	u8 buf[PAGE_SIZE];
+	struct file *file;
+
+	mmlit_process_reset();
+	variant_select(&uffd_area, design);
+	u->fd = ksys_memfd_create("uf", 0);
+	ck_assert_int_ge(u->fd, 0);
+	ck_assert_int_eq(ksys_ftruncate(u->fd, UF_FILE * PAGE_SIZE), 0);
+	u->shared = uf_map(u->fd, UF_MAP, MAP_SHARED);
+	u->private = uf_map(u->fd, UF_MAP, MAP_PRIVATE);
+	u->src = uf_map(-1, 4, MAP_PRIVATE | MAP_ANONYMOUS);
+	memset(buf, 0xab, sizeof(buf));
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(copy_to_user(u->src + i * PAGE_SIZE, buf,
+					      PAGE_SIZE), 0);
+	file = fget(u->fd);
+	u->inode = file_inode(file);
+	fput(file);
+	u->ufd = ksys_userfaultfd(UFFD_USER_MODE_ONLY);
+	ck_assert_int_ge(u->ufd, 0);
+	ck_assert_int_eq(ksys_uffd_ioctl(u->ufd, UFFDIO_API, &api), 0);
+	ck_assert_int_eq(uf_register(u, u->shared, UF_MAP,
+				     UFFDIO_REGISTER_MODE_MISSING), 0);
+	ck_assert_int_eq(uf_register(u, u->private, UF_MAP,
+				     UFFDIO_REGISTER_MODE_MISSING), 0);
+	u->ctx = userfaultfd_ctx_of(u->ufd);
+}
+static long uf_copy(struct uf *u, unsigned long dst, unsigned long src,
+		    long pages, u64 mode)
+{
+	struct uffdio_copy c = { .dst = dst, .src = src,
+				 .len = pages * PAGE_SIZE, .mode = mode };
+	long ret = ksys_uffd_ioctl(u->ufd, UFFDIO_COPY, &c);
+
+	return ret ? ret : c.copy;
+}
+
+static long uf_zeropage(struct uf *u, unsigned long dst, long pages)
+{
+	struct uffdio_zeropage z = {
+		.range = { .start = dst, .len = pages * PAGE_SIZE } };
+	long ret = ksys_uffd_ioctl(u->ufd, UFFDIO_ZEROPAGE, &z);
+
+	return ret ? ret : z.zeropage;
+}
+
+static long uf_continue(struct uf *u, unsigned long dst, long pages)
+{
+	struct uffdio_continue c = {
+		.range = { .start = dst, .len = pages * PAGE_SIZE } };
+	long ret = ksys_uffd_ioctl(u->ufd, UFFDIO_CONTINUE, &c);
+
+	return ret ? ret : c.mapped;
+}
+
+static int uf_load(unsigned long addr)
+{
+	u8 v;
+	int ret = user_load_byte(addr, &v);
+
+	return ret ? ret : v;
+}
+
+static int uf_pread(struct uf *u, long page)
+{
+	u8 v;
+
+	ck_assert_int_eq(ksys_pread64(u->fd, &v, 1, page * PAGE_SIZE), 1);
+	return v;
+}
+struct uf_counters {
+	long alloced, swapped, nrpages, blocks, used_blocks, memcg, folios, lru;
+};
+
+static void uf_count(struct uf *u, struct uf_counters *c)
+{
+	struct shmem_inode_info *info = SHMEM_I(u->inode);
+
+	c->alloced = info->alloced;
+	c->swapped = info->swapped;
+	c->nrpages = u->inode->i_mapping->nrpages;
+	c->blocks = u->inode->i_blocks * 512 / PAGE_SIZE;
+	c->used_blocks = atomic_long_read(&SHMEM_SB(u->inode->i_sb)->used_blocks);
+	c->memcg = mem_cgroup_usage(current->memcg ? current->memcg :
+				    &root_mem_cgroup);
+	c->folios = mem_used_pages();
+	c->lru = lru_nr_folios();
+}
+
+#define uf_assert_counters_eq(a, b)					\
+	ck_assert_msg(!memcmp((a), (b), sizeof(*(a))),			\
+		      "counters changed: alloced %ld->%ld blocks %ld->%ld "	\
+		      "nrpages %ld->%ld memcg %ld->%ld folios %ld->%ld "	\
+		      "lru %ld->%ld", (a)->alloced, (b)->alloced,		\
+		      (a)->blocks, (b)->blocks, (a)->nrpages, (b)->nrpages,	\
+		      (a)->memcg, (b)->memcg, (a)->folios, (b)->folios,	\
+		      (a)->lru, (b)->lru)
+START_TEST(uf1_copy_shared_fills_the_page_cache)
+{
+	for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
+		struct uf u;
+		unsigned long other;
+
+		uf_setup(&u, d);
+		ck_assert_int_eq(uf_copy(&u, u.shared, u.src, 1, 0), PAGE_SIZE);
+		ck_assert_int_eq(uf_pread(&u, 0), 0xab);
+		other = uf_map(u.fd, UF_FILE, MAP_SHARED);
+		ck_assert_int_eq(uf_load(other), 0xab);
+		ck_assert_int_eq(uf_load(u.shared + 17), 0xab);
+		ck_assert_int_eq(u.inode->i_blocks * 512 / PAGE_SIZE, 1);
+		ck_assert_int_eq(u.inode->i_mapping->nrpages, 1);
+	}
+}
+END_TEST
+
+START_TEST(uf2_copy_private_leaves_the_hole)
+{
+	for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
+		struct uf u;
+
+		uf_setup(&u, d);
+		ck_assert_int_eq(uf_copy(&u, u.private + PAGE_SIZE, u.src, 1, 0),
+				 PAGE_SIZE);
+		ck_assert_int_eq(uf_load(u.private + PAGE_SIZE), 0xab);
+		ck_assert_int_eq(uf_pread(&u, 1), 0);
+		ck_assert_int_eq(u.inode->i_blocks, 0);
+		ck_assert_int_eq(u.inode->i_mapping->nrpages, 0);
+		ck_assert_int_eq(uf_load(u.shared + PAGE_SIZE), -SIGBUS);
+	}
+}
+END_TEST
+START_TEST(uf6_zeropage_shared_folio_private_zero_page)
+{
+	for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
+		struct uf u;
+
+		uf_setup(&u, d);
+		ck_assert_int_eq(uf_zeropage(&u, u.shared, 1), PAGE_SIZE);
+		ck_assert_int_eq(u.inode->i_mapping->nrpages, 1);
+		ck_assert_int_eq(u.inode->i_blocks * 512 / PAGE_SIZE, 1);
+		ck_assert_int_eq(uf_load(u.shared), 0);
+		ck_assert_int_eq(uf_pread(&u, 0), 0);
+		ck_assert_int_eq(uf_zeropage(&u, u.private + PAGE_SIZE, 1),
+				 PAGE_SIZE);
+		ck_assert_int_eq(u.inode->i_mapping->nrpages, 1);
+		ck_assert_int_eq(uf_load(u.private + PAGE_SIZE), 0);
+		ck_assert_int_eq(user_store_byte(u.private + PAGE_SIZE, 7), 0);
+		ck_assert_int_eq(uf_load(u.private + PAGE_SIZE), 7);
+		ck_assert_int_eq(uf_pread(&u, 1), 0);
+	}
+}
+END_TEST
+START_TEST(uf11_continue_maps_the_cached_folio)
+{
+	for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
+		struct uf u;
+		unsigned long minor;
+		u8 c = 0x5c;
+
+		uf_setup(&u, d);
+		minor = uf_map(u.fd, UF_FILE, MAP_SHARED);
+		ck_assert_int_eq(uf_register(&u, minor, UF_FILE,
+					     UFFDIO_REGISTER_MODE_MINOR), 0);
+		ck_assert_int_eq(ksys_pwrite64(u.fd, &c, 1, 0), 1);
+		ck_assert_int_eq(uf_load(minor), -SIGBUS);
+		ck_assert_int_eq(uf_continue(&u, minor, 1), PAGE_SIZE);
+		ck_assert_int_eq(uf_load(minor), 0x5c);
+		ck_assert_int_eq(uf_continue(&u, minor, 1), -EEXIST);
+		ck_assert_int_eq(uf_continue(&u, minor + PAGE_SIZE, 1), -EFAULT);
+		ck_assert_int_eq(u.inode->i_mapping->nrpages, 1);
+	}
+}
+END_TEST
+START_TEST(uf3_fill_onto_a_present_page_is_eexist_and_clean)
+{
+	for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
+		struct uf_counters before, after;
+		struct uf u;
+
+		uf_setup(&u, d);
+		ck_assert_int_eq(uf_copy(&u, u.shared, u.src, 1, 0), PAGE_SIZE);
+		ck_assert_int_eq(uf_copy(&u, u.private, u.src, 1, 0), PAGE_SIZE);
+		uf_count(&u, &before);
+		ck_assert_int_eq(uf_copy(&u, u.shared, u.src, 1, 0), -EEXIST);
+		ck_assert_int_eq(uf_zeropage(&u, u.shared, 1), -EEXIST);
+		ck_assert_int_eq(uf_copy(&u, u.private, u.src, 1, 0), -EEXIST);
+		ck_assert_int_eq(uf_zeropage(&u, u.private, 1), -EEXIST);
+		uf_count(&u, &after);
+		uf_assert_counters_eq(&before, &after);
+	}
+}
+END_TEST
+START_TEST(uf4_fill_past_eof_errno_per_design)
+{
+	static const int want[NR_UFFD_DESIGNS] = {
+		[UFFD_UPSTREAM] = -EFAULT, [UFFD_RFC] = -ENOMEM,
+		[UFFD_FIX] = -EFAULT, [UFFD_RFC_NO_RECALC] = -ENOMEM,
+	};
+
+	for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
+		struct uf_counters before, after;
+		unsigned long eof;
+		struct uf u;
+
+		uf_setup(&u, d);
+		eof = u.shared + UF_FILE * PAGE_SIZE;
+		uf_count(&u, &before);
+		ck_assert_int_eq(uf_copy(&u, eof, u.src, 1, 0), want[d]);
+		ck_assert_int_eq(uf_zeropage(&u, eof + PAGE_SIZE, 1), want[d]);
+		uf_count(&u, &after);
+		uf_assert_counters_eq(&before, &after);
+	}
+}
+END_TEST
+static Suite *uffd_suite(void)
+{
+	Suite *s = suite_create("uffd");
+	TCase *tc = ktest_tcase("uffd");
+
+	tcase_add_test(tc, uf1_copy_shared_fills_the_page_cache);
+	tcase_add_test(tc, uf2_copy_private_leaves_the_hole);
+	tcase_add_test(tc, uf3_fill_onto_a_present_page_is_eexist_and_clean);
+	tcase_add_test(tc, uf4_fill_past_eof_errno_per_design);
+	tcase_add_test(tc, uf6_zeropage_shared_folio_private_zero_page);
+	tcase_add_test(tc, uf11_continue_maps_the_cached_folio);
+	suite_add_tcase(s, tc);
+	return s;
+}
+KTEST_SUITE(uffd_suite)
