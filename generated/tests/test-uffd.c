@@ -134,6 +134,43 @@ static void uf_count(struct uf *u, struct uf_counters *c)
 		      (a)->blocks, (b)->blocks, (a)->nrpages, (b)->nrpages,	\
 		      (a)->memcg, (b)->memcg, (a)->folios, (b)->folios,	\
 		      (a)->lru, (b)->lru)
+static int uf_windows;
+static struct uf *uf_hook_uf;
+
+static void uf_count_window(void)
+{
+	uf_windows++;
+	ck_assert(!lock_is_held(&current->mm->mmap_lock.dep_map));
+}
+
+static unsigned long uf_absent_source(struct uf *u, u8 byte)
+{
+	u8 buf[PAGE_SIZE];
+	int sfd = ksys_memfd_create("src", 0);
+
+	memset(buf, byte, sizeof(buf));
+	ck_assert_int_eq(ksys_pwrite64(sfd, buf, PAGE_SIZE, 0), PAGE_SIZE);
+	return uf_map(sfd, 1, MAP_SHARED);
+}
+static void uf_truncate_in_window(void)
+{
+	uf_windows++;
+	ck_assert_int_eq(ksys_ftruncate(uf_hook_uf->fd, PAGE_SIZE), 0);
+}
+
+/* Fill page 2 from @src while the file shrinks to one page. */
+static long uf_fill_across_truncate(struct uf *u, unsigned long src)
+{
+	long ret;
+
+	uf_hook_uf = u;
+	uf_windows = 0;
+	mfill_unlocked_hook = uf_truncate_in_window;
+	ret = uf_copy(u, u->shared + 2 * PAGE_SIZE, src, 1, 0);
+	mfill_unlocked_hook = NULL;
+	ck_assert_int_eq(uf_windows, 1);
+	return ret;
+}
 START_TEST(uf1_copy_shared_fills_the_page_cache)
 {
 	for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
@@ -251,6 +288,165 @@ START_TEST(uf4_fill_past_eof_errno_per_design)
 	}
 }
 END_TEST
+START_TEST(uf5_absent_source_is_copied_outside_mmap_lock)
+{
+	for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
+		struct uf_counters before, after;
+		unsigned long src;
+		struct uf u;
+
+		uf_setup(&u, d);
+		src = uf_absent_source(&u, 0x77);
+		uf_windows = 0;
+		mfill_unlocked_hook = uf_count_window;
+		ck_assert_int_eq(uf_copy(&u, u.shared, src, 1, 0), PAGE_SIZE);
+		ck_assert_int_eq(uf_windows, 1);
+		ck_assert_int_eq(uf_pread(&u, 0), 0x77);
+		ksys_munmap(src, PAGE_SIZE);
+		src = uf_absent_source(&u, 0x78);
+		uf_count(&u, &before);
+		if (d == UFFD_UPSTREAM)		/* the second charge */
+			fault_inject_set("shmem_acct_blocks", 2);
+		else				/* a full tmpfs */
+			SHMEM_SB(u.inode->i_sb)->max_blocks = 1;
+		ck_assert_msg(uf_copy(&u, u.shared + PAGE_SIZE, src, 1, 0) ==
+			      -ENOMEM, "%s", uffd_area.choices[d].name);
+		mfill_unlocked_hook = NULL;
+		ck_assert_int_eq(uf_windows, 2);
+		SHMEM_SB(u.inode->i_sb)->max_blocks = 0;
+		uf_count(&u, &after);
+		uf_assert_counters_eq(&before, &after);
+	}
+}
+END_TEST
+START_TEST(uf7_filemap_remove_recalc_gives_the_block_back)
+{
+	for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
+		struct uf_counters before, after;
+		unsigned long src;
+		struct kstat st;
+		struct uf u;
+
+		uf_setup(&u, d);
+		src = uf_absent_source(&u, 0x99);
+		uf_count(&u, &before);
+		ck_assert_int_eq(uf_fill_across_truncate(&u, src), -EFAULT);
+		uf_count(&u, &after);
+		if (d != UFFD_RFC_NO_RECALC) {
+			uf_assert_counters_eq(&before, &after);
+			continue;
+		}
+		ck_assert_int_eq(after.alloced, before.alloced + 1);
+		ck_assert_int_eq(after.blocks, before.blocks + 1);
+		ck_assert_int_eq(after.used_blocks, before.used_blocks + 1);
+		ck_assert_int_eq(after.nrpages, before.nrpages);
+		ck_assert_int_eq(after.folios, before.folios);
+		ck_assert_int_eq(after.lru, before.lru);
+		ck_assert_int_eq(ksys_fstat(u.fd, &st), 0);	/* recalcs */
+		uf_count(&u, &after);
+		uf_assert_counters_eq(&before, &after);
+	}
+}
+END_TEST
+START_TEST(uf8_acct_failure_without_recalc)
+{
+	for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
+		struct shmem_sb_info *sbinfo;
+		struct uf_counters before, after;
+		struct uf u;
+
+		uf_setup(&u, d);
+		sbinfo = SHMEM_SB(u.inode->i_sb);
+		ck_assert_int_eq(uf_copy(&u, u.shared + PAGE_SIZE, u.src, 1, 0),
+				 PAGE_SIZE);
+		sbinfo->max_blocks = atomic_long_read(&sbinfo->used_blocks);
+		uf_count(&u, &before);
+		ck_assert_int_eq(uf_copy(&u, u.shared, u.src, 1, 0), -ENOMEM);
+		uf_count(&u, &after);
+		uf_assert_counters_eq(&before, &after);
+		sbinfo->max_blocks = 0;
+		uf_setup(&u, d);
+		sbinfo = SHMEM_SB(u.inode->i_sb);
+
+		variant_select(&uffd_area, UFFD_RFC_NO_RECALC);
+		ck_assert_int_eq(uf_fill_across_truncate(&u,
+				 uf_absent_source(&u, 0x99)), -EFAULT);
+		variant_select(&uffd_area, d);
+		ck_assert_int_eq(ksys_ftruncate(u.fd, UF_FILE * PAGE_SIZE), 0);
+		sbinfo->max_blocks = atomic_long_read(&sbinfo->used_blocks);
+		ck_assert_int_eq(SHMEM_I(u.inode)->alloced, 1);
+		ck_assert_int_eq(uf_copy(&u, u.shared, u.src, 1, 0),
+				 d == UFFD_FIX ? (long)PAGE_SIZE : -ENOMEM);
+		if (d != UFFD_FIX) {
+			ck_assert_int_eq(SHMEM_I(u.inode)->alloced, 1);
+			ck_assert_int_eq(ksys_pwrite64(u.fd, "x", 1, 0), 1);
+		}
+		ck_assert_int_eq(SHMEM_I(u.inode)->alloced, 1);
+		ck_assert_int_eq(u.inode->i_mapping->nrpages, 1);
+		sbinfo->max_blocks = 0;
+	}
+}
+END_TEST
+START_TEST(uf9_lru_before_pte_is_undone_on_error)
+{
+	for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
+		struct uf_counters before, after;
+		unsigned long src;
+		struct uf u;
+
+		uf_setup(&u, d);
+		src = uf_absent_source(&u, 0x99);
+		uf_count(&u, &before);
+		ck_assert_int_eq(uf_fill_across_truncate(&u, src), -EFAULT);
+		uf_count(&u, &after);
+		ck_assert_int_eq(after.lru, before.lru);
+		ck_assert_int_eq(after.folios, before.folios);
+		ck_assert_int_eq(after.nrpages, before.nrpages);
+		if (d == UFFD_FIX)
+			continue;	/* it recalculates and succeeds */
+		fault_inject_set("shmem_acct_blocks", 1);
+		ck_assert_int_eq(uf_copy(&u, u.shared, u.src, 1, 0), -ENOMEM);
+		uf_count(&u, &after);
+		ck_assert_int_eq(after.lru, before.lru);
+		ck_assert_int_eq(after.folios, before.folios);
+	}
+}
+END_TEST
+static int uf_run_scenario(const char *design, const char *file)
+{
+	return ktest_system("f=$(mktemp) && { echo 'variant uffd %s'; "
+			    "grep -v '^variant' %s; } > $f && "
+			    "${MMLIT_MMSIM:-build/mmsim} --backend shim $f "
+			    ">/dev/null 2>&1; r=$?; rm -f $f; exit $r",
+			    design, file);
+}
+
+START_TEST(uf10_old_and_new_paths_agree_but_for_uf4)
+{
+	static const char *const files[] = {
+		"tests/scenarios/mmsim-uffd.scn",
+		"tests/scenarios/uf-register-errors.scn",
+		"tests/scenarios/uf1-copy-shared.scn",
+		"tests/scenarios/uf2-copy-private.scn",
+		"tests/scenarios/uf3-eexist.scn",
+		"tests/scenarios/uf4-past-eof.scn",
+		"tests/scenarios/uf6-zeropage.scn",
+		"tests/scenarios/uf11-continue.scn",
+	};
+
+	for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
+		const char *name = uffd_area.choices[d].name;
+
+		for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+			bool enomem = d == UFFD_RFC || d == UFFD_RFC_NO_RECALC;
+			bool uf4 = strstr(files[i], "uf4-") != NULL;
+
+			ck_assert_msg(!uf_run_scenario(name, files[i]) ==
+				      !(enomem && uf4), "%s: %s", name, files[i]);
+		}
+	}
+}
+END_TEST
 static Suite *uffd_suite(void)
 {
 	Suite *s = suite_create("uffd");
@@ -262,6 +458,11 @@ static Suite *uffd_suite(void)
 	tcase_add_test(tc, uf4_fill_past_eof_errno_per_design);
 	tcase_add_test(tc, uf6_zeropage_shared_folio_private_zero_page);
 	tcase_add_test(tc, uf11_continue_maps_the_cached_folio);
+	tcase_add_test(tc, uf5_absent_source_is_copied_outside_mmap_lock);
+	tcase_add_test(tc, uf7_filemap_remove_recalc_gives_the_block_back);
+	tcase_add_test(tc, uf8_acct_failure_without_recalc);
+	tcase_add_test(tc, uf9_lru_before_pte_is_undone_on_error);
+	tcase_add_test(tc, uf10_old_and_new_paths_agree_but_for_uf4);
 	suite_add_tcase(s, tc);
 	return s;
 }
