@@ -14,6 +14,7 @@ DEFINE_VARIANT_AREA(uffd_copy_area, "uffd-copy",
 	{ "fault", "page faults enabled under mmap_lock (the deadlock)" });
 
 void (*mfill_unlocked_hook)(void);
+void (*mfill_locked_hook)(void);
 
 bool vma_is_shmem(const struct vm_area_struct *vma)
 {
@@ -238,6 +239,8 @@ int mfill_copy_folio(struct folio *folio, unsigned long src_addr, bool locked)
 	u8 buf[PAGE_SIZE];
 	unsigned long left;
 
+	if (locked && mfill_locked_hook)
+		mfill_locked_hook();
 	if (nofault)
 		pagefault_disable();
 	left = copy_from_user(buf, src_addr, PAGE_SIZE);

@@ -133,6 +133,7 @@ int shmem_mfill_atomic_pte(struct vm_area_struct *dst_vma,
 			   uffd_flags_t flags, struct folio **foliop);
 bool vma_is_shmem(const struct vm_area_struct *vma);
 extern void (*mfill_unlocked_hook)(void);
+extern void (*mfill_locked_hook)(void);
 
 enum uffd_design {
 	UFFD_UPSTREAM,		/* shmem_mfill_atomic_pte, before the series */

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+#include <unistd.h>
 #include "ktest.h"
 #include "shmem.h"
 #include "userfaultfd.h"
@@ -447,6 +448,130 @@ START_TEST(uf10_old_and_new_paths_agree_but_for_uf4)
 	}
 }
 END_TEST
+struct uf12_proc {
+	struct mm_struct *mm;
+	struct userfaultfd_ctx *ctx;
+	unsigned long dst, src;
+	struct task_struct *filler, *writer;
+	long ret;
+};
+
+static struct {
+	struct uf12_proc p[2];
+	atomic_t holding;
+	int go;
+} uf12;
+
+static void uf12_hold(void)
+{
+	atomic_inc(&uf12.holding);
+	while (!READ_ONCE(uf12.go))
+		usleep(100);
+}
+
+static int uf12_filler(void *data)
+{
+	struct uf12_proc *me = data, *other = &uf12.p[me == uf12.p];
+
+	current->mm = me->mm;
+	me->ret = mfill_atomic_copy(other->ctx, other->dst, me->src,
+				    PAGE_SIZE, 0);
+	return 0;
+}
+
+static int uf12_writer(void *data)
+{
+	struct uf12_proc *me = data;
+
+	current->mm = me->mm;
+	mmap_write_lock(me->mm);
+	mmap_write_unlock(me->mm);
+	return 0;
+}
+static void uf12_make_proc(struct uf12_proc *p)
+{
+	struct mm_struct *mine = current->mm;
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	int fd, ufd;
+
+	p->mm = current->mm = mm_alloc();
+	fd = ksys_memfd_create("uf12", 0);
+	ck_assert_int_eq(ksys_ftruncate(fd, PAGE_SIZE), 0);
+	p->dst = uf_map(fd, 1, MAP_SHARED);
+	p->src = uf_map(-1, 1, MAP_PRIVATE | MAP_ANONYMOUS);
+	ufd = ksys_userfaultfd(UFFD_USER_MODE_ONLY);
+	ck_assert_int_eq(ksys_uffd_ioctl(ufd, UFFDIO_API, &api), 0);
+	reg.range = (struct uffdio_range){ p->dst, PAGE_SIZE };
+	ck_assert_int_eq(ksys_uffd_ioctl(ufd, UFFDIO_REGISTER, &reg), 0);
+	p->ctx = userfaultfd_ctx_of(ufd);
+	current->mm = mine;
+}
+
+static bool uf12_waits_for_write(struct task_struct *t, struct mm_struct *mm)
+{
+	for (long start = now_ms(); now_ms() - start < 2000; usleep(100))
+		if (READ_ONCE(t->waiting) &&
+		    READ_ONCE(t->blocked_on.kind) == BLOCK_LOCK &&
+		    READ_ONCE(t->blocked_on.map) == &mm->mmap_lock.dep_map)
+			return true;
+	return false;
+}
+/* 0: both fills done; -EDEADLK: the detector aborted the run. */
+static int uf12_run(int copy_variant)
+{
+	int ret = 0;
+
+	memset(&uf12, 0, sizeof(uf12));
+	variant_select(&uffd_copy_area, copy_variant);
+	uf12_make_proc(&uf12.p[0]);
+	uf12_make_proc(&uf12.p[1]);
+	mfill_locked_hook = uf12_hold;
+	for (int i = 0; i < 2; i++)
+		uf12.p[i].filler = task_run(uf12_filler, &uf12.p[i], "filler");
+	for (long start = now_ms(); atomic_read(&uf12.holding) < 2;
+	     usleep(100))
+		ck_assert(now_ms() - start < 2000);
+	mfill_locked_hook = NULL;
+	for (int i = 0; i < 2; i++) {
+		uf12.p[i].writer = task_run(uf12_writer, &uf12.p[i], "mmap");
+		ck_assert(uf12_waits_for_write(uf12.p[i].writer, uf12.p[i].mm));
+	}
+	WRITE_ONCE(uf12.go, 1);
+	for (int i = 0; i < 2; i++) {
+		if (task_join(uf12.p[i].filler) == -EDEADLK)
+			ret = -EDEADLK;
+		if (task_join(uf12.p[i].writer) == -EDEADLK)
+			ret = -EDEADLK;
+	}
+	return ret;
+}
+
+static bool uf12_first_report_says(enum report_kind kind, const char *what)
+{
+	for (int i = 0; i < report_count(); i++)
+		if (report_get(i)->kind == kind)
+			return strstr(report_get(i)->text, what);
+	return false;
+}
+
+START_TEST(uf12_copy_with_faults_enabled_deadlocks_two_processes)
+{
+	ck_assert_int_eq(uf12_run(0), 0);
+	ck_assert_int_eq(uf12.p[0].ret, PAGE_SIZE);
+	ck_assert_int_eq(uf12.p[1].ret, PAGE_SIZE);
+	ck_assert_int_eq(report_pending(), 0);
+	for (int i = 0; i < 2; i++)
+		mmput(uf12.p[i].mm);
+
+	ck_assert_int_eq(uf12_run(1), -EDEADLK);
+	ck_assert(uf12_first_report_says(REPORT_RECURSION, "copy_from_user()"));
+	ck_assert(uf12_first_report_says(REPORT_DEADLOCK, "mmap_lock"));
+	while (report_expect("recursion"))
+		;			/* might_fault's, then the fault's */
+	ck_assert_report("deadlock");
+}
+END_TEST
 static Suite *uffd_suite(void)
 {
 	Suite *s = suite_create("uffd");
@@ -463,6 +588,7 @@ static Suite *uffd_suite(void)
 	tcase_add_test(tc, uf8_acct_failure_without_recalc);
 	tcase_add_test(tc, uf9_lru_before_pte_is_undone_on_error);
 	tcase_add_test(tc, uf10_old_and_new_paths_agree_but_for_uf4);
+	tcase_add_test(tc, uf12_copy_with_faults_enabled_deadlocks_two_processes);
 	suite_add_tcase(s, tc);
 	return s;
 }
