@@ -409,6 +409,8 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 		return do_wp_page(&vmf, pte, ptl);
 	}
 	pte_unmap_unlock(pte, ptl);
+	if (userfaultfd_fault(&vmf))
+		return VM_FAULT_SIGBUS;		/* chapter 5 */
 	if (vma_is_anonymous(vma))
 		return do_anonymous_page(&vmf);
 	if (!vma->vm_ops->fault)
@@ -827,6 +829,8 @@ out:
 void mmput(struct mm_struct *mm)
 {
 	struct vm_area_struct *vma, *n;
+
+	userfaultfd_mm_release(mm);
 
 	mmap_write_lock(mm);
 	list_for_each_entry_safe(vma, n, &mm->mmap, vm_list)

@@ -441,12 +441,15 @@ struct vm_fault {
 	struct folio *folio;		/* the kernel's vmf->page */
 };
 
+struct vm_uffd_ops;			/* chapter 5 */
+
 struct vm_operations_struct {
 	void (*open)(struct vm_area_struct *vma);
 	void (*close)(struct vm_area_struct *vma);
 	vm_fault_t (*fault)(struct vm_fault *vmf);
 	vm_fault_t (*map_pages)(struct vm_fault *vmf, pgoff_t start_pgoff,
 				pgoff_t end_pgoff);
+	const struct vm_uffd_ops *uffd_ops;
 };
 
 /* mm/filemap.c: map the uptodate, unlocked cached folios of a window. */
@@ -541,6 +544,10 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start,
  * returns VM_FAULT_RETRY the lock was dropped (by the handler). */
 vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 			   unsigned int flags);
+/* Chapter 5: a fault userfaultfd must answer (SIGBUS here), or 0. */
+vm_fault_t userfaultfd_fault(struct vm_fault *vmf);
+/* Chapter 5: @mm is going away; contexts on it forget it. */
+void userfaultfd_mm_release(struct mm_struct *mm);
 static inline bool fault_flag_allow_retry_first(unsigned int flags)
 {
 	return (flags & FAULT_FLAG_ALLOW_RETRY) && !(flags & FAULT_FLAG_TRIED);

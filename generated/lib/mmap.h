@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Tangled from src-lit/06-mmap.nw (chapter 5); do not edit. */
+/* Tangled from src-lit/06-mmap.nw (chapter 6); do not edit. */
 /* mmap.h: the mmap_prepare path (chapter 6). */
 #ifndef MMLIT_MMAP_H
 #define MMLIT_MMAP_H
