@@ -207,6 +207,7 @@ void schedule(void)
 	sched_point(SP_SLEEP, t->blocked_on.obj);
 	pthread_mutex_lock(&t->pi_lock);
 	t->block_seq++;
+	t->hung_base_ms = 0;
 	WRITE_ONCE(t->waiting, true);
 	while (READ_ONCE(t->__state) != TASK_RUNNING && !t->abort_pending) {
 		if (signal_pending_state(t->__state, t)) {
@@ -228,8 +229,10 @@ void schedule(void)
 
 int wake_up_state(struct task_struct *p, unsigned int state)
 {
+	struct task_struct *self = current;
 	int ret = 0;
 
+	__atomic_store_n(&self->progress, self->progress + 1, __ATOMIC_RELAXED);
 	smp_mb();	/* the waker's condition store before reading the state */
 	pthread_mutex_lock(&p->pi_lock);
 	if (READ_ONCE(p->__state) & state) {
@@ -262,6 +265,7 @@ void sched_poll_begin(const struct blocked_on *b)
 	set_blocked_on(b);
 	t->block_seq++;
 	t->suspect_sig = 0;
+	t->hung_base_ms = 0;
 	WRITE_ONCE(t->waiting, true);
 }
 
@@ -421,6 +425,68 @@ static bool all_tasks_asleep(struct task_struct **out, int *nr)
 	return n > 0;
 }
 
+static unsigned long all_progress(void)
+{
+	struct task_struct *u;
+	unsigned long sum = 0;
+
+	list_for_each_entry(u, &all_tasks, tasks)
+		if (!u->exited)
+			sum += __atomic_load_n(&u->progress, __ATOMIC_RELAXED) +
+			       READ_ONCE(u->block_seq);
+	return sum;
+}
+
+/* Does @u's wait lead to a task that runs? @seen: visited tasks. */
+static bool wf_reaches_running(struct task_struct *u,
+			       struct task_struct **seen, int *nr,
+			       bool *ownerless)
+{
+	struct task_struct *next[WF_MAX];
+	int n = 0;
+
+	if (u->blocked_on.waits_for)
+		n = u->blocked_on.waits_for(&u->blocked_on, u, next, WF_MAX);
+	if (!n)
+		*ownerless = true;
+	for (int i = 0; i < n; i++) {
+		struct task_struct *v = next[i];
+		bool dup = false;
+
+		if (v->stuck)
+			continue;
+		if (!task_blocked(v))
+			return true;
+		for (int j = 0; j < *nr; j++)
+			dup |= seen[j] == v;
+		if (dup || *nr >= WF_MAX)
+			continue;
+		seen[(*nr)++] = v;
+		if (wf_reaches_running(v, seen, nr, ownerless))
+			return true;
+	}
+	return false;
+}
+
+/* Called with tasks_lock held, by @t about its own wait. */
+static bool wait_progresses(struct task_struct *t)
+{
+	struct task_struct *seen[WF_MAX] = { t };
+	bool ownerless = false;
+	unsigned long now;
+	int nr = 1;
+
+	if (wf_reaches_running(t, seen, &nr, &ownerless))
+		return true;
+	if (!ownerless)
+		return false;
+	now = all_progress();
+	if (now == t->hung_seen)
+		return false;
+	t->hung_seen = now;
+	return true;
+}
+
 static void detect_deadlock(struct task_struct *t, long waited_ms)
 {
 	struct wf_path path = { 0 };
@@ -430,7 +496,8 @@ static void detect_deadlock(struct task_struct *t, long waited_ms)
 	struct report r;
 	int n;
 
-	if (!(mmlit_hooks & MMLIT_HOOK_LOCKDEP) && waited_ms < hung_timeout_ms)
+	if (!(mmlit_hooks & MMLIT_HOOK_LOCKDEP) &&
+	    waited_ms - t->hung_base_ms < hung_timeout_ms)
 		return;
 	pthread_mutex_lock(&tasks_lock);
 	if (!task_blocked(t))
@@ -475,10 +542,15 @@ static void detect_deadlock(struct task_struct *t, long waited_ms)
 		return;
 	}
 hung:
-	if (hung_timeout_ms && waited_ms >= hung_timeout_ms) {
+	if (!hung_timeout_ms)
+		goto out;
+	if (wait_progresses(t))
+		t->hung_base_ms = waited_ms;	/* not hung: count again */
+	if (waited_ms - t->hung_base_ms >= hung_timeout_ms) {
 		report_init(&r, REPORT_HUNG);
-		report_printf(&r, "INFO: task %s blocked for more than %ld ms\n",
-			      t->comm, waited_ms);
+		report_printf(&r, "INFO: task %s blocked for more than %ld ms "
+			      "with no progress by any task it waits for\n",
+			      t->comm, waited_ms - t->hung_base_ms);
 		wf_describe(&r, t);
 		wake_to_abort(t);
 		pthread_mutex_unlock(&tasks_lock);
