@@ -173,14 +173,41 @@ void sched_set_hung_timeout(long ms)
 	hung_timeout_ms = ms;
 }
 
+/*
+ * The detector reads another task's record: it is written and copied
+ * whole under the task's pi_lock, so no reader sees half of one. Tests
+ * that only peek at the kind and the lock map read them unlocked.
+ */
 void set_blocked_on(const struct blocked_on *b)
 {
-	current->blocked_on = *b;
+	struct blocked_on *d = &current->blocked_on;
+
+	pthread_mutex_lock(&current->pi_lock);
+	WRITE_ONCE(d->kind, b->kind);
+	WRITE_ONCE(d->map, b->map);
+	d->obj = b->obj;
+	d->owner = b->owner;
+	d->what = b->what;
+	d->read = b->read;
+	d->site = b->site;
+	d->waits_for = b->waits_for;
+	pthread_mutex_unlock(&current->pi_lock);
 }
 
 void clear_blocked_on(void)
 {
-	current->blocked_on.kind = BLOCK_NONE;
+	struct task_struct *t = current;
+
+	pthread_mutex_lock(&t->pi_lock);
+	WRITE_ONCE(t->blocked_on.kind, BLOCK_NONE);
+	pthread_mutex_unlock(&t->pi_lock);
+}
+
+static void blocked_on_get(struct task_struct *u, struct blocked_on *b)
+{
+	pthread_mutex_lock(&u->pi_lock);
+	*b = u->blocked_on;
+	pthread_mutex_unlock(&u->pi_lock);
 }
 
 static void deadline_after_ms(struct timespec *ts, long ms)
@@ -206,7 +233,7 @@ void schedule(void)
 	}
 	sched_point(SP_SLEEP, t->blocked_on.obj);
 	pthread_mutex_lock(&t->pi_lock);
-	t->block_seq++;
+	WRITE_ONCE(t->block_seq, t->block_seq + 1);
 	t->hung_base_ms = 0;
 	WRITE_ONCE(t->waiting, true);
 	while (READ_ONCE(t->__state) != TASK_RUNNING && !t->abort_pending) {
@@ -263,7 +290,7 @@ void sched_poll_begin(const struct blocked_on *b)
 	struct task_struct *t = current;
 
 	set_blocked_on(b);
-	t->block_seq++;
+	WRITE_ONCE(t->block_seq, t->block_seq + 1);
 	t->suspect_sig = 0;
 	t->hung_base_ms = 0;
 	WRITE_ONCE(t->waiting, true);
@@ -295,7 +322,7 @@ struct wf_path {
 
 static bool task_blocked(struct task_struct *u)
 {
-	if (u->stuck)
+	if (READ_ONCE(u->stuck))
 		return true;
 	return READ_ONCE(u->waiting) && READ_ONCE(u->__state) != TASK_RUNNING &&
 	       !READ_ONCE(u->abort_pending);
@@ -307,17 +334,23 @@ int lock_holders(const struct lockdep_map *map, bool readers_only,
 	struct task_struct *u;
 	int n = 0;
 
+	/*
+	 * Another task's held-lock stack, read while it pushes and pops: the
+	 * entries below the depth it published are filled in. A stale answer
+	 * is harmless; the detector looks twice before it reports.
+	 */
 	list_for_each_entry(u, &all_tasks, tasks) {
-		int depth = READ_ONCE(u->lockdep_depth);
+		int depth = __atomic_load_n(&u->lockdep_depth, __ATOMIC_ACQUIRE);
 
-		if (u->exited && !u->stuck)
+		if (READ_ONCE(u->exited) && !READ_ONCE(u->stuck))
 			continue;
 		for (int i = 0; i < depth && i < MAX_LOCK_DEPTH; i++) {
 			struct held_lock *hl = &u->held_locks[i];
 
-			if (hl->instance != map || !hl->acquired)
+			if (READ_ONCE(hl->instance) != map ||
+			    !READ_ONCE(hl->acquired))
 				continue;
-			if (readers_only && !hl->read)
+			if (readers_only && !READ_ONCE(hl->read))
 				continue;
 			if (n < max)
 				out[n++] = u;
@@ -331,6 +364,7 @@ static bool wf_search(struct task_struct *u, struct task_struct *start,
 		      struct wf_path *path, bool *to_stuck)
 {
 	struct task_struct *next[WF_MAX];
+	struct blocked_on b;
 	int n = 0;
 
 	path->task[path->n++] = u;
@@ -338,9 +372,9 @@ static bool wf_search(struct task_struct *u, struct task_struct *start,
 		*to_stuck = true;
 		return true;
 	}
-	if (u->blocked_on.kind != BLOCK_NONE && u->blocked_on.waits_for &&
-	    path->n < WF_MAX)
-		n = u->blocked_on.waits_for(&u->blocked_on, u, next, WF_MAX);
+	blocked_on_get(u, &b);
+	if (b.kind != BLOCK_NONE && b.waits_for && path->n < WF_MAX)
+		n = b.waits_for(&b, u, next, WF_MAX);
 	for (int i = 0; i < n; i++) {
 		struct task_struct *v = next[i];
 		bool seen = false;
@@ -378,7 +412,8 @@ static const char *block_mode(const struct blocked_on *b)
 
 static void wf_describe(struct report *r, struct task_struct *u)
 {
-	const struct blocked_on *b = &u->blocked_on;
+	struct blocked_on copy;
+	const struct blocked_on *b = &copy;
 
 	if (u->stuck) {
 		report_printf(r, "  task %s is stuck (aborted earlier), "
@@ -387,6 +422,7 @@ static void wf_describe(struct report *r, struct task_struct *u)
 				(struct lock_site){ "", 0, "" });
 		return;
 	}
+	blocked_on_get(u, &copy);
 	report_printf(r, "  task %s waits for %s (%s) at %s:%d %s()\n",
 		      u->comm, b->what ? b->what : "?", block_mode(b),
 		      b->site.file ? b->site.file : "?", b->site.line,
@@ -397,9 +433,13 @@ static void wf_describe(struct report *r, struct task_struct *u)
 /* Called with tasks_lock held. Joiners are left to their join. */
 static void wf_abort(struct task_struct **tasks, int n)
 {
-	for (int i = 0; i < n; i++)
-		if (!tasks[i]->stuck && tasks[i]->blocked_on.kind != BLOCK_TASK)
+	for (int i = 0; i < n; i++) {
+		struct blocked_on b;
+
+		blocked_on_get(tasks[i], &b);
+		if (!tasks[i]->stuck && b.kind != BLOCK_TASK)
 			wake_to_abort(tasks[i]);
+	}
 }
 
 static bool all_tasks_asleep(struct task_struct **out, int *nr)
@@ -443,17 +483,19 @@ static bool wf_reaches_running(struct task_struct *u,
 			       bool *ownerless)
 {
 	struct task_struct *next[WF_MAX];
+	struct blocked_on b;
 	int n = 0;
 
-	if (u->blocked_on.waits_for)
-		n = u->blocked_on.waits_for(&u->blocked_on, u, next, WF_MAX);
+	blocked_on_get(u, &b);
+	if (b.kind != BLOCK_NONE && b.waits_for)
+		n = b.waits_for(&b, u, next, WF_MAX);
 	if (!n)
 		*ownerless = true;
 	for (int i = 0; i < n; i++) {
 		struct task_struct *v = next[i];
 		bool dup = false;
 
-		if (v->stuck)
+		if (READ_ONCE(v->stuck))
 			continue;
 		if (!task_blocked(v))
 			return true;
@@ -566,7 +608,7 @@ static void __attribute__((noreturn)) task_abort(struct task_struct *t)
 	t->abort_pending = false;
 	__set_current_state(TASK_RUNNING);
 	clear_blocked_on();
-	t->stuck = true;
+	WRITE_ONCE(t->stuck, true);
 	if (t->abort_armed)
 		siglongjmp(t->abort_env, 1);
 	fprintf(stderr, "mmlit: task %s, not started by task_run, is "
@@ -615,9 +657,13 @@ static void task_exit(struct task_struct *t)
 	pthread_mutex_lock(&tasks_lock);
 	WRITE_ONCE(t->exited, true);
 	smp_mb();
-	list_for_each_entry(u, &all_tasks, tasks)
-		if (u->blocked_on.kind == BLOCK_TASK && u->blocked_on.obj == t)
+	list_for_each_entry(u, &all_tasks, tasks) {
+		struct blocked_on b;
+
+		blocked_on_get(u, &b);
+		if (b.kind == BLOCK_TASK && b.obj == t)
 			wake_up_process(u);
+	}
 	pthread_mutex_unlock(&tasks_lock);
 }
 
@@ -946,7 +992,7 @@ static void det_yield(struct task_struct *t)
 static void det_block(struct task_struct *t)
 {
 	pthread_mutex_lock(&det.lock);
-	t->block_seq++;
+	WRITE_ONCE(t->block_seq, t->block_seq + 1);
 	WRITE_ONCE(t->waiting, true);
 	det_switch(t, false);
 	WRITE_ONCE(t->waiting, false);
