@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/04-srcu-freeze.nw (chapter 4); do not edit. */
 /* bench-data.c: chapter 4's benchmark results, in memory and on file. */
 #include "kernel.h"
 #include "bench-data.h"
@@ -67,6 +68,7 @@ double bench_median(double *v, int n)
 	qsort(v, n, sizeof(v[0]), bench_cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
+
 static const char *const block_desc[BENCH_NR_BLKS] = {
 	"read side: ns per lock+unlock pair, median of the runs; columns: threads",
 	"grace period: latency in microseconds, median; columns: readers",
@@ -167,6 +169,7 @@ int bench_data_read(struct bench_dataset *ds, const char *path)
 	fclose(f);
 	return blk == BENCH_NR_BLKS - 1 ? 0 : -EINVAL;
 }
+
 static void bar_add(struct bench_bar *bars, int *n, double value, double limit,
 		    const char *what, int nr)
 {

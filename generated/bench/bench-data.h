@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/04-srcu-freeze.nw (chapter 4); do not edit. */
 /* bench-data.h: chapter 4's benchmark results, in memory and on file. */
 #ifndef MMLIT_BENCH_DATA_H
 #define MMLIT_BENCH_DATA_H
@@ -47,10 +48,12 @@ int bench_max_col(const struct bench_dataset *ds, int blk);
 /* qsort's comparison of doubles, and the median of @v (which it sorts). */
 int bench_cmp_double(const void *a, const void *b);
 double bench_median(double *v, int n);
+
 /* Write @ds to @f in the format above. */
 void bench_data_write(const struct bench_dataset *ds, FILE *f);
 /* Read the file at @path into @ds: 0, -errno, or -EINVAL if malformed. */
 int bench_data_read(struct bench_dataset *ds, const char *path);
+
 #define BENCH_BAR_READ	1.2
 #define BENCH_BAR_SCALING	1.10
 #define BENCH_BAR_GP		1.0

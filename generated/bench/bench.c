@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/04-srcu-freeze.nw (chapter 4); do not edit. */
 /* bench.c: the read side and the grace period of chapter 4, against peers. */
 #include "mmlit.h"
 #include "percpu-rwsem.h"
@@ -17,6 +18,7 @@ DEFINE_STATIC_PERCPU_RWSEM(bench_pcpu_rwsem);
 static DECLARE_RWSEM(bench_rwsem);		/* stands for invalidate_lock */
 static struct inode bench_inode __cacheline_aligned;	/* i_lock, i_private */
 static pthread_rwlock_t bench_pthread_rwlock = PTHREAD_RWLOCK_INITIALIZER;
+
 #define FLAG_CHECK	(READ_ONCE(bench_flags) & BENCH_FROZEN)
 
 #define READ_SECTION_LOOP(name, lock, check, unlock)			\
@@ -173,6 +175,7 @@ static void sleep_ms(int ms)
 	while (nanosleep(&ts, &ts))
 		;
 }
+
 struct bench_ctl {
 	int stop __cacheline_aligned;
 	pthread_barrier_t ready;
@@ -239,6 +242,7 @@ static double measure_read(const struct mechanism *m, int threads, int ms)
 		sum += bt[i].ns / bt[i].iters;
 	return sum / threads;
 }
+
 #define MAX_GP		200000
 
 struct gp_sample {
@@ -273,6 +277,7 @@ static struct gp_sample measure_gp(const struct mechanism *m, int readers,
 	s.p90 = lat[s.n * 9 / 10];
 	return s;
 }
+
 struct run_params {
 	int runs, read_ms, gp_ms;
 };
@@ -335,6 +340,7 @@ static void run_all(struct bench_dataset *ds, const struct run_params *p)
 		}
 	}
 }
+
 static void cpu_model(char *buf, size_t len)
 {
 	FILE *f = fopen("/proc/cpuinfo", "r");
@@ -383,6 +389,7 @@ static void describe_machine(struct bench_dataset *ds,
 	snprintf(buf, sizeof(buf), "%d", p->gp_ms);
 	bench_meta_set(ds, "gp-ms", buf);
 }
+
 static void print_block(const struct bench_dataset *ds, int k, const char *what,
 			const char *colname, FILE *f)
 {
@@ -441,6 +448,7 @@ static int print_results(const struct bench_dataset *ds, FILE *f)
 	}
 	return failed;
 }
+
 static int usage(void)
 {
 	fprintf(stderr,

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/83-srcu.nw (appendix C); do not edit. */
 #include "srcu.h"
 #include "fault.h"
 #include <linux/membarrier.h>
@@ -40,6 +41,7 @@ long srcu_membarrier_calls(void)
 {
 	return __atomic_load_n(&membarrier_calls, __ATOMIC_RELAXED);
 }
+
 int __init_srcu_struct(struct srcu_struct *ssp, const char *name,
 		       struct lock_class_key *key)
 {
@@ -86,6 +88,7 @@ unsigned long srcu_batches_completed(const struct srcu_struct *ssp)
 {
 	return READ_ONCE(ssp->srcu_gp_seq);
 }
+
 static unsigned long srcu_readers_lock_idx(const struct srcu_struct *ssp,
 					   int idx)
 {
@@ -126,6 +129,7 @@ long srcu_readers_active(const struct srcu_struct *ssp)
 		       srcu_readers_unlock_idx(ssp, idx);
 	return sum;
 }
+
 int __srcu_read_lock_slow(struct srcu_struct *ssp, struct lock_site site)
 {
 	struct srcu_data *sdp = &ssp->sda[current->cpu];
@@ -168,6 +172,7 @@ bool srcu_read_lock_held(const struct srcu_struct *ssp)
 		return true;	/* as the kernel, without lockdep */
 	return lock_is_held_type(&ssp->dep_map, 1);
 }
+
 static int srcu_waits_for(const struct blocked_on *b, struct task_struct *self,
 			  struct task_struct **out, int max)
 {

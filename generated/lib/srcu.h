@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/01-shim.nw (chapter 1); do not edit. */
 /* srcu.h: sleepable RCU with fenceless readers. */
 #ifndef MMLIT_SRCU_H
 #define MMLIT_SRCU_H
