@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/01-shim.nw (chapter 1); do not edit. */
 /* xarray.h: a radix tree from unsigned long to pointers and values. */
 #ifndef MMLIT_XARRAY_H
 #define MMLIT_XARRAY_H

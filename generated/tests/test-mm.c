@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/84-memory.nw (appendix D); do not edit. */
 #include "ktest.h"
 #include <unistd.h>
 
@@ -76,6 +77,7 @@ static void testfs_reset(void)
 	testfs_writeouts = 0;
 }
 DEFINE_RESET_HOOK(testfs_reset);
+
 static void sh3_learn_reclaim_takes_mutex(void)
 {
 	struct inode *inode = testfs_inode();
@@ -133,6 +135,7 @@ START_TEST(sh3_nofs_allocation_is_not_a_cycle)
 	ck_assert_int_eq(report_count(), 0);
 }
 END_TEST
+
 static void sh3_figure(void)
 {
 	void *p;
@@ -145,6 +148,7 @@ static void sh3_figure(void)
 	lockdep_export_dot(stdout, "fs_reclaim and a lock taken inside reclaim");
 }
 KTEST_FIGURE("shim-fs-reclaim", sh3_figure)
+
 START_TEST(sh5_page_alloc_fails_the_nth_allocation)
 {
 	struct folio *f[4];
@@ -216,6 +220,7 @@ START_TEST(sh5_refused_writeout_fails_or_kills_a_bystander)
 	iput(inode);
 }
 END_TEST
+
 START_TEST(xarray_store_find_erase)
 {
 	struct xarray xa;
@@ -451,6 +456,7 @@ START_TEST(copy_from_user_faulting_under_mmap_lock_is_recursion)
 	ck_assert_report("recursion");
 }
 END_TEST
+
 /* Map a private anonymous page, make it present, return its address. */
 static unsigned long present_user_page(void)
 {
@@ -559,6 +565,7 @@ START_TEST(vma_write_lock_ends_with_mmap_write_unlock)
 	ck_assert_int_eq(task_call(vma_lock_check, NULL, "vma"), 0);
 }
 END_TEST
+
 START_TEST(warn_then_reset)
 {
 	WARN_ON(1);
