@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/03-falloc.nw (chapter 3); do not edit. */
 /* falloc.c: claim FX5, fault latency while a long fallocate runs. */
 #include <time.h>
 #include <unistd.h>
@@ -63,6 +64,7 @@ static void fb_fault(unsigned long addr, unsigned long n)
 	BUG_ON(user_load_byte(addr + (n << PAGE_SHIFT), &byte));
 	fb_end[n] = fb_now_us();
 }
+
 #define FB_PACE_US	10
 
 static void fb_run(int design, bool punch, struct fb_sample *s)
@@ -117,6 +119,7 @@ static void fb_run(int design, bool punch, struct fb_sample *s)
 	s->max_us = s->faults ? fb_us[s->faults - 1] : 0;
 	BUG_ON(ksys_munmap(addr, size) || ksys_close(op.fd));
 }
+
 static double fb_median(struct fb_sample *s, size_t off)
 {
 	double v[FB_RUNS];

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/81-tasks.nw (appendix A); do not edit. */
 #include "locks.h"
 #include <sys/syscall.h>
 #include <time.h>
@@ -6,6 +7,7 @@
 
 __thread struct task_struct *__current_task;
 __thread int __this_cpu = -1;
+__thread long __this_cpu_off = -1;
 int mmlit_hooks = MMLIT_HOOK_LOCKDEP;
 struct mmlit_process mmlit_proc;
 int nr_cpu_ids;
@@ -32,6 +34,8 @@ static struct {
 	u64 rng;
 	int max_preempt;
 	int preemptions;
+	long pruned;			/* choices the bound took away */
+	bool overflow;			/* more than DET_MAX_CHOICES */
 	int nr;				/* choices made this run */
 	u16 choice[DET_MAX_CHOICES];
 	u16 options[DET_MAX_CHOICES];
@@ -42,6 +46,7 @@ static struct {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.done = PTHREAD_COND_INITIALIZER,
 };
+
 static int cpu_slot_get(void)
 {
 	for (int i = 0; i < NR_CPUS; i++) {
@@ -99,6 +104,7 @@ static void task_free(struct task_struct *t)
 	pthread_cond_destroy(&t->det_cond);
 	free(t);
 }
+
 static void adopted_thread_exit(void *p)
 {
 	struct task_struct *t = p;
@@ -130,6 +136,7 @@ struct task_struct *__task_adopt(void)
 	t->thread = pthread_self();
 	__current_task = t;
 	__this_cpu = t->cpu;
+	__this_cpu_off = (long)t->cpu * SMP_CACHE_BYTES;
 	pthread_setspecific(adopt_key, t);
 	return t;
 }
@@ -144,8 +151,10 @@ void task_release_current(void)
 	pthread_setspecific(adopt_key, NULL);
 	__current_task = NULL;
 	__this_cpu = -1;
+	__this_cpu_off = -1;
 	task_free(t);
 }
+
 void send_sig(int sig, struct task_struct *p)
 {
 	unsigned int state = TASK_INTERRUPTIBLE;
@@ -160,6 +169,7 @@ void flush_signals(struct task_struct *p)
 {
 	__atomic_store_n(&p->signal, 0, __ATOMIC_SEQ_CST);
 }
+
 #define DETECT_PERIOD_MS	10
 static long hung_timeout_ms = 1000;
 
@@ -280,6 +290,7 @@ void sched_poll_end(void)
 	t->suspect_sig = 0;
 	clear_blocked_on();
 }
+
 #define WF_MAX	16
 
 struct wf_path {
@@ -508,6 +519,7 @@ void task_abort_if_pending(void)
 	if (unlikely(t->abort_pending))
 		task_abort(t);
 }
+
 static void det_add(struct task_struct *t);
 static void det_wait_turn(struct task_struct *t);
 static void det_exit(struct task_struct *t);
@@ -553,6 +565,7 @@ static void *task_trampoline(void *p)
 
 	__current_task = t;
 	__this_cpu = t->cpu;
+	__this_cpu_off = (long)t->cpu * SMP_CACHE_BYTES;
 	if (t->det)
 		det_wait_turn(t);
 	if (!sigsetjmp(t->abort_env, 0)) {
@@ -686,8 +699,10 @@ void tasks_reap_stuck(void)
 	}
 	pthread_mutex_unlock(&tasks_lock);
 }
+
 static const char *const sched_point_names[NR_SCHED_POINTS] = {
-	[SP_LOCK] = "lock", [SP_LOCKED] = "locked", [SP_UNLOCK] = "unlock",
+	[SP_LOCK] = "lock", [SP_LOCKED] = "locked", [SP_TRY] = "try",
+	[SP_ALLOC] = "alloc", [SP_UNLOCK] = "unlock",
 	[SP_SRCU_LOCK] = "srcu_lock", [SP_SRCU_UNLOCK] = "srcu_unlock",
 	[SP_GP] = "gp", [SP_SLEEP] = "sleep", [SP_WAKE] = "wake",
 	[SP_YIELD] = "yield", [SP_MARK] = "mark", [SP_TASK] = "task",
@@ -723,6 +738,7 @@ void sched_set_hook(sched_hook_t hook)
 		__atomic_and_fetch(&mmlit_hooks, ~MMLIT_HOOK_SCHED,
 				   __ATOMIC_SEQ_CST);
 }
+
 static bool det_runnable(struct task_struct *u)
 {
 	return u && !u->exited &&
@@ -752,6 +768,8 @@ static int det_choose(int n)
 		det.choice[det.nr] = c;
 		det.options[det.nr] = n;
 		det.nr++;
+	} else {
+		det.overflow = true;	/* an unrecorded choice: not explored */
 	}
 	return c;
 }
@@ -768,8 +786,12 @@ static struct task_struct *det_pick(struct task_struct *self, bool self_ok)
 			opt[n++] = det.tasks[i];
 	if (!n)
 		return NULL;
-	if (n == 1 || (self_ok && det.preemptions >= det.max_preempt))
+	if (n == 1)
 		return opt[0];
+	if (self_ok && det.preemptions >= det.max_preempt) {
+		det.pruned++;
+		return opt[0];
+	}
 	c = det_choose(n);
 	if (self_ok && c)
 		det.preemptions++;
@@ -913,6 +935,7 @@ static int det_run(int (*fn)(void *data), void *data)
 	pthread_mutex_lock(&det.lock);
 	det.nr = 0;
 	det.preemptions = 0;
+	det.overflow = false;
 	det.nr_tasks = 0;
 	det.live = 0;
 	det.deadlocked = false;
@@ -961,32 +984,74 @@ int sched_run_seeded(int (*fn)(void *data), void *data, u64 seed,
 	det.rng = seed ? seed : 0x9e3779b97f4a7c15ULL;
 	det.max_preempt = INT_MAX;
 	det.script_len = 0;
+	det.pruned = 0;
 	ret = det_run(fn, data);
 	if (stats) {
-		stats->runs = 1;
+		*stats = (struct sched_stats){ .runs = 1 };
 		stats->choice_points = det.nr;
 		stats->deadlocks = det.deadlocked;
-		stats->complete = false;
+		stats->capped = det.overflow;
 	}
 	return ret;
 }
 
-int sched_explore(int (*fn)(void *data), void *data, int max_preemptions,
-		  long max_runs, struct sched_stats *stats)
+static void det_format(char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = 0;
+	for (int i = 0; i < det.nr && len + 16 < size; i++)
+		len += snprintf(buf + len, size - len, "%s%d/%d",
+				i ? " " : "", det.choice[i], det.options[i]);
+}
+
+static int explore_log_level(void)
+{
+	const char *env = getenv("MMLIT_EXPLORE_LOG");
+
+	return env ? atoi(env) : 0;
+}
+
+static void explore_log(const char *name, int bound,
+			const struct sched_stats *st, int ret)
+{
+	fprintf(stderr, "explore %s: %ld schedules, bound %d, %ld pruned, "
+		"%s\n", name, st->runs, bound, st->pruned,
+		ret ? "stopped: the scenario failed" :
+		st->complete ? "complete" : "capped");
+}
+
+int __sched_explore(int (*fn)(void *data), const char *name, void *data,
+		    int max_preemptions, long max_runs,
+		    struct sched_stats *stats)
 {
 	struct sched_stats st = { 0 };
+	int log = explore_log_level();
 	int ret = 0;
 
 	det.seeded = false;
 	det.max_preempt = max_preemptions;
 	det.script_len = 0;
-	while (st.runs < max_runs) {
+	det.pruned = 0;
+	for (;;) {
 		int k;
 
+		if (st.runs >= max_runs) {
+			st.capped = true;
+			break;
+		}
 		ret = det_run(fn, data);
 		st.runs++;
 		st.choice_points = det.nr;
 		st.deadlocks += det.deadlocked;
+		st.capped |= det.overflow;
+		if (log >= 2) {
+			static char buf[4096];
+
+			det_format(buf, sizeof(buf));
+			fprintf(stderr, "explore %s #%ld: %s\n", name,
+				st.runs, buf);
+		}
 		if (ret)
 			break;
 		/* Depth first: the deepest choice with an untried option. */
@@ -994,13 +1059,16 @@ int sched_explore(int (*fn)(void *data), void *data, int max_preemptions,
 			if (det.choice[k] + 1 < det.options[k])
 				break;
 		if (k < 0) {
-			st.complete = true;
+			st.complete = !st.capped;
 			break;
 		}
 		memcpy(det.script, det.choice, k * sizeof(det.script[0]));
 		det.script[k] = det.choice[k] + 1;
 		det.script_len = k + 1;
 	}
+	st.pruned = det.pruned;
+	if (log)
+		explore_log(name, max_preemptions, &st, ret);
 	if (stats)
 		*stats = st;
 	return ret;
@@ -1009,11 +1077,7 @@ int sched_explore(int (*fn)(void *data), void *data, int max_preemptions,
 const char *sched_last_schedule(void)
 {
 	static char buf[4096];
-	size_t len = 0;
 
-	buf[0] = 0;
-	for (int i = 0; i < det.nr && len + 16 < sizeof(buf); i++)
-		len += snprintf(buf + len, sizeof(buf) - len, "%s%d/%d",
-				i ? " " : "", det.choice[i], det.options[i]);
+	det_format(buf, sizeof(buf));
 	return buf;
 }
