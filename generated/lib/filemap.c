@@ -36,12 +36,12 @@ static struct wait_queue_head *folio_waitqueue(struct folio *folio)
 				 FOLIO_WAIT_TABLE_SIZE];
 }
 
-bool folio_trylock(struct folio *folio)
+static bool __folio_trylock(struct folio *folio)
 {
 	if (__atomic_fetch_or(&folio->flags, BIT(PG_locked), __ATOMIC_ACQUIRE) &
 	    BIT(PG_locked))
 		return false;
-	folio->lock_owner = current;
+	WRITE_ONCE(folio->lock_owner, current);
 	return true;
 }
 
@@ -68,12 +68,10 @@ static int folio_lock_wait(struct folio *folio, int state,
 	DEFINE_WAIT(wait);
 	int ret = 0;
 
-	might_sleep();
-	sched_point(SP_LOCK, folio);
 	for (;;) {
 		prepare_to_wait(wq, &wait, state);
 		set_blocked_on(&b);
-		if (folio_trylock(folio))
+		if (__folio_trylock(folio))
 			break;
 		if (signal_pending_state(state, current)) {
 			ret = -EINTR;
@@ -89,17 +87,33 @@ static int folio_lock_wait(struct folio *folio, int state,
 	return ret;
 }
 
+bool folio_trylock(struct folio *folio)
+{
+	sched_point(SP_TRY, folio);
+	if (!__folio_trylock(folio))
+		return false;
+	sched_point(SP_LOCKED, folio);
+	return true;
+}
+
 void __folio_lock(struct folio *folio, struct lock_site site)
 {
-	if (!folio_trylock(folio))
+	__might_sleep(site.file, site.line, site.func);	/* even if free */
+	sched_point(SP_LOCK, folio);
+	if (!__folio_trylock(folio))
 		folio_lock_wait(folio, TASK_UNINTERRUPTIBLE, site);
+	sched_point(SP_LOCKED, folio);
 }
 
 int __folio_lock_killable(struct folio *folio, struct lock_site site)
 {
-	if (folio_trylock(folio))
-		return 0;
-	return folio_lock_wait(folio, TASK_KILLABLE, site);
+	__might_sleep(site.file, site.line, site.func);
+	sched_point(SP_LOCK, folio);
+	if (!__folio_trylock(folio) &&
+	    folio_lock_wait(folio, TASK_KILLABLE, site))
+		return -EINTR;
+	sched_point(SP_LOCKED, folio);
+	return 0;
 }
 
 void folio_unlock(struct folio *folio)
@@ -107,7 +121,7 @@ void folio_unlock(struct folio *folio)
 	struct wait_queue_head *wq = folio_waitqueue(folio);
 
 	WARN_ON(!folio_test_locked(folio));
-	folio->lock_owner = NULL;
+	WRITE_ONCE(folio->lock_owner, NULL);
 	__atomic_and_fetch(&folio->flags, ~BIT(PG_locked), __ATOMIC_RELEASE);
 	smp_mb();
 	if (waitqueue_active(wq))
@@ -193,7 +207,7 @@ repeat:
 int __filemap_add_folio(struct address_space *mapping, struct folio *folio,
 			pgoff_t index, gfp_t gfp)
 {
-	void *old;
+	void *old, *cur = NULL;
 
 	VM_BUG_ON(!folio_test_locked(folio));
 	folio_get(folio);			/* the page cache's reference */
@@ -203,7 +217,8 @@ int __filemap_add_folio(struct address_space *mapping, struct folio *folio,
 	if (old && !xa_is_value(old))
 		goto exists;
 	/* A value entry is a shadow: the new folio replaces it. */
-	if (xa_cmpxchg(&mapping->i_pages, index, old, folio, gfp) != old)
+	cur = xa_cmpxchg(&mapping->i_pages, index, old, folio, gfp);
+	if (cur != old)
 		goto exists;
 	mapping_nrpages_add(mapping, 1);
 	mmlit_trace("page cache add folio #%lu index %lu", folio->serial, index);
@@ -211,7 +226,7 @@ int __filemap_add_folio(struct address_space *mapping, struct folio *folio,
 exists:
 	folio->mapping = NULL;
 	folio_put(folio);
-	return -EEXIST;
+	return xa_is_err(cur) ? xa_err(cur) : -EEXIST;
 }
 
 int filemap_add_folio(struct address_space *mapping, struct folio *folio,
@@ -220,13 +235,13 @@ int filemap_add_folio(struct address_space *mapping, struct folio *folio,
 	int ret;
 
 	__folio_set_locked(folio);
-	folio->lock_owner = current;
+	WRITE_ONCE(folio->lock_owner, current);
 	ret = mem_cgroup_charge(folio, NULL, gfp);
 	if (!ret)
 		ret = __filemap_add_folio(mapping, folio, index, gfp);
 	if (ret) {
 		mem_cgroup_uncharge(folio);
-		folio->lock_owner = NULL;
+		WRITE_ONCE(folio->lock_owner, NULL);
 		__folio_clear_locked(folio);
 		return ret;
 	}

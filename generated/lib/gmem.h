@@ -38,6 +38,7 @@ enum gmem_freeze_variant {
 	GMEM_SYNC_UNFREEZE,
 	GMEM_INVALIDATE_LOCK,
 	GMEM_PERCPU_RWSEM,
+	GMEM_SCOPE_GUARD,
 	NR_GMEM_VARIANTS
 };
 
@@ -49,14 +50,24 @@ static inline int gmem_variant(void)
 }
 
 /*
- * The one domain of the patch. In the RFC it is a static struct srcu_struct
- * set up by init_srcu_struct() in kvm_gmem_init() and torn down by
- * cleanup_srcu_struct() in kvm_gmem_exit() (not DEFINE_STATIC_SRCU, as an
- * earlier edition said); not static here, so that the tests can enter it.
- * The init's -ENOMEM path is not modeled yet (issue 9).
+ * The one domain of the patch: a static struct srcu_struct in the RFC, set
+ * up by kvm_gmem_init() and torn down by kvm_gmem_exit(); not static here,
+ * so that the tests can enter it.
  */
 extern struct srcu_struct kvm_gmem_freeze_srcu;
 extern struct percpu_rw_semaphore kvm_gmem_freeze_rwsem;
+
+/* What kvm_gmem_init() has set up, for the tests of its error path. */
+struct kvm_gmem_module {
+	bool inode_cache;		/* kvm_gmem_inode_cachep */
+	bool srcu;			/* kvm_gmem_freeze_srcu */
+	struct super_block *mnt_sb;	/* kvm_gmem_mnt */
+};
+extern struct kvm_gmem_module kvm_gmem_module;
+
+/* Module load and unload: 0 or -ENOMEM, with everything undone. */
+int kvm_gmem_init(void);
+void kvm_gmem_exit(void);
 
 /* KVM_CREATE_GUEST_MEMFD: a new file of @size bytes; fd or -errno. */
 int kvm_gmem_create(loff_t size, u64 flags);

@@ -91,13 +91,23 @@ int set_pte_at(struct mm_struct *mm, unsigned long addr, struct folio *folio,
 	if (xa_load(&mm->page_table, addr >> PAGE_SHIFT))
 		return -EEXIST;
 	pte = malloc(sizeof(*pte));
-	BUG_ON(!pte);
+	if (!pte)
+		return -ENOMEM;
 	pte->folio = folio;
 	pte->write = write;
+	if (xa_is_err(xa_store(&mm->page_table, addr >> PAGE_SHIFT, pte, 0))) {
+		free(pte);
+		return -ENOMEM;
+	}
 	folio_get(folio);
 	atomic_inc(&folio->_mapcount);
-	xa_store(&mm->page_table, addr >> PAGE_SHIFT, pte, 0);
 	return 0;
+}
+
+/* The page-table pages for @addr, allocated before a fault asks anyone. */
+int pte_alloc(struct mm_struct *mm, unsigned long addr)
+{
+	return xa_prealloc(&mm->page_table, addr >> PAGE_SHIFT);
 }
 
 void pte_clear(struct mm_struct *mm, unsigned long addr)
@@ -165,7 +175,7 @@ static bool map_one_cached(struct vm_fault *vmf, struct folio *folio,
 {
 	struct mm_struct *mm = vmf->vma->vm_mm;
 	unsigned long addr = vmf->address +
-			     ((long)(index - vmf->pgoff) << PAGE_SHIFT);
+			     ((index - vmf->pgoff) << PAGE_SHIFT);	/* mod 2^64 */
 	bool mapped = false;
 	spinlock_t *ptl;
 	struct pte *pte;
@@ -247,11 +257,13 @@ static vm_fault_t map_new_folio(struct vm_fault *vmf, struct folio *folio,
 	struct mm_struct *mm = vmf->vma->vm_mm;
 	spinlock_t *ptl;
 	struct pte *pte = pte_offset_map_lock(mm, vmf->address, &ptl);
+	vm_fault_t ret = VM_FAULT_NOPAGE;	/* raced: someone mapped it */
 
 	if (!pte)
-		set_pte_at(mm, vmf->address, folio, write);
+		ret = set_pte_at(mm, vmf->address, folio, write) ?
+		      VM_FAULT_OOM : 0;
 	pte_unmap_unlock(pte, ptl);
-	return pte ? VM_FAULT_NOPAGE : 0;	/* raced: someone mapped it */
+	return ret;
 }
 
 static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
@@ -335,6 +347,7 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf, struct pte *pte,
 {
 	struct mm_struct *mm = vmf->vma->vm_mm;
 	struct folio *old = pte->folio, *copy;
+	vm_fault_t ret = 0;
 
 	if (vmf->vma->vm_flags & VM_SHARED) {
 		pte->write = true;
@@ -363,11 +376,13 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf, struct pte *pte,
 	pte = pte_offset_map_lock(mm, vmf->address, &ptl);
 	if (pte && pte->folio == old) {
 		pte_clear(mm, vmf->address);
-		set_pte_at(mm, vmf->address, copy, true);
+		/* the cleared entry's node may have gone: it can fail */
+		if (set_pte_at(mm, vmf->address, copy, true))
+			ret = VM_FAULT_OOM;
 	}
 	pte_unmap_unlock(pte, ptl);
 	folio_put(copy);
-	return 0;
+	return ret;
 }
 
 vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
@@ -383,6 +398,8 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 	struct pte *pte;
 
 	mmap_assert_locked(vma->vm_mm);
+	if (pte_alloc(vma->vm_mm, vmf.address))
+		return VM_FAULT_OOM;
 	pte = pte_offset_map_lock(vma->vm_mm, vmf.address, &ptl);
 	if (pte) {
 		if (!(flags & FAULT_FLAG_WRITE) || pte->write) {
@@ -392,6 +409,8 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 		return do_wp_page(&vmf, pte, ptl);
 	}
 	pte_unmap_unlock(pte, ptl);
+	if (userfaultfd_fault(&vmf))
+		return VM_FAULT_SIGBUS;		/* chapter 5 */
 	if (vma_is_anonymous(vma))
 		return do_anonymous_page(&vmf);
 	if (!vma->vm_ops->fault)
@@ -577,6 +596,27 @@ void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 	}
 }
 
+static unsigned long get_unmapped_area(struct mm_struct *mm,
+				       unsigned long addr, unsigned long len,
+				       unsigned long flags)
+{
+	struct vm_area_struct *vma;
+
+	if (flags & MAP_FIXED_NOREPLACE) {
+		if (len > TASK_SIZE || addr > TASK_SIZE - len)
+			return -ENOMEM;
+		if (addr & ~PAGE_MASK)
+			return -EINVAL;
+		return addr;
+	}
+	addr = mm->mmap_base;
+	while ((vma = find_vma(mm, addr)) && vma->vm_start < addr + len)
+		addr = vma->vm_end + PAGE_SIZE;
+	if (len > TASK_SIZE || addr > TASK_SIZE - len)
+		return -ENOMEM;
+	return addr;
+}
+
 static unsigned long mmap_region(struct file *file, unsigned long addr,
 				 unsigned long len, vm_flags_t vm_flags,
 				 unsigned long pgoff)
@@ -626,13 +666,12 @@ free_vma:
 	return err;
 }
 
-static unsigned long do_mmap(struct file *file, unsigned long len,
-			     unsigned long prot, unsigned long flags,
-			     unsigned long pgoff)
+static unsigned long do_mmap(struct file *file, unsigned long addr,
+			     unsigned long len, unsigned long prot,
+			     unsigned long flags, unsigned long pgoff)
 {
 	struct mm_struct *mm = current->mm;
 	vm_flags_t vm_flags;
-	unsigned long addr;
 
 	if (!len)
 		return -EINVAL;
@@ -641,8 +680,15 @@ static unsigned long do_mmap(struct file *file, unsigned long len,
 		return -ENOMEM;
 	if (pgoff + (len >> PAGE_SHIFT) < pgoff)
 		return -EOVERFLOW;
-	if (len > TASK_SIZE - mm->mmap_base)
-		return -ENOMEM;		/* get_unmapped_area found no room */
+	addr = get_unmapped_area(mm, addr, len, flags);
+	if (IS_ERR_VALUE(addr))
+		return addr;
+	if (flags & MAP_FIXED_NOREPLACE) {
+		struct vm_area_struct *vma = find_vma(mm, addr);
+
+		if (vma && vma->vm_start < addr + len)
+			return -EEXIST;
+	}
 	vm_flags = calc_vm_prot_bits(prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 	switch (flags & 0x0f) {
 	case MAP_SHARED:
@@ -666,8 +712,8 @@ static unsigned long do_mmap(struct file *file, unsigned long len,
 	if (file && !file->f_op->mmap && !file->f_op->mmap_prepare &&
 	    !file->f_op->mmap_hook)
 		return -ENODEV;
-	addr = mm->mmap_base;
-	mm->mmap_base += len + PAGE_SIZE;	/* leave a guard page */
+	if (!(flags & MAP_FIXED_NOREPLACE))
+		mm->mmap_base = addr + len + PAGE_SIZE;	/* a guard page */
 	return mmap_region(file, addr, len, vm_flags, pgoff);
 }
 
@@ -678,7 +724,8 @@ unsigned long ksys_mmap_pgoff(unsigned long addr, unsigned long len,
 	struct file *file = NULL;
 	unsigned long ret;
 
-	if (flags & ~(unsigned long)(MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS))
+	if (flags & ~(unsigned long)(MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS |
+				    MAP_FIXED_NOREPLACE))
 		return -EINVAL;
 	if (!(flags & MAP_ANONYMOUS)) {
 		file = fget(fd);
@@ -686,7 +733,7 @@ unsigned long ksys_mmap_pgoff(unsigned long addr, unsigned long len,
 			return -EBADF;
 	}
 	mmap_write_lock(current->mm);
-	ret = do_mmap(file, len, prot, flags, pgoff);
+	ret = do_mmap(file, addr, len, prot, flags, pgoff);
 	mmap_write_unlock(current->mm);
 	if (file)
 		fput(file);
@@ -782,6 +829,8 @@ out:
 void mmput(struct mm_struct *mm)
 {
 	struct vm_area_struct *vma, *n;
+
+	userfaultfd_mm_release(mm);
 
 	mmap_write_lock(mm);
 	list_for_each_entry_safe(vma, n, &mm->mmap, vm_list)

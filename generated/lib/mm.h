@@ -265,7 +265,7 @@ long nr_free_swap_pages(void);
 /* A free slot for @folio: 0 on success, -ENOMEM when swap is full. */
 int folio_alloc_swap(struct folio *folio, swp_entry_t *entry);
 void swap_write_folio(struct folio *folio, swp_entry_t entry);
-void swap_read_folio(struct folio *folio, swp_entry_t entry);
+int swap_read_folio(struct folio *folio, swp_entry_t entry);
 void swap_free(swp_entry_t entry);
 static inline void *swp_to_radix_entry(swp_entry_t entry)
 {
@@ -441,12 +441,15 @@ struct vm_fault {
 	struct folio *folio;		/* the kernel's vmf->page */
 };
 
+struct vm_uffd_ops;			/* chapter 5 */
+
 struct vm_operations_struct {
 	void (*open)(struct vm_area_struct *vma);
 	void (*close)(struct vm_area_struct *vma);
 	vm_fault_t (*fault)(struct vm_fault *vmf);
 	vm_fault_t (*map_pages)(struct vm_fault *vmf, pgoff_t start_pgoff,
 				pgoff_t end_pgoff);
+	const struct vm_uffd_ops *uffd_ops;
 };
 
 /* mm/filemap.c: map the uptodate, unlocked cached folios of a window. */
@@ -526,9 +529,12 @@ void vm_area_free(struct vm_area_struct *vma);
 struct pte *pte_offset_map_lock(struct mm_struct *mm, unsigned long addr,
 				spinlock_t **ptlp);
 #define pte_unmap_unlock(pte, ptl)	spin_unlock(ptl)
-/* Install: -EEXIST if present. Takes a map count and a reference. */
+/* Install: -EEXIST if present, -ENOMEM without a page-table page.
+ * Takes a map count and a reference. */
 int set_pte_at(struct mm_struct *mm, unsigned long addr, struct folio *folio,
 	       bool write);
+/* Allocate the page-table pages for @addr: 0 or -ENOMEM. */
+int pte_alloc(struct mm_struct *mm, unsigned long addr);
 /* Remove; drops the map count and the reference. */
 void pte_clear(struct mm_struct *mm, unsigned long addr);
 void zap_page_range(struct vm_area_struct *vma, unsigned long start,
@@ -538,6 +544,10 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start,
  * returns VM_FAULT_RETRY the lock was dropped (by the handler). */
 vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 			   unsigned int flags);
+/* Chapter 5: a fault userfaultfd must answer (SIGBUS here), or 0. */
+vm_fault_t userfaultfd_fault(struct vm_fault *vmf);
+/* Chapter 5: @mm is going away; contexts on it forget it. */
+void userfaultfd_mm_release(struct mm_struct *mm);
 static inline bool fault_flag_allow_retry_first(unsigned int flags)
 {
 	return (flags & FAULT_FLAG_ALLOW_RETRY) && !(flags & FAULT_FLAG_TRIED);

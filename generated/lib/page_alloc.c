@@ -47,8 +47,10 @@ void __might_alloc(gfp_t gfp, struct lock_site site)
 {
 	__fs_reclaim_acquire(gfp, site);
 	__fs_reclaim_release(gfp, site);
-	if (gfpflags_allow_blocking(gfp))
+	if (gfpflags_allow_blocking(gfp)) {
 		__might_sleep(site.file, site.line, site.func);
+		sched_point(SP_ALLOC, NULL);	/* it may sleep: others run */
+	}
 }
 
 static arch_spinlock_t lru_lock = __ARCH_SPIN_LOCK_UNLOCKED;
@@ -468,6 +470,7 @@ static unsigned long shrink_lru(struct mem_cgroup *memcg, gfp_t gfp, long nr)
 
 		if (!folio)
 			break;
+		cond_resched();
 		__atomic_add_fetch(&vm_events.pgscan, 1, __ATOMIC_RELAXED);
 		switch (shrink_folio(folio, gfp)) {
 		case FOLIO_RECLAIMED:
@@ -610,15 +613,23 @@ void swap_write_folio(struct folio *folio, swp_entry_t entry)
 	__atomic_add_fetch(&vm_events.pswpout, 1, __ATOMIC_RELAXED);
 }
 
-void swap_read_folio(struct folio *folio, swp_entry_t entry)
+/*
+ * The kernel's read fails only with -EIO; the model's can also find no host
+ * memory for the folio's buffer (its page, which the kernel allocated with
+ * the folio): -ENOMEM, and the entry stays in swap.
+ */
+int swap_read_folio(struct folio *folio, swp_entry_t entry)
 {
+	int ret;
+
 	pthread_mutex_lock(&swap_lock);
 	BUG_ON(!entry.val || entry.val > (unsigned long)swap_slots ||
 	       !swap_data[entry.val - 1]);
-	/* Its callers cannot fail here (the kernel's can only with -EIO). */
-	BUG_ON(folio_write_data(folio, 0, swap_data[entry.val - 1], PAGE_SIZE));
+	ret = folio_write_data(folio, 0, swap_data[entry.val - 1], PAGE_SIZE);
 	pthread_mutex_unlock(&swap_lock);
-	__atomic_add_fetch(&vm_events.pswpin, 1, __ATOMIC_RELAXED);
+	if (!ret)
+		__atomic_add_fetch(&vm_events.pswpin, 1, __ATOMIC_RELAXED);
+	return ret;
 }
 
 void swap_free(swp_entry_t entry)

@@ -8,6 +8,8 @@
 static const struct inode_operations shmem_inode_operations;
 static const struct vm_operations_struct shmem_vm_ops;
 
+#include "userfaultfd.h"
+
 /* fs/attr.c: may the file grow to @offset? (No RLIMIT_FSIZE here.) */
 static int inode_newsize_ok(const struct inode *inode, loff_t offset)
 {
@@ -249,17 +251,19 @@ static int shmem_add_to_page_cache(struct folio *folio,
 				   struct address_space *mapping,
 				   pgoff_t index, void *expected, gfp_t gfp)
 {
+	void *cur;
+
 	VM_BUG_ON(!folio_test_locked(folio));
 	VM_BUG_ON(!folio_test_swapbacked(folio));
 
 	folio_get(folio);		/* the page cache's reference */
 	folio->mapping = mapping;
 	folio->index = index;
-	if (xa_cmpxchg(&mapping->i_pages, index, expected, folio, gfp) !=
-	    expected) {
+	cur = xa_cmpxchg(&mapping->i_pages, index, expected, folio, gfp);
+	if (cur != expected) {
 		folio->mapping = NULL;
 		folio_put(folio);
-		return -EEXIST;
+		return xa_is_err(cur) ? xa_err(cur) : -EEXIST;
 	}
 	mapping_nrpages_add(mapping, 1);
 	mmlit_trace("page cache add folio #%lu index %lu", folio->serial, index);
@@ -390,8 +394,10 @@ static int shmem_swapin_folio(struct inode *inode, pgoff_t index,
 		error = -EEXIST;
 		goto failed;
 	}
-	swap_read_folio(folio, swap);
+	error = swap_read_folio(folio, swap);	/* the model's: -ENOMEM */
 	spin_unlock(&info->lock);
+	if (error)
+		goto failed;
 	folio_mark_uptodate(folio);
 
 	error = shmem_add_to_page_cache(folio, mapping, index, radswap, gfp);
@@ -1167,6 +1173,188 @@ vm_fault_t shmem_fault(struct vm_fault *vmf)
 static const struct vm_operations_struct shmem_vm_ops = {
 	.fault		= shmem_fault,
 	.map_pages	= filemap_map_pages,	/* read faults: fault-around */
+	.uffd_ops	= &shmem_uffd_ops,	/* chapter 5 */
+};
+
+DEFINE_FAULT_SITE(shmem_mfill_acct_site, "shmem_acct_blocks",
+		  "shmem_inode_acct_blocks() on the userfaultfd fill path");
+
+static int shmem_mfill_acct_blocks(struct inode *inode)
+{
+	if (should_fail(&shmem_mfill_acct_site))
+		return -ENOSPC;
+	return shmem_inode_acct_blocks(inode, 1);
+}
+
+int shmem_mfill_atomic_pte(struct vm_area_struct *dst_vma,
+			   unsigned long dst_addr, unsigned long src_addr,
+			   uffd_flags_t flags, struct folio **foliop)
+{
+	struct inode *inode = file_inode(dst_vma->vm_file);
+	struct shmem_inode_info *info = SHMEM_I(inode);
+	struct address_space *mapping = inode->i_mapping;
+	gfp_t gfp = mapping_gfp_mask(mapping);
+	pgoff_t pgoff = linear_page_index(dst_vma, dst_addr);
+	struct folio *folio;
+	int ret;
+
+	if (shmem_mfill_acct_blocks(inode)) {
+		/* a folio kept for the retry must not leak (claim UF5) */
+		if (unlikely(*foliop)) {
+			folio_put(*foliop);
+			*foliop = NULL;
+		}
+		return -ENOMEM;
+	}
+	if (!*foliop) {
+		ret = -ENOMEM;
+		folio = shmem_alloc_folio(gfp, 0, info, pgoff);
+		if (!folio)
+			goto out_unacct_blocks;
+		if (uffd_flags_mode_is(flags, MFILL_ATOMIC_COPY)) {
+			if (unlikely(mfill_copy_folio(folio, src_addr, true))) {
+				*foliop = folio;
+				ret = -ENOENT;
+				/* don't free the page */
+				goto out_unacct_blocks;
+			}
+		} else {			/* ZEROPAGE */
+			folio_zero_range(folio, 0, PAGE_SIZE);
+		}
+	} else {
+		folio = *foliop;
+		*foliop = NULL;
+	}
+	__folio_set_locked(folio);
+	__folio_set_swapbacked(folio);
+	__folio_mark_uptodate(folio);
+
+	ret = -EFAULT;
+	if (unlikely(pgoff >= DIV_ROUND_UP(i_size_read(inode), PAGE_SIZE)))
+		goto out_release;
+	ret = mem_cgroup_charge(folio, dst_vma->vm_mm, gfp);
+	if (ret)
+		goto out_release;
+	ret = shmem_add_to_page_cache(folio, mapping, pgoff, NULL, gfp);
+	if (ret)
+		goto out_release;
+	ret = mfill_atomic_install_pte(dst_vma, dst_addr, folio, true, flags);
+	if (ret)
+		goto out_delete_from_cache;
+	shmem_recalc_inode(inode, 1, 0);
+	folio_unlock(folio);
+	folio_put(folio);		/* the model's PTE has its own */
+	return 0;
+	out_delete_from_cache:
+	filemap_remove_folio(folio);
+	out_release:
+	folio_unlock(folio);
+	folio_put(folio);
+	out_unacct_blocks:
+	shmem_inode_unacct_blocks(inode, 1);
+	return ret;
+}
+
+static bool shmem_can_userfault(struct vm_area_struct *vma, vm_flags_t vm_flags)
+{
+	return true;			/* missing, minor and wp */
+}
+
+static struct folio *shmem_get_folio_noalloc(struct inode *inode,
+					     pgoff_t pgoff)
+{
+	struct folio *folio;
+	int err = shmem_get_folio(inode, pgoff, 0, &folio, SGP_NOALLOC);
+
+	return err ? ERR_PTR(err) : folio;
+}
+
+static struct folio *shmem_mfill_folio_alloc(struct vm_area_struct *vma,
+					     unsigned long addr)
+{
+	struct inode *inode = file_inode(vma->vm_file);
+	struct address_space *mapping = inode->i_mapping;
+	struct shmem_inode_info *info = SHMEM_I(inode);
+	pgoff_t pgoff = linear_page_index(vma, addr);
+	gfp_t gfp = mapping_gfp_mask(mapping);
+	struct folio *folio;
+
+	if (unlikely(pgoff >= DIV_ROUND_UP(i_size_read(inode), PAGE_SIZE)))
+		return NULL;
+	folio = shmem_alloc_folio(gfp, 0, info, pgoff);
+	if (!folio)
+		return NULL;
+	if (mem_cgroup_charge(folio, vma->vm_mm, GFP_KERNEL)) {
+		folio_put(folio);
+		return NULL;
+	}
+	return folio;
+}
+
+static int shmem_mfill_reacct(struct inode *inode)
+{
+	struct shmem_inode_info *info = SHMEM_I(inode);
+	long freed;
+
+	spin_lock(&info->lock);
+	freed = 1 + info->alloced - info->swapped -
+		READ_ONCE(inode->i_mapping->nrpages);
+	if (freed > 0)
+		info->alloced -= freed;
+	spin_unlock(&info->lock);
+	if (freed > 0)
+		shmem_inode_unacct_blocks(inode, freed);
+	return shmem_mfill_acct_blocks(inode);
+}
+
+static int shmem_mfill_filemap_add(struct folio *folio,
+				   struct vm_area_struct *vma,
+				   unsigned long addr)
+{
+	struct inode *inode = file_inode(vma->vm_file);
+	struct address_space *mapping = inode->i_mapping;
+	pgoff_t pgoff = linear_page_index(vma, addr);
+	gfp_t gfp = mapping_gfp_mask(mapping);
+	int err;
+
+	__folio_set_locked(folio);
+	__folio_set_swapbacked(folio);
+	err = shmem_add_to_page_cache(folio, mapping, pgoff, NULL, gfp);
+	if (err)
+		goto err_unlock;
+	if (shmem_mfill_acct_blocks(inode) &&
+	    (uffd_design() != UFFD_FIX || shmem_mfill_reacct(inode))) {
+		err = -ENOMEM;
+		goto err_delete_from_cache;
+	}
+	folio_add_lru(folio);
+	shmem_recalc_inode(inode, 1, 0);
+	return 0;
+
+err_delete_from_cache:
+	filemap_remove_folio(folio);
+err_unlock:
+	folio_unlock(folio);
+	return err;
+}
+
+static void shmem_mfill_filemap_remove(struct folio *folio,
+				       struct vm_area_struct *vma)
+{
+	struct inode *inode = file_inode(vma->vm_file);
+
+	filemap_remove_folio(folio);
+	if (uffd_design() != UFFD_RFC_NO_RECALC)
+		shmem_recalc_inode(inode, 0, 0);
+	folio_unlock(folio);
+}
+
+const struct vm_uffd_ops shmem_uffd_ops = {
+	.can_userfault		= shmem_can_userfault,
+	.get_folio_noalloc	= shmem_get_folio_noalloc,
+	.alloc_folio		= shmem_mfill_folio_alloc,
+	.filemap_add		= shmem_mfill_filemap_add,
+	.filemap_remove		= shmem_mfill_filemap_remove,
 };
 
 static int shmem_mmap_prepare(struct vm_area_desc *desc)

@@ -145,7 +145,7 @@ int __srcu_read_lock_slow(struct srcu_struct *ssp, struct lock_site site)
 		barrier();
 	lock_acquire(&ssp->dep_map, 0, 0, 2, site);
 	mmlit_trace("srcu_read_lock %s idx %d", ssp->dep_map.name, idx);
-	return idx;
+	return idx | SRCU_IDX_SLOW;
 }
 
 void __srcu_read_unlock_slow(struct srcu_struct *ssp, int idx,
@@ -153,7 +153,8 @@ void __srcu_read_unlock_slow(struct srcu_struct *ssp, int idx,
 {
 	struct srcu_data *sdp = &ssp->sda[current->cpu];
 
-	WARN_ON(idx & ~1);
+	WARN_ON((idx & ~1) != SRCU_IDX_SLOW);
+	idx &= 1;
 	lock_release(&ssp->dep_map, site);
 	sched_point(SP_SRCU_UNLOCK, ssp);
 	if (mmlit_hooks & MMLIT_HOOK_FENCE)

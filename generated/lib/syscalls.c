@@ -289,15 +289,7 @@ loff_t ksys_lseek(int fd, loff_t offset, int whence)
 	return ret;
 }
 
-int ksys_userfaultfd(unsigned int flags)
-{
-	return -ENOSYS;
-}
-
-long ksys_uffd_ioctl(int ufd, unsigned int cmd, void *arg)
-{
-	return -ENOSYS;
-}
+/* userfaultfd: lib/userfaultfd.c (chapter 5) */
 
 static struct mmlit_reset_hook *reset_hooks;
 

@@ -86,6 +86,9 @@ struct task_struct {
 	bool waiting;				/* inside a blocking wait */
 	bool abort_pending;			/* detector chose us to abort */
 	unsigned long block_seq;		/* counts blocking waits */
+	unsigned long progress;			/* might_sleep()s and wakeups */
+	long hung_base_ms;			/* this wait's last progress */
+	unsigned long hung_seen;		/* progress seen then */
 
 	int pid;
 	char comm[TASK_COMM_LEN];
@@ -120,6 +123,8 @@ extern __thread struct task_struct *__current_task;
 /* current->cpu, or -1 while the thread has no task: one load for fast paths. */
 extern __thread int __this_cpu;
 #define raw_smp_processor_id()	(__this_cpu)
+/* The same slot in bytes, __this_cpu * SMP_CACHE_BYTES, or -1: for SRCU. */
+extern __thread long __this_cpu_off;
 struct task_struct *__task_adopt(void);
 
 static inline struct task_struct *get_current(void)
@@ -227,7 +232,7 @@ static inline void set_current_state(long state)
 
 void set_blocked_on(const struct blocked_on *b);
 void clear_blocked_on(void);
-/* The hung-task timeout of the detector, in milliseconds (0: none). */
+/* The hung-task timeout: a wait without progress this long (ms; 0: none). */
 void sched_set_hung_timeout(long ms);
 void schedule(void);
 int wake_up_process(struct task_struct *p);
@@ -279,6 +284,8 @@ int tasks_join_left(void);
 enum sched_point_kind {
 	SP_LOCK,		/* about to take a lock */
 	SP_LOCKED,		/* took it */
+	SP_TRY,			/* a trylock, or a look at a lock's state */
+	SP_ALLOC,		/* an allocation that may sleep */
 	SP_UNLOCK,
 	SP_SRCU_LOCK,
 	SP_SRCU_UNLOCK,
@@ -319,7 +326,9 @@ struct sched_stats {
 	long runs;		/* schedules run */
 	long choice_points;	/* in the last run */
 	long deadlocks;		/* runs that ended in a detected deadlock */
-	bool complete;		/* sched_explore: every schedule was run */
+	long pruned;		/* choices the preemption bound took away */
+	bool capped;		/* stopped by max_runs or the choice cap */
+	bool complete;		/* every schedule within the bound was run */
 };
 
 /*
@@ -333,9 +342,14 @@ int sched_run_seeded(int (*fn)(void *data), void *data, u64 seed,
  * @max_preemptions preemptions, stopping after @max_runs runs. @fn must
  * rebuild its state each run. Returns 0, or the first non-zero value @fn
  * returned (the explorer stops there; @stats tells which run).
+ * @stats->complete: every schedule within the bound was run; never set when
+ * max_runs or the per-run choice cap cut the search short (@stats->capped).
  */
-int sched_explore(int (*fn)(void *data), void *data, int max_preemptions,
-		  long max_runs, struct sched_stats *stats);
+int __sched_explore(int (*fn)(void *data), const char *name, void *data,
+		    int max_preemptions, long max_runs,
+		    struct sched_stats *stats);
+#define sched_explore(fn, data, max_preemptions, max_runs, stats)	\
+	__sched_explore((fn), #fn, (data), (max_preemptions), (max_runs), (stats))
 /* The choices of the last run, for a failure message. */
 const char *sched_last_schedule(void);
 /* Make the tasks of the run that sleep on @obj runnable (spin locks, SRCU). */

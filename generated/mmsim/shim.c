@@ -5,6 +5,7 @@
  * Tangled from src-lit/90-mmsim.nw (appendix "The scenario tool").
  */
 #include "mmlit.h"
+#include "userfaultfd.h"
 #include "backend.h"
 
 #ifndef MFD_ALLOW_SEALING
@@ -259,30 +260,96 @@ static void shim_store(struct mmsim_ctx *c, const struct mmsim_line *l,
 		mmsim_ret(r, 0);
 }
 
-#define SHIM_NO_UFFD	"userfaultfd not modeled yet (chapter 5)"
-
 static void shim_uffd(struct mmsim_ctx *c, const struct mmsim_line *l,
 		      struct mmsim_result *r)
 {
-	int fd = ksys_userfaultfd(0);
+	struct mmsim_obj *u = mmsim_obj(c, l, 0);
+	struct uffdio_api api = {
+		.api = UFFD_API,
+		.features = UFFD_FEATURE_SIGBUS | UFFD_FEATURE_MINOR_SHMEM |
+			    UFFD_FEATURE_WP_HUGETLBFS_SHMEM,
+	};
+	int fd = ksys_userfaultfd(O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
+	long ret;
 
-	if (fd == -ENOSYS) {
-		mmsim_skip(c, r, SHIM_NO_UFFD);
+	u->h = -1;
+	if (fd < 0) {
+		mmsim_ret(r, fd);
 		return;
 	}
-	if (fd >= 0) {
+	ret = ksys_uffd_ioctl(fd, UFFDIO_API, &api);
+	if (ret) {
 		ksys_close(fd);
-		mmsim_skip(c, r, "mmsim's shim backend does not drive "
-			   "the model's userfaultfd yet");
+		mmsim_ret(r, ret);
 		return;
 	}
-	mmsim_ret(r, fd);
+	u->h = fd;
+	mmsim_ret(r, 0);
 }
 
-static void shim_uffd_fill(struct mmsim_ctx *c, const struct mmsim_line *l,
+static void shim_uffd_register(struct mmsim_ctx *c, const struct mmsim_line *l,
+			       struct mmsim_result *r)
+{
+	struct mmsim_obj *m = mmsim_obj(c, l, 1);
+	struct uffdio_register reg = {
+		.range = { .start = m->h, .len = m->len },
+		.mode = l->arg[2].v,
+	};
+
+	mmsim_ret(r, ksys_uffd_ioctl(sfd(c, l, 0), UFFDIO_REGISTER, &reg));
+}
+
+static void shim_uffd_copy(struct mmsim_ctx *c, const struct mmsim_line *l,
 			   struct mmsim_result *r)
 {
-	mmsim_skip(c, r, SHIM_NO_UFFD);
+	struct mmsim_obj *m = mmsim_obj(c, l, 1);
+	long long len = l->arg[3].v;
+	size_t srclen = (len + MMSIM_PAGE_SIZE) & ~(MMSIM_PAGE_SIZE - 1);
+	unsigned char *buf = mmsim_buffer(c, r, srclen, l->arg[4].v);
+	struct uffdio_copy copy;
+	unsigned long src;
+	long ret;
+
+	if (!buf)
+		return;
+	src = ksys_mmap_pgoff(0, srclen, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (IS_ERR_VALUE(src) || copy_to_user(src, buf, srclen)) {
+		mmsim_abort(c, r, "no model memory for the source of UFFDIO_COPY");
+		mmsim_buffer_free(buf);
+		return;
+	}
+	mmsim_buffer_free(buf);
+	copy = (struct uffdio_copy){
+		.dst = m->h + l->arg[2].v, .src = src, .len = len,
+	};
+	ret = ksys_uffd_ioctl(sfd(c, l, 0), UFFDIO_COPY, &copy);
+	mmsim_ret(r, ret ? ret : copy.copy);
+	ksys_munmap(src, srclen);
+}
+
+static void shim_uffd_zeropage(struct mmsim_ctx *c, const struct mmsim_line *l,
+			       struct mmsim_result *r)
+{
+	struct mmsim_obj *m = mmsim_obj(c, l, 1);
+	struct uffdio_zeropage z = {
+		.range = { .start = m->h + l->arg[2].v, .len = l->arg[3].v },
+	};
+	long ret = ksys_uffd_ioctl(sfd(c, l, 0), UFFDIO_ZEROPAGE, &z);
+
+	mmsim_ret(r, ret ? ret : z.zeropage);
+}
+
+static void shim_uffd_continue(struct mmsim_ctx *c, const struct mmsim_line *l,
+			       struct mmsim_result *r)
+{
+	struct mmsim_obj *m = mmsim_obj(c, l, 1);
+	struct uffdio_continue cont = {
+		.range = { .start = m->h + l->arg[2].v, .len = l->arg[3].v },
+	};
+	long ret = ksys_uffd_ioctl(sfd(c, l, 0), UFFDIO_CONTINUE, &cont);
+
+	mmsim_ret(r, ret ? ret : cont.mapped);
 }
 
 static void shim_freeze(struct mmsim_ctx *c, const struct mmsim_line *l,
@@ -487,10 +554,10 @@ static const struct mmsim_method shim_methods[] = {
 	{ "load",		shim_load },
 	{ "store",		shim_store },
 	{ "uffd",		shim_uffd },
-	{ "uffd_register",	shim_uffd_fill },
-	{ "uffd_copy",		shim_uffd_fill },
-	{ "uffd_zeropage",	shim_uffd_fill },
-	{ "uffd_continue",	shim_uffd_fill },
+	{ "uffd_register",	shim_uffd_register },
+	{ "uffd_copy",		shim_uffd_copy },
+	{ "uffd_zeropage",	shim_uffd_zeropage },
+	{ "uffd_continue",	shim_uffd_continue },
 	{ "freeze",		shim_freeze },
 	{ "unfreeze",		shim_unfreeze },
 	{ "variant",		shim_variant },

@@ -423,6 +423,57 @@ START_TEST(fx5_writeout_counts_only_the_range_covered_so_far)
 }
 END_TEST
 
+static bool pte_mapped(unsigned long addr)
+{
+	spinlock_t *ptl;
+	struct pte *pte = pte_offset_map_lock(current->mm, addr, &ptl);
+
+	pte_unmap_unlock(pte, ptl);
+	return pte != NULL;
+}
+
+START_TEST(fx12_fault_around_neither_sleeps_nor_waits)
+{
+	for (int i = 0; i < NR_EXCL_DESIGNS; i++) {
+		struct touch_call t = { 0 };
+		struct task_struct *toucher;
+		struct punch_pause pp;
+		unsigned long addr;
+		int fd;
+		u8 byte;
+
+		use_design(i);
+		fd = new_memfd("cached", P(16));	/* nothing locked */
+		fill(fd, 0, 12, 0x11);
+		addr = map_shared(fd, 16);
+		ck_assert_int_eq(user_load_byte(addr + P(10), &byte), 0);
+		ck_assert_msg(!report_pending(), "falloc/%s: fault-around "
+			      "reported a sleep", design_name());
+		ck_assert(pte_mapped(addr + P(10)) && pte_mapped(addr + P(3)));
+		ck_assert_int_eq(ksys_munmap(addr, P(16)), 0);
+		ck_assert_int_eq(ksys_close(fd), 0);
+
+		punch_and_pause(&pp);		/* page 5 locked, in the window */
+		t.addr = pp.addr + P(10);
+		toucher = task_run(touch_fn, &t, "fault");
+		ck_assert_msg(!waits_in_exclusion(toucher, pp.inode->i_mapping),
+			      "falloc/%s: fault-around waited during a punch",
+			      design_name());
+		ck_assert_int_eq(task_join(toucher), 0);
+		ck_assert_int_eq(t.ret, 0);
+		ck_assert_msg(!report_pending(), "falloc/%s: fault-around "
+			      "reported a sleep", design_name());
+		ck_assert(pte_mapped(pp.addr + P(10)) &&
+			  pte_mapped(pp.addr + P(6)));
+		ck_assert(!pte_mapped(pp.addr + P(5)));	/* locked: skipped */
+		punch_resume(&pp);
+		ck_assert_int_gt(pp.punch.done, t.done);
+		ck_assert_int_eq(ksys_munmap(pp.addr, P(16)), 0);
+		ck_assert_int_eq(ksys_close(pp.fd), 0);
+	}
+}
+END_TEST
+
 struct fx11_map {
 	unsigned long addr;
 	long done;
@@ -1284,6 +1335,7 @@ static Suite *falloc_suite(void)
 	tcase_add_test(tc, fx2_fault_just_outside_a_punch);
 	tcase_add_test(tc, fx3_enomem_exactly_when_unswapped_exceeds_falloced);
 	tcase_add_test(tc, fx5_writeout_counts_only_the_range_covered_so_far);
+	tcase_add_test(tc, fx12_fault_around_neither_sleeps_nor_waits);
 	tcase_add_test(tc, fx11_waiting_fault_holds_mmap_lock_under_the_rfc);
 	tcase_add_test(tc, fx3_fallocate_stops_with_enomem_under_pressure);
 	tcase_add_test(tc, fx4_only_a_fatal_signal_stops_fallocate);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Tangled from src-lit/06-mmap.nw (chapter 5); do not edit. */
+/* Tangled from src-lit/06-mmap.nw (chapter 6); do not edit. */
 #include <sys/mman.h>
 #include "ktest.h"
 #include "mmap.h"
@@ -9,7 +9,8 @@
 
 static struct drv {
 	int prepare, complete, abort, faults, legacy;
-	bool fail_prepare, fail_complete, bad_start;
+	bool fail_prepare, fail_complete, bad_start, with_close;
+	int closed;
 	bool seen_vma, complete_locked, complete_linked;
 	struct folio *pfn[DRV_PAGES];
 	int refs;
@@ -34,6 +35,16 @@ static const struct vm_operations_struct drv_vm_ops = {
 	.fault = drv_fault,
 };
 
+static void drv_close(struct vm_area_struct *vma)
+{
+	drv.closed++;
+}
+
+static const struct vm_operations_struct drv_close_vm_ops = {
+	.fault = drv_fault,
+	.close = drv_close,
+};
+
 static int plain_mmap_prepare(struct vm_area_desc *desc)
 {
 	drv.prepare++;
@@ -44,7 +55,7 @@ static int plain_mmap_prepare(struct vm_area_desc *desc)
 	if (drv.bad_start)
 		*(unsigned long *)&desc->start += PAGE_SIZE;
 	desc->vm_flags |= VM_NORESERVE;
-	desc->vm_ops = &drv_vm_ops;
+	desc->vm_ops = drv.with_close ? &drv_close_vm_ops : &drv_vm_ops;
 	desc->private_data = &drv;
 	return 0;
 }
@@ -216,6 +227,32 @@ static const struct file_operations hold_v2_fops = {
 	.mmap_prepare = hold_v2_mmap_prepare,
 };
 
+static int hold_plain_mmap_complete(struct file *file,
+				    struct vm_area_struct *vma,
+				    const void *context)
+{
+	drv.complete++;
+	hold_release();
+	return 0;
+}
+
+static const struct file_operations holdplain_v1_fops = {
+	.mmap_prepare = hold_mmap_prepare,
+	.mmap_complete = hold_plain_mmap_complete,
+	.mmap_abort = hold_mmap_abort,
+};
+
+static int hooked_v2_mmap_prepare(struct vm_area_desc *desc)
+{
+	desc->action.success_hook = v2_success;
+	desc->action.error_hook = v2_error;
+	return plain_mmap_prepare(desc);
+}
+
+static const struct file_operations hooked_v2_fops = {
+	.mmap_prepare = hooked_v2_mmap_prepare,
+};
+
 static bool jk_forget_undo;
 
 static int prepop_jk_hook(struct file *file, struct mmap_req *req)
@@ -365,6 +402,17 @@ START_TEST(mp1_prepare_sees_no_vma_and_its_fields_land)
 }
 END_TEST
 
+START_TEST(mp1_pgoff_lands_in_the_vma)
+{
+	int fd = drv_open(&plain_v1_fops);
+	unsigned long addr = ksys_mmap_pgoff(0, DRV_PAGES * PAGE_SIZE,
+					     PROT_READ, MAP_SHARED, fd, 3);
+
+	ck_assert(!IS_ERR_VALUE(addr));
+	ck_assert_int_eq(find_vma(current->mm, addr)->vm_pgoff, 3);
+}
+END_TEST
+
 START_TEST(mp1_changed_start_is_caught)
 {
 	int fd = drv_open(&hold_v1_fops);
@@ -405,11 +453,12 @@ static int mp3_sweep(const struct file_operations *const *fops, int n,
 
 	for (int d = 0; d < n; d++) {
 		for (unsigned int s = 0; s < ARRAY_SIZE(mp3_sites); s++) {
-			int fd = drv_open(fops[d]);
 			unsigned long addr;
+			int fd;
 
 			if (!v1 && s == 1)	/* the legacy path links in one go */
 				continue;
+			fd = drv_open(fops[d]);
 			ck_assert_int_eq(fault_inject_set(mp3_sites[s], 1), 0);
 			addr = drv_map(fd);
 			fault_inject_reset();
@@ -548,11 +597,12 @@ START_TEST(mp7_v2_sweep_error_hook_only_for_the_action)
 
 	for (int d = 0; d < 3; d++) {
 		for (int s = 0; s < 3; s++) {
-			int fd = drv_open(fops[d]);
 			bool acts = d > 0 && s == 2;
+			int fd;
 
 			if (s == 2 && d == 0)	/* no action: no such step */
 				continue;
+			fd = drv_open(fops[d]);
 			fault_inject_set(sites[s], s == 2 ? 2 : 1);
 			ck_assert_int_eq((long)drv_map(fd), -ENOMEM);
 			fault_inject_reset();
@@ -661,6 +711,114 @@ START_TEST(mp8_jan_kara_driver_that_forgets_to_undo_leaves_a_vma)
 }
 END_TEST
 
+#define MP9_LEN	(DRV_PAGES * PAGE_SIZE)
+
+static unsigned long mp9_map_at(int fd, unsigned long addr, pgoff_t pgoff)
+{
+	return ksys_mmap_pgoff(addr, MP9_LEN, PROT_READ | PROT_WRITE,
+			       MAP_SHARED | MAP_FIXED_NOREPLACE, fd, pgoff);
+}
+
+START_TEST(mp9_v1_merge_runs_neither_complete_nor_abort)
+{
+	int fd = drv_open(&holdplain_v1_fops);
+	unsigned long a = drv_map(fd);
+	struct vm_area_struct *vma;
+
+	ck_assert(!IS_ERR_VALUE(a));
+	ck_assert_int_eq(drv.complete, 1);
+	ck_assert_int_eq(drv.refs, 0);
+	ck_assert_int_eq(mp9_map_at(fd, a + MP9_LEN, DRV_PAGES), a + MP9_LEN);
+	vma = find_vma(current->mm, a);
+	ck_assert_int_eq(current->mm->map_count, 1);
+	ck_assert_int_eq(vma->vm_end, a + 2 * MP9_LEN);
+	ck_assert_int_eq(drv.prepare, 2);
+	/* The second prepare took the lock; nothing will drop it. */
+	ck_assert_int_eq(drv.complete + drv.abort, 1);
+	ck_assert_int_eq(drv.refs, 1);
+	ck_assert(mutex_is_locked(&drv_lock));
+	hold_release();			/* the test cleans up for the driver */
+	ck_assert_int_eq(ksys_munmap(a, 2 * MP9_LEN), 0);
+	assert_nothing_left(fd);
+}
+END_TEST
+
+START_TEST(mp9_no_merge_without_contiguous_offset)
+{
+	int fd = drv_open(&holdplain_v1_fops);
+	unsigned long a = drv_map(fd);
+
+	ck_assert_int_eq(mp9_map_at(fd, a + MP9_LEN, 0), a + MP9_LEN);
+	ck_assert_int_eq(current->mm->map_count, 2);
+	ck_assert_int_eq(drv.complete, 2);
+	ck_assert_int_eq(drv.refs, 0);
+	/* The next one's offset must continue the new range's too. */
+	ck_assert_int_eq(mp9_map_at(fd, a + 3 * MP9_LEN, 1), a + 3 * MP9_LEN);
+	ck_assert_int_eq(mp9_map_at(fd, a + 2 * MP9_LEN, 0), a + 2 * MP9_LEN);
+	ck_assert_int_eq(current->mm->map_count, 4);
+	ck_assert_int_eq(drv.refs, 0);
+}
+END_TEST
+
+START_TEST(mp9_v2_merge_runs_no_action)
+{
+	int fd = drv_open(&hooked_v2_fops);
+	unsigned long a = drv_map(fd);
+
+	ck_assert_int_eq(drv.complete, 1);
+	ck_assert_int_eq(mp9_map_at(fd, a + MP9_LEN, DRV_PAGES), a + MP9_LEN);
+	ck_assert_int_eq(current->mm->map_count, 1);
+	ck_assert_int_eq(drv.complete, 1);
+	ck_assert_int_eq(drv.abort, 0);
+}
+END_TEST
+
+START_TEST(mp9_remapped_mapping_never_merges)
+{
+	int fd = drv_open(&prepop_v2_fops);
+	unsigned long a = drv_map(fd);
+
+	ck_assert_int_eq(mp9_map_at(fd, a + MP9_LEN, DRV_PAGES), a + MP9_LEN);
+	ck_assert_int_eq(current->mm->map_count, 2);
+	ck_assert_int_eq(drv.complete, 2);
+	ck_assert(find_vma(current->mm, a)->vm_flags & VM_PFNMAP);
+}
+END_TEST
+
+static int mp9_fill_the_gap(bool with_close)
+{
+	int fd = drv_open(&hooked_v2_fops);
+	unsigned long a = drv_map(fd);
+
+	drv.with_close = with_close;
+	ck_assert_int_eq(mp9_map_at(fd, a + 2 * MP9_LEN, 2 * DRV_PAGES),
+			 a + 2 * MP9_LEN);
+	ck_assert_int_eq(current->mm->map_count, 2);
+	ck_assert_int_eq(mp9_map_at(fd, a + MP9_LEN, DRV_PAGES), a + MP9_LEN);
+	ck_assert_int_eq(drv.closed, 0);
+	return current->mm->map_count;
+}
+
+START_TEST(mp9_next_with_close_is_not_absorbed)
+{
+	ck_assert_int_eq(mp9_fill_the_gap(false), 1);
+	mmlit_process_reset();
+	ck_assert_int_eq(mp9_fill_the_gap(true), 2);
+}
+END_TEST
+
+START_TEST(mp9_fixed_noreplace_over_a_mapping_is_eexist)
+{
+	int fd = drv_open(&holdplain_v1_fops);
+	unsigned long a = drv_map(fd);
+
+	ck_assert_int_eq((long)mp9_map_at(fd, a + PAGE_SIZE, 1), -EEXIST);
+	ck_assert_int_eq((long)mp9_map_at(fd, a + MP9_LEN + 1, 0), -EINVAL);
+	ck_assert_int_eq(drv.prepare, 1);
+	ck_assert_int_eq(current->mm->map_count, 1);
+}
+END_TEST
+
 static bool nothing_left_now(int fd)
 {
 	struct mm_struct *mm = current->mm;
@@ -745,7 +903,14 @@ static Suite *mmap_suite(void)
 	Suite *s = suite_create("mmap");
 	TCase *tc = ktest_tcase("mmap");
 
+	tcase_add_test(tc, mp9_v1_merge_runs_neither_complete_nor_abort);
+	tcase_add_test(tc, mp9_no_merge_without_contiguous_offset);
+	tcase_add_test(tc, mp9_v2_merge_runs_no_action);
+	tcase_add_test(tc, mp9_remapped_mapping_never_merges);
+	tcase_add_test(tc, mp9_next_with_close_is_not_absorbed);
+	tcase_add_test(tc, mp9_fixed_noreplace_over_a_mapping_is_eexist);
 	tcase_add_test(tc, mp1_shmem_seals_same_through_mmap_prepare);
+	tcase_add_test(tc, mp1_pgoff_lands_in_the_vma);
 	tcase_add_test(tc, mp8_jan_kara_hook_same_drivers_same_sweep);
 	tcase_add_test(tc, mp8_jan_kara_driver_that_forgets_to_undo_leaves_a_vma);
 	tcase_add_test(tc, mp6_legacy_partial_remap_is_undone);
