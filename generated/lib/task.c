@@ -605,7 +605,7 @@ out:
 
 static void __attribute__((noreturn)) task_abort(struct task_struct *t)
 {
-	t->abort_pending = false;
+	WRITE_ONCE(t->abort_pending, false);
 	__set_current_state(TASK_RUNNING);
 	clear_blocked_on();
 	WRITE_ONCE(t->stuck, true);
