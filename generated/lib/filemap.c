@@ -179,7 +179,7 @@ repeat:
 				folio_lock(folio);
 			}
 		}
-		if (folio->mapping != mapping || folio->index != index) {
+		if (READ_ONCE(folio->mapping) != mapping || folio->index != index) {
 			if (fgp_flags & FGP_LOCK)
 				folio_unlock(folio);
 			folio_put(folio);
@@ -258,7 +258,7 @@ void __filemap_remove_folio(struct folio *folio, void *shadow)
 	old = xa_cmpxchg(&mapping->i_pages, folio->index, folio, shadow, 0);
 	WARN_ON(old != folio);
 	mapping_nrpages_add(mapping, -1);
-	folio->mapping = NULL;
+	WRITE_ONCE(folio->mapping, NULL);	/* read unlocked */
 	mmlit_trace("page cache remove folio #%lu index %lu", folio->serial,
 		    folio->index);
 }

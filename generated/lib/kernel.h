@@ -151,7 +151,7 @@ struct list_head {
 static inline void INIT_LIST_HEAD(struct list_head *list)
 {
 	WRITE_ONCE(list->next, list);	/* list_empty() reads it unlocked */
-	list->prev = list;
+	WRITE_ONCE(list->prev, list);	/* and finish_wait() this one */
 }
 
 static inline void __list_add(struct list_head *new, struct list_head *prev,

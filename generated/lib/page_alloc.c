@@ -63,7 +63,7 @@ void folio_add_lru(struct folio *folio)
 	if (!folio_test_lru(folio)) {
 		folio_set_lru(folio);
 		list_add_tail(&folio->lru, &lru_list);
-		lru_size++;
+		WRITE_ONCE(lru_size, lru_size + 1);
 	}
 	arch_spin_unlock(&lru_lock);
 }
@@ -103,7 +103,7 @@ static struct folio *lru_isolate(struct mem_cgroup *memcg)
 			continue;
 		list_del_init(&folio->lru);
 		folio_clear_lru(folio);
-		lru_size--;
+		WRITE_ONCE(lru_size, lru_size - 1);
 		found = folio;
 		break;
 	}
@@ -114,7 +114,7 @@ static struct folio *lru_isolate(struct mem_cgroup *memcg)
 /* Put an isolated folio back at the young end and drop the ref. */
 static void lru_putback(struct folio *folio)
 {
-	if (folio->mapping)
+	if (READ_ONCE(folio->mapping))
 		folio_add_lru(folio);
 	folio_put(folio);
 }
@@ -126,7 +126,7 @@ static void free_folio(struct folio *folio)
 		if (folio_test_lru(folio)) {
 			list_del_init(&folio->lru);
 			folio_clear_lru(folio);
-			lru_size--;
+			WRITE_ONCE(lru_size, lru_size - 1);
 		}
 		arch_spin_unlock(&lru_lock);
 	}

@@ -80,7 +80,7 @@ void report_file(const struct report *r)
 		reports[nr_reports] = *r;
 		reports[nr_reports].consumed = false;
 	}
-	nr_reports++;
+	WRITE_ONCE(nr_reports, nr_reports + 1);
 	sink = report_sink;
 	pthread_mutex_unlock(&report_lock);
 	if (!report_quiet)

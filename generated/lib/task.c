@@ -218,6 +218,27 @@ static void blocked_on_get(struct task_struct *u, struct blocked_on *b)
 	pthread_mutex_unlock(&u->pi_lock);
 }
 
+/*
+ * Whom @u waits for. A lock's waits_for may take the lock's wait_lock, under
+ * which records are set, so it runs on a copy. Any other record is read
+ * under @u's pi_lock: @u cannot leave the wait meanwhile, and so still
+ * holds its reference to the folio the record names.
+ */
+static int wf_next(struct task_struct *u, struct task_struct **out, int max)
+{
+	struct blocked_on b;
+	int n = 0;
+
+	pthread_mutex_lock(&u->pi_lock);
+	b = u->blocked_on;
+	if (b.kind != BLOCK_LOCK && b.kind != BLOCK_NONE && b.waits_for)
+		n = b.waits_for(&b, u, out, max);
+	pthread_mutex_unlock(&u->pi_lock);
+	if (b.kind == BLOCK_LOCK && b.waits_for)
+		n = b.waits_for(&b, u, out, max);
+	return n;
+}
+
 static void deadline_after_ms(struct timespec *ts, long ms)
 {
 	clock_gettime(CLOCK_MONOTONIC, ts);
@@ -373,17 +394,15 @@ static bool wf_search(struct task_struct *u, struct task_struct *start,
 		      struct wf_path *path, bool *to_stuck)
 {
 	struct task_struct *next[WF_MAX];
-	struct blocked_on b;
 	int n = 0;
 
 	path->task[path->n++] = u;
-	if (u->stuck && u != start) {
+	if (READ_ONCE(u->stuck) && u != start) {
 		*to_stuck = true;
 		return true;
 	}
-	blocked_on_get(u, &b);
-	if (b.kind != BLOCK_NONE && b.waits_for && path->n < WF_MAX)
-		n = b.waits_for(&b, u, next, WF_MAX);
+	if (path->n < WF_MAX)
+		n = wf_next(u, next, WF_MAX);
 	for (int i = 0; i < n; i++) {
 		struct task_struct *v = next[i];
 		bool seen = false;
@@ -492,12 +511,8 @@ static bool wf_reaches_running(struct task_struct *u,
 			       bool *ownerless)
 {
 	struct task_struct *next[WF_MAX];
-	struct blocked_on b;
-	int n = 0;
+	int n = wf_next(u, next, WF_MAX);
 
-	blocked_on_get(u, &b);
-	if (b.kind != BLOCK_NONE && b.waits_for)
-		n = b.waits_for(&b, u, next, WF_MAX);
 	if (!n)
 		*ownerless = true;
 	for (int i = 0; i < n; i++) {
@@ -614,7 +629,7 @@ out:
 
 static void __attribute__((noreturn)) task_abort(struct task_struct *t)
 {
-	t->abort_pending = false;
+	WRITE_ONCE(t->abort_pending, false);
 	__set_current_state(TASK_RUNNING);
 	clear_blocked_on();
 	WRITE_ONCE(t->stuck, true);

@@ -322,7 +322,7 @@ static int torture_reader(void *unused)
 	__atomic_add_fetch(&torture_started, 1, __ATOMIC_SEQ_CST);
 	while (!READ_ONCE(torture_done)) {
 		int idx = srcu_read_lock(&torture_srcu);
-		struct torture_obj *p = READ_ONCE(torture_ptr);
+		struct torture_obj *p = smp_load_acquire(&torture_ptr);
 
 		barrier();
 		if (READ_ONCE(p->value) == TORTURE_POISON)
@@ -351,7 +351,7 @@ START_TEST(sh4_srcu_torture_on_the_fast_path)
 		struct torture_obj *old = torture_ptr;
 
 		objs[i].value = i;
-		WRITE_ONCE(torture_ptr, &objs[i]);
+		smp_store_release(&torture_ptr, &objs[i]);
 		synchronize_srcu(&torture_srcu);
 		WRITE_ONCE(old->value, TORTURE_POISON);
 	}
