@@ -613,15 +613,23 @@ void swap_write_folio(struct folio *folio, swp_entry_t entry)
 	__atomic_add_fetch(&vm_events.pswpout, 1, __ATOMIC_RELAXED);
 }
 
-void swap_read_folio(struct folio *folio, swp_entry_t entry)
+/*
+ * The kernel's read fails only with -EIO; the model's can also find no host
+ * memory for the folio's buffer (its page, which the kernel allocated with
+ * the folio): -ENOMEM, and the entry stays in swap.
+ */
+int swap_read_folio(struct folio *folio, swp_entry_t entry)
 {
+	int ret;
+
 	pthread_mutex_lock(&swap_lock);
 	BUG_ON(!entry.val || entry.val > (unsigned long)swap_slots ||
 	       !swap_data[entry.val - 1]);
-	/* Its callers cannot fail here (the kernel's can only with -EIO). */
-	BUG_ON(folio_write_data(folio, 0, swap_data[entry.val - 1], PAGE_SIZE));
+	ret = folio_write_data(folio, 0, swap_data[entry.val - 1], PAGE_SIZE);
 	pthread_mutex_unlock(&swap_lock);
-	__atomic_add_fetch(&vm_events.pswpin, 1, __ATOMIC_RELAXED);
+	if (!ret)
+		__atomic_add_fetch(&vm_events.pswpin, 1, __ATOMIC_RELAXED);
+	return ret;
 }
 
 void swap_free(swp_entry_t entry)
