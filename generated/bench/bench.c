@@ -64,6 +64,7 @@ struct mechanism {
 	void (*synchronize)(void);	/* the updater; NULL: not measured */
 	const char *sync_label;
 	long (*membarriers)(void);	/* membarrier(2) calls so far */
+	bool may_sleep;			/* its readers: timed in wall time */
 };
 
 static void shim_thread_init(void)
@@ -114,14 +115,14 @@ static const struct mechanism mechanisms[] = {
 	  .synchronize = pcpu_rwsem_write, .sync_label = "percpu_down_write + up",
 	  .membarriers = percpu_rwsem_membarrier_calls },
 	{ .key = "rwsem", .label = "rwsem shared (invalidate_lock)",
-	  .loop = rwsem_loop,
+	  .loop = rwsem_loop, .may_sleep = true,
 	  .thread_init = shim_thread_init, .thread_exit = shim_thread_exit,
 	  .synchronize = rwsem_write, .sync_label = "down_write + up_write" },
 	{ .key = "spinlock", .label = "spin lock + i_private",
 	  .loop = spinlock_loop,
 	  .thread_init = shim_thread_init, .thread_exit = shim_thread_exit },
 	{ .key = "pthread-rwlock", .label = "pthread_rwlock read",
-	  .loop = pthread_rwlock_loop },
+	  .loop = pthread_rwlock_loop, .may_sleep = true },
 };
 #define NR_MECH		ARRAY_SIZE(mechanisms)
 
@@ -193,15 +194,17 @@ struct bench_thread {
 static void *bench_reader(void *p)
 {
 	struct bench_thread *bt = p;
+	clockid_t clock = bt->m->may_sleep ? CLOCK_MONOTONIC :
+					     CLOCK_THREAD_CPUTIME_ID;
 	struct timespec a, b;
 
 	pin_to(bt->slot);
 	if (bt->m->thread_init)
 		bt->m->thread_init();
 	pthread_barrier_wait(&bt->ctl->ready);
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
+	clock_gettime(clock, &a);
 	bt->iters = bt->m->loop(&bt->ctl->stop, &bt->hits);
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
+	clock_gettime(clock, &b);
 	bt->ns = ts_diff_ns(&a, &b);
 	if (bt->m->thread_exit)
 		bt->m->thread_exit();
