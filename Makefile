@@ -95,7 +95,7 @@ URCU_LIBS = $(shell pkg-config --libs liburcu-memb 2>/dev/null || echo -lurcu-me
 
 # ------------------------------------------------------------------ top targets
 .PHONY: all code lib mmsim tests tangle book html pdf check check-roots \
-	check-generated bench install uninstall clean deps help
+	check-generated check-width check-browser bench install uninstall clean deps help
 
 all: code book
 	@:
@@ -159,6 +159,18 @@ check-roots:
 check-generated:
 	$(Q)tools/check-generated
 
+# Code lines of at most 80 columns (chapters not yet reflowed are listed in
+# tools/check-width.allow).
+check-width:
+	$(Q)tools/check-width
+
+# The HTML book in headless chromium at 1280 and 390 px (links, images,
+# console errors, overflow, navigation; screenshots in build/browser/).
+# make check runs it when chromium is installed.
+check-browser: $(BOOK_HTML)
+	$(Q)tools/check-browser $(BOOK_HTML) build/browser
+HAVE_CHROMIUM := $(shell command -v chromium >/dev/null 2>&1 && echo 1)
+
 # The runner (tangled from chapter 1) also runs tools/check-generated and
 # tools/claims --check as Check tests. Its XML log feeds the claims appendix:
 # when the book has been built, it is brought up to date with the results.
@@ -170,6 +182,8 @@ ifneq ($(TESTS),)
 	echo "mmlit: the same tests in one process (CK_FORK=no; log in build/check-nofork.log):"; \
 	grep -E '^[0-9]+%:|:[FE]:' build/check-nofork.log || rc=1; \
 	if [ -e $(BOOK_HTML) ] || [ -e $(BOOK_PDF) ]; then $(MAKE) book || rc=1; fi; \
+	tools/check-width || rc=1; \
+	$(if $(HAVE_CHROMIUM),$(MAKE) check-browser || rc=1;,echo "mmlit: no chromium: check-browser skipped";) \
 	exit $$rc
 else
 	@echo "mmlit: no test runner yet (no tests/*.c root); running the book's own checks"
@@ -290,8 +304,9 @@ pdf: $(BOOK_PDF)
 build/stamp/claims: $(NW) $(CHECK_XML) tools/claims
 	$(Q)mkdir -p $(@D) build/book
 	$(Q)tools/claims | cpif build/book/claims.tex
+	$(Q)tools/claims --findings | cpif build/book/findings.tex
 	$(Q)touch $@
-build/book/claims.tex: build/stamp/claims ;
+build/book/claims.tex build/book/findings.tex: build/stamp/claims ;
 
 # The exercises appendix (src-lit/98-exercises.nw says \input{mutants}):
 # the mutants' questions and answers, with the killers of the last
@@ -301,23 +316,30 @@ build/book/mutants.tex: tests/mutants.txt tools/mutants $(MUTANT_RESULTS)
 	$(Q)mkdir -p $(@D)
 	$(Q)tools/mutants --tex | cpif $@
 
-BOOK_INPUTS := build/book/claims.tex build/book/mutants.tex $(GEN_TEX)
+BOOK_INPUTS := build/book/claims.tex build/book/findings.tex build/book/mutants.tex $(GEN_TEX)
 
 # HTML: noweb's token pipeline -> tools/nw2pandoc -> pandoc + book/chunks.lua
-build/book/mmlit.pandoc.tex build/book/fragments.html &: $(NW) tools/nw2pandoc $(BOOK_INPUTS) Makefile
+build/book/mmlit.pandoc.tex build/book/fragments.html build/book/anchors.txt &: $(NW) tools/nw2pandoc $(BOOK_INPUTS) Makefile
 	$(Q)mkdir -p build/book
 	$(Q)$(call say,WEAVE,build/book/mmlit.pandoc.tex)tools/nw2pandoc \
 		--out build/book/mmlit.pandoc.tex --fragments build/book/fragments.html \
+		--anchors build/book/anchors.txt \
 		--input-path build/book:build/figures $(NW)
 
 # pandoc writes the prose with markers where the chunks go; tools/nwsplice
 # puts the chunks in (pandoc's --self-contained pass would otherwise parse
 # them all), and tools/check-links checks every internal link.
+# The navigation (book/nav.html, book/nav.js) and the findings boxes
+# (build/book/findings.tex) go in through pandoc; footnotes follow the block
+# that cites them.
 $(BOOK_HTML): book/macros.tex build/book/mmlit.pandoc.tex build/book/fragments.html \
+		build/book/anchors.txt build/book/findings.tex book/nav.html book/nav.js \
 		book/chunks.lua book/book.css tools/nwsplice tools/check-links $(FIG_SVG)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(call say,PANDOC,$@)pandoc -f latex+raw_tex -t html5 -s --self-contained --mathml \
 		--toc --toc-depth=2 --top-level-division=chapter \
+		--reference-location=block --metadata lang=en \
+		--include-before-body book/nav.html --include-after-body book/nav.js \
 		--metadata title="mmlit" \
 		--metadata subtitle="A design book about Linux memory management that compiles, runs and proves what it says" \
 		--metadata pagetitle="mmlit" \

@@ -437,7 +437,7 @@ static int print_results(const struct bench_dataset *ds, FILE *f)
 	print_block(ds, BENCH_BLK_GP_MB,
 		    "Grace period: membarrier(2) calls each",
 		    "readers:", f);
-	fprintf(f, "\nThe bar (issue 5); SRCU 2-thread/1-thread alone: %.2f, "
+	fprintf(f, "\nThe bar (issues 5, 8); SRCU 2-thread/1-thread alone: %.2f, "
 		"the check alone's: %.2f\n", bench_bar_scaling(ds, "srcu"),
 		bench_bar_scaling(ds, "none"));
 	for (int i = 0; i < n; i++) {
@@ -454,6 +454,7 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: mmlit-bench [--quick] [--out FILE]   measure, print, write\n"
 		"       mmlit-bench [--quick] --falloc       chapter 3's FX5 only\n"
+		"       mmlit-bench [--quick] --srcu         chapter 4's only\n"
 		"       mmlit-bench --print FILE             print a data file\n");
 	return 2;
 }
@@ -532,7 +533,7 @@ int main(int argc, char **argv)
 	const char *root = getenv("MMLIT_ROOT");
 	char path[4096];
 	const char *out = NULL;
-	bool quick = false, falloc_only = false;
+	bool quick = false, falloc_only = false, srcu_only = false;
 
 	cpus_init();
 	for (int i = 1; i < argc; i++) {
@@ -540,6 +541,8 @@ int main(int argc, char **argv)
 			quick = true;
 		} else if (!strcmp(argv[i], "--falloc")) {
 			falloc_only = true;
+		} else if (!strcmp(argv[i], "--srcu")) {
+			srcu_only = true;
 		} else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
 			out = argv[++i];
 		} else if (!strcmp(argv[i], "--print") && i + 1 < argc) {
@@ -556,7 +559,7 @@ int main(int argc, char **argv)
 		out = path;
 	}
 	ret = falloc_only ? 0 : measure(&p, out);
-	if (ret)
+	if (ret || srcu_only)
 		return ret;
 	return measure_falloc(quick, root && *root ? root : ".");
 }

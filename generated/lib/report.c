@@ -248,6 +248,8 @@ void __might_sleep(const char *file, int line, const char *func)
 	struct task_struct *t = current;
 	struct report r;
 
+	/* The hung-task rule's sign of life; only the task writes it. */
+	__atomic_store_n(&t->progress, t->progress + 1, __ATOMIC_RELAXED);
 	if (likely(!t->preempt_count))
 		return;
 	report_init(&r, REPORT_ATOMIC_SLEEP);
