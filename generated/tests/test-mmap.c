@@ -366,14 +366,33 @@ START_TEST(mp1_shmem_seals_same_through_mmap_prepare)
 {
 	long legacy[4], prepare[4];
 
-	mp1_seal_cases(&shmem_file_operations, legacy);
-	mp1_seal_cases(&shmem_file_operations_prepare, prepare);
+	mp1_seal_cases(&shmem_file_operations_legacy, legacy);
+	mp1_seal_cases(&shmem_file_operations, prepare);
 	ck_assert_int_eq(legacy[0], -EPERM);
 	ck_assert_int_eq(legacy[1], -EACCES);
 	for (int i = 0; i < 4; i++)
 		ck_assert_int_eq(prepare[i], legacy[i]);
 	ck_assert_int_eq(legacy[2], 0);
 	ck_assert_int_eq(legacy[3], 0);
+}
+END_TEST
+START_TEST(mp1_frozen_memfd_maps_shared_writable)
+{
+	int fd = ksys_memfd_create("m", 0);
+	unsigned long a;
+	u8 byte = 0;
+
+	ck_assert_int_eq(ksys_ftruncate(fd, PAGE_SIZE), 0);
+	ck_assert_int_eq(mmlit_memfd_freeze(fd, true), 0);
+	a = ksys_mmap_pgoff(0, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+			    fd, 0);
+	ck_assert(!IS_ERR_VALUE(a));
+	ck_assert_int_eq(user_store_byte(a, 7), 0);
+	ck_assert_int_eq(ksys_pread64(fd, &byte, 1, 0), 1);
+	ck_assert_int_eq(byte, 7);
+	ck_assert_int_eq(ksys_ftruncate(fd, 2 * PAGE_SIZE), -EPERM);
+	ck_assert_int_eq(mmlit_memfd_freeze(fd, false), 0);
+	ksys_close(fd);
 }
 END_TEST
 START_TEST(mp1_prepare_sees_no_vma_and_its_fields_land)
@@ -875,6 +894,7 @@ static Suite *mmap_suite(void)
 	tcase_add_test(tc, mp9_next_with_close_is_not_absorbed);
 	tcase_add_test(tc, mp9_fixed_noreplace_over_a_mapping_is_eexist);
 	tcase_add_test(tc, mp1_shmem_seals_same_through_mmap_prepare);
+	tcase_add_test(tc, mp1_frozen_memfd_maps_shared_writable);
 	tcase_add_test(tc, mp8_jan_kara_hook_same_drivers_same_sweep);
 	tcase_add_test(tc, mp8_jan_kara_driver_that_forgets_to_undo_leaves_a_vma);
 	tcase_add_test(tc, mp6_legacy_partial_remap_is_undone);
