@@ -212,6 +212,8 @@ static int hold_v2_mmap_prepare(struct vm_area_desc *desc)
 	int err = prepop_v2_mmap_prepare(desc);
 
 	desc->action.success_hook = hold_v2_success;
+	/* Not under i_mmap_rwsem: see the sweep of every site. */
+	desc->action.hide_from_rmap_until_complete = false;
 	return err;
 }
 
@@ -335,9 +337,11 @@ static void assert_nothing_left(int fd)
 	ck_assert_int_eq(atomic_long_read(&file->f_count), 2);
 	for (int i = 0; i < DRV_PAGES; i++)
 		ck_assert(!drv.pfn[i] ||
-			  atomic_read(&drv.pfn[i]->_mapcount) == 0);
+			  (atomic_read(&drv.pfn[i]->_mapcount) == 0 &&
+			   folio_ref_count(drv.pfn[i]) == 1));
 	ck_assert(!mutex_is_locked(&drv_lock));
 	ck_assert_int_eq(drv.refs, 0);
+	ck_assert_int_eq(current->lockdep_depth, 0);
 	fput(file);
 }
 static void mp1_seal_cases(const struct file_operations *fops, long res[4])
@@ -481,6 +485,93 @@ START_TEST(mp3_every_step_between_prepare_and_complete)
 	ck_assert_int_eq(n0, 3);
 	printf("mp3 sweep: v1 hooks: 2 sites x 3 drivers = %d runs; "
 	       "legacy: 1 site x 3 drivers = %d runs\n", n1, n0);
+}
+END_TEST
+static const char *sweep_sites[16];
+static int sweep_nr;
+
+static void sweep_collect_site(const char *name, const char *desc)
+{
+	if (sweep_nr < 16)
+		sweep_sites[sweep_nr++] = name;
+}
+
+static bool sweep_run(const struct file_operations *fops, int design,
+		      const char *site, long nth)
+{
+	struct fault_site *fs = fault_site_find(site);
+	long failed = fs->failed;
+	int fd = drv_open(fops);
+	unsigned long addr;
+
+	ck_assert_int_eq(fault_inject_set(site, nth), 0);
+	addr = drv_map(fd);
+	fault_inject_reset();
+	if (fs->failed == failed) {		/* not reached: done */
+		ck_assert(!IS_ERR_VALUE(addr));
+		ck_assert_int_eq(ksys_munmap(addr, DRV_PAGES * PAGE_SIZE), 0);
+		ksys_close(fd);
+		return false;
+	}
+	ck_assert_msg((long)addr == -ENOMEM, "design %d, %s #%ld: %ld",
+		      design, site, nth, (long)addr);
+	assert_nothing_left(fd);
+	switch (design) {
+	case 1:		/* v1: abort if and only if complete did not run */
+		ck_assert_int_eq(drv.abort,
+				 fops->mmap_abort && drv.complete == 0 ? 1 : 0);
+		break;
+	case 2:		/* v2: the error hook if and only if the action failed */
+		ck_assert_int_eq(drv.abort, !strcmp(site, "remap_pfn_range"));
+		ck_assert_int_eq(drv.complete, 0);
+		break;
+	default:	/* legacy, Jan Kara's: no hooks to call */
+		ck_assert_int_eq(drv.abort + drv.complete, 0);
+	}
+	ksys_close(fd);
+	return true;
+}
+START_TEST(mp3_sweep_every_site_every_design)
+{
+	static const char *const names[] = {
+		"legacy", "v1 hooks", "v2 actions", "Jan Kara's hook" };
+	const struct file_operations *fops[4][3] = {
+		{ &plain_legacy_fops, &prepop_legacy_fops, &hold_legacy_fops },
+		{ &plain_v1_fops, &prepop_v1_fops, &hold_v1_fops },
+		{ &plain_v1_fops, &prepop_v2_fops, &hold_v2_fops },
+		{ &plain_jk_fops, &prepop_jk_fops, &hold_jk_fops },
+	};
+
+	if (!sweep_nr)
+		fault_site_for_each(sweep_collect_site);
+	for (int d = 0; d < 4; d++) {
+		char list[256] = "";
+		int failures = 0, reached = 0;
+
+		for (int s = 0; s < sweep_nr; s++) {
+			long calls = 0;
+
+			for (int v = 0; v < 3; v++) {
+				long nth = 1;
+
+				while (sweep_run(fops[d][v], d, sweep_sites[s],
+						 nth))
+					nth++;
+				calls += nth - 1;
+			}
+			if (!calls)
+				continue;
+			reached++;
+			failures += calls;
+			snprintf(list + strlen(list),
+				 sizeof(list) - strlen(list), " %s x%ld",
+				 sweep_sites[s], calls);
+		}
+		ck_assert_int_ge(reached, 3);
+		printf("mmap sweep: %s: %d of %d sites reached, %d failures "
+		       "checked:%s\n", names[d], reached, sweep_nr, failures,
+		       list);
+	}
 }
 END_TEST
 
@@ -902,6 +993,7 @@ static Suite *mmap_suite(void)
 	tcase_add_test(tc, mp1_changed_start_is_caught);
 	tcase_add_test(tc, mp2_complete_runs_linked_locked_and_prepopulates);
 	tcase_add_test(tc, mp3_every_step_between_prepare_and_complete);
+	tcase_add_test(tc, mp3_sweep_every_site_every_design);
 	tcase_add_test(tc, mp3_no_abort_when_prepare_fails_or_after_complete);
 	tcase_add_test(tc, mp4_failing_complete_leaves_nothing);
 	tcase_add_test(tc, mp5_impossible_hooks_refused_at_mmap);
