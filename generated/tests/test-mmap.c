@@ -669,6 +669,32 @@ START_TEST(mp7_remap_action_prepopulates)
 }
 END_TEST
 
+static int io_v2_mmap_prepare(struct vm_area_desc *desc)
+{
+	int err = prepop_v2_mmap_prepare(desc);
+
+	desc->action.type = MMAP_IO_REMAP_PFN;
+	return err;
+}
+
+START_TEST(mp7_io_remap_action_prepopulates)
+{
+	static const struct file_operations io_v2_fops = {
+		.mmap_prepare = io_v2_mmap_prepare };
+	int fd = drv_open(&io_v2_fops);
+	unsigned long addr = drv_map(fd);
+	u8 byte;
+
+	ck_assert(!IS_ERR_VALUE(addr));
+	ck_assert_int_eq(drv.complete, 1);
+	ck_assert(find_vma(current->mm, addr)->vm_flags & VM_IO);
+	for (int i = 0; i < DRV_PAGES; i++)
+		ck_assert_int_eq(user_load_byte(addr + i * PAGE_SIZE, &byte),
+				 0);
+	ck_assert_int_eq(drv.faults, 0);
+}
+END_TEST
+
 START_TEST(mp7_v2_sweep_error_hook_only_for_the_action)
 {
 	static const char *const sites[] = {
@@ -1111,6 +1137,7 @@ static Suite *mmap_suite(void)
 	tcase_add_test(tc, mp5_impossible_hooks_refused_at_mmap);
 	tcase_add_test(tc, mp6_legacy_mmap_gets_a_half_built_vma);
 	tcase_add_test(tc, mp7_remap_action_prepopulates);
+	tcase_add_test(tc, mp7_io_remap_action_prepopulates);
 	tcase_add_test(tc, mp7_v2_sweep_error_hook_only_for_the_action);
 	tcase_add_test(tc, mp7_unfixed_error_path_unmaps_under_rmap_lock);
 	tcase_add_test(tc, mp7_fixed_error_path_unlocks_first);
