@@ -65,7 +65,7 @@ int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr,
 void vma_link(struct mm_struct *mm, struct vm_area_struct *vma);
 void remove_vma(struct mm_struct *mm, struct vm_area_struct *vma);
 
-extern const struct file_operations shmem_file_operations_prepare;
+extern const struct file_operations shmem_file_operations_legacy;
 
 struct mmap_req {
 	unsigned long addr, len;

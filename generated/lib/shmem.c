@@ -1357,26 +1357,31 @@ const struct vm_uffd_ops shmem_uffd_ops = {
 	.filemap_remove		= shmem_mfill_filemap_remove,
 };
 
+static int memfd_check_seals_mmap(struct file *file, vm_flags_t *vm_flags)
+{
+	struct vm_area_struct flags_only = { .vm_flags = *vm_flags };
+	int err;
+
+	err = seal_check_write(SHMEM_I(file_inode(file))->seals, &flags_only);
+	*vm_flags = flags_only.vm_flags;
+	return err;
+}
+
 static int shmem_mmap_prepare(struct vm_area_desc *desc)
 {
-	struct shmem_inode_info *info = SHMEM_I(file_inode(desc->file));
+	int err = memfd_check_seals_mmap(desc->file, &desc->vm_flags);
 
-	if (info->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) {
-		if ((desc->vm_flags & (VM_SHARED | VM_WRITE)) ==
-		    (VM_SHARED | VM_WRITE))
-			return -EPERM;
-		if (desc->vm_flags & VM_SHARED)
-			desc->vm_flags &= ~VM_MAYWRITE;
-	}
+	if (err)
+		return err;
 	desc->vm_ops = &shmem_vm_ops;
 	return 0;
 }
 
-const struct file_operations shmem_file_operations_prepare = {
+const struct file_operations shmem_file_operations_legacy = {
 	.llseek		= shmem_file_llseek,
 	.read		= shmem_file_read,
 	.write		= shmem_file_write,
-	.mmap_prepare	= shmem_mmap_prepare,
+	.mmap		= shmem_mmap,
 	.fallocate	= shmem_fallocate,
 };
 
@@ -1429,7 +1434,7 @@ const struct file_operations shmem_file_operations = {
 	.llseek		= shmem_file_llseek,
 	.read		= shmem_file_read,
 	.write		= shmem_file_write,
-	.mmap		= shmem_mmap,
+	.mmap_prepare	= shmem_mmap_prepare,	/* chapter 6 */
 	.fallocate	= shmem_fallocate,
 };
 
