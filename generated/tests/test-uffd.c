@@ -9,7 +9,7 @@
 
 struct uf {
 	int fd, ufd;
-	unsigned long shared, private, src;
+	unsigned long shared, private, src, absent, minor;
 	struct inode *inode;
 	struct userfaultfd_ctx *ctx;
 };
@@ -570,12 +570,142 @@ START_TEST(uf12_copy_with_faults_enabled_deadlocks_two_processes)
 	while (report_expect("recursion"))
 		;			/* might_fault's, then the fault's */
 	ck_assert_report("deadlock");
+	for (int i = 0; i < 2; i++)	/* abandoned: closing must not lock */
+		userfaultfd_mm_release(uf12.p[i].mm);
+}
+END_TEST
+struct uf_sweep_op {
+	const char *name;
+	void (*prep)(struct uf *u);
+	long (*op)(struct uf *u);
+};
+
+static void uf_prep_absent(struct uf *u)
+{
+	u->absent = uf_absent_source(u, 0x66);
+}
+
+static void uf_prep_minor(struct uf *u)
+{
+	u->minor = uf_map(u->fd, UF_FILE, MAP_SHARED);
+	ck_assert_int_eq(uf_register(u, u->minor, UF_FILE,
+				     UFFDIO_REGISTER_MODE_MINOR), 0);
+	ck_assert_int_eq(ksys_pwrite64(u->fd, "m", 1, 0), 1);
+}
+
+static long uf_op_copy(struct uf *u)
+{
+	return uf_copy(u, u->shared, u->src, 1, 0);
+}
+static long uf_op_copy_absent(struct uf *u)
+{
+	return uf_copy(u, u->shared, u->absent, 1, 0);
+}
+static long uf_op_copy_private(struct uf *u)
+{
+	return uf_copy(u, u->private, u->src, 1, 0);
+}
+static long uf_op_zero(struct uf *u) { return uf_zeropage(u, u->shared, 1); }
+static long uf_op_zero_private(struct uf *u)
+{
+	return uf_zeropage(u, u->private, 1);
+}
+static long uf_op_continue(struct uf *u) { return uf_continue(u, u->minor, 1); }
+
+static const struct uf_sweep_op uf_sweep_ops[] = {
+	{ "copy", NULL, uf_op_copy },
+	{ "copy-absent-source", uf_prep_absent, uf_op_copy_absent },
+	{ "copy-private", NULL, uf_op_copy_private },
+	{ "zeropage", NULL, uf_op_zero },
+	{ "zeropage-private", NULL, uf_op_zero_private },
+	{ "continue", uf_prep_minor, uf_op_continue },
+};
+static const char *uf_sites[32];
+static int uf_nr_sites;
+
+static void uf_collect_site(const char *name, const char *desc)
+{
+	if (uf_nr_sites < 32)
+		uf_sites[uf_nr_sites++] = name;
+}
+
+/* Fail the @nth call of @site in @o; false when it was not reached. */
+static bool uf_sweep_once(const struct uf_sweep_op *o, int d,
+			  const char *site, long nth, int *failures)
+{
+	struct fault_site *fs = fault_site_find(site);
+	struct uf_counters before, after;
+	bool cached;
+	long failed, ret;
+	struct uf u;
+
+	uf_setup(&u, d);
+	if (o->prep)
+		o->prep(&u);
+	uf_count(&u, &before);
+	cached = filemap_get_entry(u.inode->i_mapping, 0);
+	failed = fs->failed;
+	ck_assert_int_eq(fault_inject_set(site, nth), 0);
+	ret = o->op(&u);
+	fault_inject_reset();
+	if (fs->failed == failed)
+		return false;
+	(*failures)++;
+	ck_assert_msg(current->lockdep_depth == 0, "%s (%s) %s #%ld: a lock "
+		      "is held", o->name, uffd_area.choices[d].name, site, nth);
+	if (ret >= 0)
+		return true;			/* absorbed */
+	ck_assert_msg(ret == -ENOMEM, "%s (%s) %s #%ld: returned %ld", o->name,
+		      uffd_area.choices[d].name, site, nth, ret);
+	uf_count(&u, &after);
+	uf_assert_counters_eq(&before, &after);
+	ck_assert(!filemap_get_entry(u.inode->i_mapping, 0) == !cached);
+	return true;
+}
+START_TEST(uffd_sweep_every_site_of_the_fill_path)
+{
+	bool verbose = getenv("MMLIT_SWEEP_REPORT");
+
+	if (!uf_nr_sites)
+		fault_site_for_each(uf_collect_site);
+	for (size_t i = 0; i < ARRAY_SIZE(uf_sweep_ops); i++) {
+		for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
+			const struct uf_sweep_op *o = &uf_sweep_ops[i];
+			int reached = 0, failures = 0, fill_sites = 0;
+			char names[256] = "";
+
+			for (int s = 0; s < uf_nr_sites; s++) {
+				long nth = 1;
+
+				while (uf_sweep_once(o, d, uf_sites[s], nth,
+						     &failures))
+					nth++;
+				if (nth == 1)
+					continue;
+				reached++;
+				fill_sites += !!strstr(" page_alloc shmem_alloc_folio"
+						       " memcg_charge shmem_acct_blocks ",
+						       uf_sites[s]);
+				snprintf(names + strlen(names),
+					 sizeof(names) - strlen(names), " %s x%ld",
+					 uf_sites[s], nth - 1);
+			}
+			if (!strcmp(o->name, "copy"))
+				ck_assert_int_eq(fill_sites, 4);
+			if (verbose)
+				printf("sweep: uffd %s, %s: %d of %d sites reached, "
+				       "%d failures checked:%s\n", o->name,
+				       uffd_area.choices[d].name, reached,
+				       uf_nr_sites, failures, names);
+		}
+	}
 }
 END_TEST
 static Suite *uffd_suite(void)
 {
 	Suite *s = suite_create("uffd");
 	TCase *tc = ktest_tcase("uffd");
+	TCase *sweep = ktest_tcase("uffd-sweep");
 
 	tcase_add_test(tc, uf1_copy_shared_fills_the_page_cache);
 	tcase_add_test(tc, uf2_copy_private_leaves_the_hole);
@@ -589,7 +719,9 @@ static Suite *uffd_suite(void)
 	tcase_add_test(tc, uf9_lru_before_pte_is_undone_on_error);
 	tcase_add_test(tc, uf10_old_and_new_paths_agree_but_for_uf4);
 	tcase_add_test(tc, uf12_copy_with_faults_enabled_deadlocks_two_processes);
+	tcase_add_test(sweep, uffd_sweep_every_site_of_the_fill_path);
 	suite_add_tcase(s, tc);
+	suite_add_tcase(s, sweep);
 	return s;
 }
 KTEST_SUITE(uffd_suite)
