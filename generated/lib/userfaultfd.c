@@ -199,7 +199,7 @@ static int userfaultfd_register(struct userfaultfd_ctx *ctx,
 		ret = 0;
 	}
 	if (!found)
-		ret = -ENOMEM;
+		ret = -EINVAL;
 	if (ret)
 		goto out_unlock;
 	list_for_each_entry(vma, &mm->mmap, vm_list) {

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+#define _GNU_SOURCE			/* strerrorname_np */
+#include <string.h>
 #include <unistd.h>
 #include "ktest.h"
 #include "shmem.h"
@@ -701,6 +703,124 @@ START_TEST(uffd_sweep_every_site_of_the_fill_path)
 	}
 }
 END_TEST
+static const char *const uf_path_names[] = {
+	"page present", "past i\\_size", "PTE refused after add",
+	"block charge fails", "memcg charge fails", "allocation fails",
+};
+#define UF_NR_PATHS	ARRAY_SIZE(uf_path_names)
+
+/* Run error path @path of a shared COPY in design @d. */
+static long uf_error_path(int d, size_t path, struct uf_counters *before,
+			  struct uf_counters *after)
+{
+	static const char *const site[UF_NR_PATHS] = {
+		[3] = "shmem_acct_blocks", [4] = "memcg_charge",
+		[5] = "shmem_alloc_folio",
+	};
+	unsigned long dst, src;
+	struct uf u;
+	long ret;
+
+	uf_setup(&u, d);
+	src = uf_absent_source(&u, 0x42);
+	dst = path == 1 ? u.shared + UF_FILE * PAGE_SIZE : u.shared;
+	if (path == 0)
+		ck_assert_int_eq(uf_copy(&u, dst, u.src, 1, 0), PAGE_SIZE);
+	uf_count(&u, before);
+	if (site[path])
+		fault_inject_set(site[path], 1);
+	if (path == 2)
+		ret = uf_fill_across_truncate(&u, src);
+	else
+		ret = uf_copy(&u, dst, u.src, 1, 0);
+	fault_inject_reset();
+	uf_count(&u, after);
+	return ret;
+}
+static const char *uf_result(long ret)
+{
+	static char buf[24];
+
+	if (ret >= 0)
+		snprintf(buf, sizeof(buf), "%ld", ret);
+	else
+		snprintf(buf, sizeof(buf), "%s", strerrorname_np(-ret));
+	return buf;
+}
+
+static void uffd_counters_figure(void)
+{
+	printf("\\begin{table}\n\\centering\\small\n"
+	       "\\begin{tabular}{llrrrrrrrr}\n"
+	       "path & design & result & alloced & blocks & used & nrpages "
+	       "& memcg & folios & LRU \\\\\n\\hline\n");
+	for (size_t p = 0; p < UF_NR_PATHS; p++) {
+		for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
+			struct uf_counters b, a;
+			long ret = uf_error_path(d, p, &b, &a);
+
+			printf("%s & %s & %s & %+ld & %+ld & %+ld & %+ld & %+ld "
+			       "& %+ld & %+ld \\\\\n", d ? "" : uf_path_names[p],
+			       uffd_area.choices[d].name, uf_result(ret),
+			       a.alloced - b.alloced, a.blocks - b.blocks,
+			       a.used_blocks - b.used_blocks,
+			       a.nrpages - b.nrpages, a.memcg - b.memcg,
+			       a.folios - b.folios, a.lru - b.lru);
+		}
+		printf("\\hline\n");
+	}
+	printf("\\end{tabular}\n\\caption{Counters across each error path "
+	       "of a shared UFFDIO\\_COPY, per design, from a run: the "
+	       "change of each (0: exactly as before). A result of 4096 is "
+	       "a failure the design absorbed (claims UF3, UF4, UF7--UF9).}\n"
+	       "\\label{tab:uffd-counters}\n\\end{table}\n");
+	mmlit_process_reset();
+}
+KTEST_FIGURE("uffd-counters", uffd_counters_figure)
+static const char *uf_claim_cell(int claim, int d, char *buf, size_t n)
+{
+	struct uf_counters b, a;
+	long ret;
+
+	switch (claim) {
+	case 4:
+	case 10:
+		ret = uf_error_path(d, 1, &b, &a);
+		if (claim == 4)
+			return strcpy(buf, uf_result(ret));
+		return ret == -EFAULT ? "agrees" : "differs on UF4";
+	case 7:
+		uf_error_path(d, 2, &b, &a);
+		snprintf(buf, n, a.blocks == b.blocks ? "block back" :
+			 "%+ld block until recalc", a.blocks - b.blocks);
+		return buf;
+	case 8:
+		return d == UFFD_FIX ? "recalc, retry" : "ENOMEM, no recalc";
+	default:
+		return "holds";
+	}
+}
+static void uffd_claims_figure(void)
+{
+	char buf[48];
+
+	printf("\\begin{table}\n\\centering\\small\n"
+	       "\\begin{tabular}{lllll}\nclaim");
+	for (int d = 0; d < NR_UFFD_DESIGNS; d++)
+		printf(" & %s", uffd_area.choices[d].name);
+	printf(" \\\\\n\\hline\n");
+	for (int c = 1; c <= 12; c++) {
+		printf("UF%d", c);
+		for (int d = 0; d < NR_UFFD_DESIGNS; d++)
+			printf(" & %s", uf_claim_cell(c, d, buf, sizeof(buf)));
+		printf(" \\\\\n");
+	}
+	printf("\\end{tabular}\n\\caption{The four designs against claims "
+	       "UF1--UF12, from a run.}\n\\label{tab:uffd-claims}\n"
+	       "\\end{table}\n");
+	mmlit_process_reset();
+}
+KTEST_FIGURE("uffd-claims", uffd_claims_figure)
 static Suite *uffd_suite(void)
 {
 	Suite *s = suite_create("uffd");
