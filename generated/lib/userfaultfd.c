@@ -468,6 +468,11 @@ out_unlock:
 	return ret;
 }
 
+bool userfaultfd_pte_poisoned(const struct pte *pte)
+{
+	return pte->folio == &poison_folio;
+}
+
 static int mfill_atomic_pte_zeropage(struct mfill_state *state)
 {
 	if (state->vma->vm_flags & VM_SHARED)

@@ -576,6 +576,67 @@ START_TEST(uf12_copy_with_faults_enabled_deadlocks_two_processes)
 		userfaultfd_mm_release(uf12.p[i].mm);
 }
 END_TEST
+START_TEST(uffd_register_modes_and_errors)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	unsigned long anon, ro;
+	struct uf u;
+	int other, rofd;
+
+	uf_setup(&u, UFFD_UPSTREAM);
+	anon = uf_map(-1, 2, MAP_PRIVATE | MAP_ANONYMOUS);
+	ck_assert_int_eq(uf_register(&u, anon, 2, UFFDIO_REGISTER_MODE_MINOR),
+			 -EINVAL);
+	ck_assert_int_eq(uf_register(&u, anon, 2, UFFDIO_REGISTER_MODE_MISSING |
+				     UFFDIO_REGISTER_MODE_WP), 0);
+	ck_assert_int_eq(uf_register(&u, u.private, UF_MAP,
+				     UFFDIO_REGISTER_MODE_MINOR), 0);
+	ck_assert_int_eq(uf_register(&u, u.shared, UF_MAP, 0), -EINVAL);
+	ck_assert_int_eq(uf_register(&u, u.shared, UF_MAP, 8), -EINVAL);
+	ck_assert_int_eq(uf_register(&u, u.shared + 1, 1, 1), -EINVAL);
+	other = ksys_userfaultfd(UFFD_USER_MODE_ONLY);
+	ck_assert_int_eq(ksys_userfaultfd(0), -EPERM);
+	ck_assert_int_eq(ksys_uffd_ioctl(other, UFFDIO_REGISTER, &api), -EINVAL);
+	ck_assert_int_eq(ksys_uffd_ioctl(other, UFFDIO_API, &api), 0);
+	ck_assert_int_eq(ksys_uffd_ioctl(other, UFFDIO_API, &api), -EINVAL);
+	u.ufd = other;
+	ck_assert_int_eq(uf_register(&u, anon, 2, 1), -EBUSY);
+	rofd = ksys_reopen(u.fd, 0);
+	ro = ksys_mmap_pgoff(0, PAGE_SIZE, PROT_READ, MAP_SHARED, rofd, 0);
+	ck_assert(!IS_ERR_VALUE(ro));
+	ck_assert_int_eq(uf_register(&u, ro, 1, 1), -EPERM);
+	/* find_dst_vma asks only that the VMA is registered, not with whom */
+	ck_assert_int_eq(uf_copy(&u, anon, u.src, 1, 0), PAGE_SIZE);
+}
+END_TEST
+START_TEST(uffd_wp_flag_and_poison)
+{
+	for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
+		struct uffdio_poison p = { .range = { 0, PAGE_SIZE } };
+		unsigned long anon;
+		struct uf u;
+
+		uf_setup(&u, d);
+		anon = uf_map(-1, 2, MAP_PRIVATE | MAP_ANONYMOUS);
+		ck_assert_int_eq(uf_register(&u, anon, 2,
+					     UFFDIO_REGISTER_MODE_MISSING |
+					     UFFDIO_REGISTER_MODE_WP), 0);
+		ck_assert_int_eq(uf_copy(&u, u.shared, u.src, 1,
+					 UFFDIO_COPY_MODE_WP), -EINVAL);
+		ck_assert_int_eq(uf_copy(&u, anon, u.src, 1,
+					 UFFDIO_COPY_MODE_WP), PAGE_SIZE);
+		ck_assert_int_eq(uf_load(anon), 0xab);
+		ck_assert(!((struct pte *)xa_load(&current->mm->page_table,
+						  anon >> PAGE_SHIFT))->write);
+		p.range.start = anon + PAGE_SIZE;
+		ck_assert_int_eq(ksys_uffd_ioctl(u.ufd, UFFDIO_POISON, &p), 0);
+		ck_assert_int_eq(p.updated, PAGE_SIZE);
+		ck_assert_int_eq(uf_load(anon + PAGE_SIZE), -SIGBUS);
+		ck_assert_int_eq(ksys_uffd_ioctl(u.ufd, UFFDIO_POISON, &p),
+				 -EEXIST);
+	}
+}
+END_TEST
 struct uf_sweep_op {
 	const char *name;
 	void (*prep)(struct uf *u);
@@ -838,6 +899,8 @@ static Suite *uffd_suite(void)
 	tcase_add_test(tc, uf8_acct_failure_without_recalc);
 	tcase_add_test(tc, uf9_lru_before_pte_is_undone_on_error);
 	tcase_add_test(tc, uf10_old_and_new_paths_agree_but_for_uf4);
+	tcase_add_test(tc, uffd_register_modes_and_errors);
+	tcase_add_test(tc, uffd_wp_flag_and_poison);
 	tcase_add_test(tc, uf12_copy_with_faults_enabled_deadlocks_two_processes);
 	tcase_add_test(sweep, uffd_sweep_every_site_of_the_fill_path);
 	suite_add_tcase(s, tc);
