@@ -391,6 +391,7 @@ mutants-ci: code
 
 sweeps: code
 	$(Q)$(RUN_ENV) MMLIT_SWEEP_REPORT=1 CK_RUN_SUITE=robust CK_RUN_CASE=sweeps $(TESTS)
+	$(Q)$(RUN_ENV) MMLIT_SWEEP_REPORT=1 CK_RUN_SUITE=uffd CK_RUN_CASE=uffd-sweep $(TESTS)
 
 soak: code
 	$(Q)$(RUN_ENV) MMLIT_SWEEP_REPORT=1 CK_RUN_SUITE=robust CK_RUN_CASE=soak $(TESTS)

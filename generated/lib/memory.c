@@ -449,12 +449,14 @@ static int access_present(struct mm_struct *mm, unsigned long addr,
 	struct pte *pte = pte_offset_map_lock(mm, addr, &ptl);
 	int ok = pte && (!write || pte->write);
 
-	if (ok && write) {
+	if (pte && userfaultfd_pte_poisoned(pte))
+		ok = -EBUSY;			/* chapter 5: SIGBUS */
+	if (ok > 0 && write) {
 		if (folio_write_data(pte->folio, off, buf, len))
 			ok = -ENOMEM;
 		else
 			folio_mark_dirty(pte->folio);
-	} else if (ok) {
+	} else if (ok > 0) {
 		folio_read_data(pte->folio, off, buf, len);
 	}
 	pte_unmap_unlock(pte, ptl);

@@ -548,6 +548,8 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 vm_fault_t userfaultfd_fault(struct vm_fault *vmf);
 /* Chapter 5: @mm is going away; contexts on it forget it. */
 void userfaultfd_mm_release(struct mm_struct *mm);
+/* Chapter 5: the entry is UFFDIO_POISON's marker (access: SIGBUS). */
+bool userfaultfd_pte_poisoned(const struct pte *pte);
 static inline bool fault_flag_allow_retry_first(unsigned int flags)
 {
 	return (flags & FAULT_FLAG_ALLOW_RETRY) && !(flags & FAULT_FLAG_TRIED);

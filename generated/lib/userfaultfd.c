@@ -203,7 +203,7 @@ static int userfaultfd_register(struct userfaultfd_ctx *ctx,
 		ret = 0;
 	}
 	if (!found)
-		ret = -ENOMEM;
+		ret = -EINVAL;
 	if (ret)
 		goto out_unlock;
 	list_for_each_entry(vma, &mm->mmap, vm_list) {
@@ -477,6 +477,11 @@ static int mfill_atomic_pte_special(struct mfill_state *state,
 out_unlock:
 	pte_unmap_unlock(pte, ptl);
 	return ret;
+}
+
+bool userfaultfd_pte_poisoned(const struct pte *pte)
+{
+	return pte->folio == &poison_folio;
 }
 
 static int mfill_atomic_pte_zeropage(struct mfill_state *state)

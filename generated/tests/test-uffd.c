@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Tangled from src-lit/05-uffd.nw (chapter 5); do not edit. */
+#define _GNU_SOURCE			/* strerrorname_np */
+#include <string.h>
 #include <unistd.h>
 #include "ktest.h"
 #include "shmem.h"
@@ -10,7 +12,7 @@
 
 struct uf {
 	int fd, ufd;
-	unsigned long shared, private, src;
+	unsigned long shared, private, src, absent, minor;
 	struct inode *inode;
 	struct userfaultfd_ctx *ctx;
 };
@@ -587,13 +589,331 @@ START_TEST(uf12_copy_with_faults_enabled_deadlocks_two_processes)
 	while (report_expect("recursion"))
 		;			/* might_fault's, then the fault's */
 	ck_assert_report("deadlock");
+	for (int i = 0; i < 2; i++)	/* abandoned: closing must not lock */
+		userfaultfd_mm_release(uf12.p[i].mm);
 }
 END_TEST
+
+START_TEST(uffd_register_modes_and_errors)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	unsigned long anon, ro;
+	struct uf u;
+	int other, rofd;
+
+	uf_setup(&u, UFFD_UPSTREAM);
+	anon = uf_map(-1, 2, MAP_PRIVATE | MAP_ANONYMOUS);
+	ck_assert_int_eq(uf_register(&u, anon, 2, UFFDIO_REGISTER_MODE_MINOR),
+			 -EINVAL);
+	ck_assert_int_eq(uf_register(&u, anon, 2, UFFDIO_REGISTER_MODE_MISSING |
+				     UFFDIO_REGISTER_MODE_WP), 0);
+	ck_assert_int_eq(uf_register(&u, u.private, UF_MAP,
+				     UFFDIO_REGISTER_MODE_MINOR), 0);
+	ck_assert_int_eq(uf_register(&u, u.shared, UF_MAP, 0), -EINVAL);
+	ck_assert_int_eq(uf_register(&u, u.shared, UF_MAP, 8), -EINVAL);
+	ck_assert_int_eq(uf_register(&u, u.shared + 1, 1, 1), -EINVAL);
+	other = ksys_userfaultfd(UFFD_USER_MODE_ONLY);
+	ck_assert_int_eq(ksys_userfaultfd(0), -EPERM);
+	ck_assert_int_eq(ksys_uffd_ioctl(other, UFFDIO_REGISTER, &api), -EINVAL);
+	ck_assert_int_eq(ksys_uffd_ioctl(other, UFFDIO_API, &api), 0);
+	ck_assert_int_eq(ksys_uffd_ioctl(other, UFFDIO_API, &api), -EINVAL);
+	u.ufd = other;
+	ck_assert_int_eq(uf_register(&u, anon, 2, 1), -EBUSY);
+	rofd = ksys_reopen(u.fd, 0);
+	ro = ksys_mmap_pgoff(0, PAGE_SIZE, PROT_READ, MAP_SHARED, rofd, 0);
+	ck_assert(!IS_ERR_VALUE(ro));
+	ck_assert_int_eq(uf_register(&u, ro, 1, 1), -EPERM);
+	/* find_dst_vma asks only that the VMA is registered, not with whom */
+	ck_assert_int_eq(uf_copy(&u, anon, u.src, 1, 0), PAGE_SIZE);
+}
+END_TEST
+
+START_TEST(uffd_wp_flag_and_poison)
+{
+	for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
+		struct uffdio_poison p = { .range = { 0, PAGE_SIZE } };
+		unsigned long anon;
+		struct uf u;
+
+		uf_setup(&u, d);
+		anon = uf_map(-1, 2, MAP_PRIVATE | MAP_ANONYMOUS);
+		ck_assert_int_eq(uf_register(&u, anon, 2,
+					     UFFDIO_REGISTER_MODE_MISSING |
+					     UFFDIO_REGISTER_MODE_WP), 0);
+		ck_assert_int_eq(uf_copy(&u, u.shared, u.src, 1,
+					 UFFDIO_COPY_MODE_WP), -EINVAL);
+		ck_assert_int_eq(uf_copy(&u, anon, u.src, 1,
+					 UFFDIO_COPY_MODE_WP), PAGE_SIZE);
+		ck_assert_int_eq(uf_load(anon), 0xab);
+		ck_assert(!((struct pte *)xa_load(&current->mm->page_table,
+						  anon >> PAGE_SHIFT))->write);
+		p.range.start = anon + PAGE_SIZE;
+		ck_assert_int_eq(ksys_uffd_ioctl(u.ufd, UFFDIO_POISON, &p), 0);
+		ck_assert_int_eq(p.updated, PAGE_SIZE);
+		ck_assert_int_eq(uf_load(anon + PAGE_SIZE), -SIGBUS);
+		ck_assert_int_eq(ksys_uffd_ioctl(u.ufd, UFFDIO_POISON, &p),
+				 -EEXIST);
+	}
+}
+END_TEST
+
+struct uf_sweep_op {
+	const char *name;
+	void (*prep)(struct uf *u);
+	long (*op)(struct uf *u);
+};
+
+static void uf_prep_absent(struct uf *u)
+{
+	u->absent = uf_absent_source(u, 0x66);
+}
+
+static void uf_prep_minor(struct uf *u)
+{
+	u->minor = uf_map(u->fd, UF_FILE, MAP_SHARED);
+	ck_assert_int_eq(uf_register(u, u->minor, UF_FILE,
+				     UFFDIO_REGISTER_MODE_MINOR), 0);
+	ck_assert_int_eq(ksys_pwrite64(u->fd, "m", 1, 0), 1);
+}
+
+static long uf_op_copy(struct uf *u)
+{
+	return uf_copy(u, u->shared, u->src, 1, 0);
+}
+static long uf_op_copy_absent(struct uf *u)
+{
+	return uf_copy(u, u->shared, u->absent, 1, 0);
+}
+static long uf_op_copy_private(struct uf *u)
+{
+	return uf_copy(u, u->private, u->src, 1, 0);
+}
+static long uf_op_zero(struct uf *u) { return uf_zeropage(u, u->shared, 1); }
+static long uf_op_zero_private(struct uf *u)
+{
+	return uf_zeropage(u, u->private, 1);
+}
+static long uf_op_continue(struct uf *u) { return uf_continue(u, u->minor, 1); }
+
+static const struct uf_sweep_op uf_sweep_ops[] = {
+	{ "copy", NULL, uf_op_copy },
+	{ "copy-absent-source", uf_prep_absent, uf_op_copy_absent },
+	{ "copy-private", NULL, uf_op_copy_private },
+	{ "zeropage", NULL, uf_op_zero },
+	{ "zeropage-private", NULL, uf_op_zero_private },
+	{ "continue", uf_prep_minor, uf_op_continue },
+};
+
+static const char *uf_sites[32];
+static int uf_nr_sites;
+
+static void uf_collect_site(const char *name, const char *desc)
+{
+	if (uf_nr_sites < 32)
+		uf_sites[uf_nr_sites++] = name;
+}
+
+/* Fail the @nth call of @site in @o; false when it was not reached. */
+static bool uf_sweep_once(const struct uf_sweep_op *o, int d,
+			  const char *site, long nth, int *failures)
+{
+	struct fault_site *fs = fault_site_find(site);
+	struct uf_counters before, after;
+	bool cached;
+	long failed, ret;
+	struct uf u;
+
+	uf_setup(&u, d);
+	if (o->prep)
+		o->prep(&u);
+	uf_count(&u, &before);
+	cached = filemap_get_entry(u.inode->i_mapping, 0);
+	failed = fs->failed;
+	ck_assert_int_eq(fault_inject_set(site, nth), 0);
+	ret = o->op(&u);
+	fault_inject_reset();
+	if (fs->failed == failed)
+		return false;
+	(*failures)++;
+	ck_assert_msg(current->lockdep_depth == 0, "%s (%s) %s #%ld: a lock "
+		      "is held", o->name, uffd_area.choices[d].name, site, nth);
+	if (ret >= 0)
+		return true;			/* absorbed */
+	ck_assert_msg(ret == -ENOMEM, "%s (%s) %s #%ld: returned %ld", o->name,
+		      uffd_area.choices[d].name, site, nth, ret);
+	uf_count(&u, &after);
+	uf_assert_counters_eq(&before, &after);
+	ck_assert(!filemap_get_entry(u.inode->i_mapping, 0) == !cached);
+	return true;
+}
+
+START_TEST(uffd_sweep_every_site_of_the_fill_path)
+{
+	bool verbose = getenv("MMLIT_SWEEP_REPORT");
+
+	if (!uf_nr_sites)
+		fault_site_for_each(uf_collect_site);
+	for (size_t i = 0; i < ARRAY_SIZE(uf_sweep_ops); i++) {
+		for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
+			const struct uf_sweep_op *o = &uf_sweep_ops[i];
+			int reached = 0, failures = 0, fill_sites = 0;
+			char names[256] = "";
+
+			for (int s = 0; s < uf_nr_sites; s++) {
+				long nth = 1;
+
+				while (uf_sweep_once(o, d, uf_sites[s], nth,
+						     &failures))
+					nth++;
+				if (nth == 1)
+					continue;
+				reached++;
+				fill_sites += !!strstr(" page_alloc shmem_alloc_folio"
+						       " memcg_charge shmem_acct_blocks ",
+						       uf_sites[s]);
+				snprintf(names + strlen(names),
+					 sizeof(names) - strlen(names), " %s x%ld",
+					 uf_sites[s], nth - 1);
+			}
+			if (!strcmp(o->name, "copy"))
+				ck_assert_int_eq(fill_sites, 4);
+			if (verbose)
+				printf("sweep: uffd %s, %s: %d of %d sites reached, "
+				       "%d failures checked:%s\n", o->name,
+				       uffd_area.choices[d].name, reached,
+				       uf_nr_sites, failures, names);
+		}
+	}
+}
+END_TEST
+
+static const char *const uf_path_names[] = {
+	"page present", "past i\\_size", "PTE refused after add",
+	"block charge fails", "memcg charge fails", "allocation fails",
+};
+#define UF_NR_PATHS	ARRAY_SIZE(uf_path_names)
+
+/* Run error path @path of a shared COPY in design @d. */
+static long uf_error_path(int d, size_t path, struct uf_counters *before,
+			  struct uf_counters *after)
+{
+	static const char *const site[UF_NR_PATHS] = {
+		[3] = "shmem_acct_blocks", [4] = "memcg_charge",
+		[5] = "shmem_alloc_folio",
+	};
+	unsigned long dst, src;
+	struct uf u;
+	long ret;
+
+	uf_setup(&u, d);
+	src = uf_absent_source(&u, 0x42);
+	dst = path == 1 ? u.shared + UF_FILE * PAGE_SIZE : u.shared;
+	if (path == 0)
+		ck_assert_int_eq(uf_copy(&u, dst, u.src, 1, 0), PAGE_SIZE);
+	uf_count(&u, before);
+	if (site[path])
+		fault_inject_set(site[path], 1);
+	if (path == 2)
+		ret = uf_fill_across_truncate(&u, src);
+	else
+		ret = uf_copy(&u, dst, u.src, 1, 0);
+	fault_inject_reset();
+	uf_count(&u, after);
+	return ret;
+}
+
+static const char *uf_result(long ret)
+{
+	static char buf[24];
+
+	if (ret >= 0)
+		snprintf(buf, sizeof(buf), "%ld", ret);
+	else
+		snprintf(buf, sizeof(buf), "%s", strerrorname_np(-ret));
+	return buf;
+}
+
+static void uffd_counters_figure(void)
+{
+	printf("\\begin{table}\n\\centering\\small\n"
+	       "\\begin{tabular}{llrrrrrrrr}\n"
+	       "path & design & result & alloced & blocks & used & nrpages "
+	       "& memcg & folios & LRU \\\\\n\\hline\n");
+	for (size_t p = 0; p < UF_NR_PATHS; p++) {
+		for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
+			struct uf_counters b, a;
+			long ret = uf_error_path(d, p, &b, &a);
+
+			printf("%s & %s & %s & %+ld & %+ld & %+ld & %+ld & %+ld "
+			       "& %+ld & %+ld \\\\\n", d ? "" : uf_path_names[p],
+			       uffd_area.choices[d].name, uf_result(ret),
+			       a.alloced - b.alloced, a.blocks - b.blocks,
+			       a.used_blocks - b.used_blocks,
+			       a.nrpages - b.nrpages, a.memcg - b.memcg,
+			       a.folios - b.folios, a.lru - b.lru);
+		}
+		printf("\\hline\n");
+	}
+	printf("\\end{tabular}\n\\caption{Counters across each error path "
+	       "of a shared UFFDIO\\_COPY, per design, from a run: the "
+	       "change of each (0: exactly as before). A result of 4096 is "
+	       "a failure the design absorbed (claims UF3, UF4, UF7--UF9).}\n"
+	       "\\label{tab:uffd-counters}\n\\end{table}\n");
+	mmlit_process_reset();
+}
+KTEST_FIGURE("uffd-counters", uffd_counters_figure)
+
+static const char *uf_claim_cell(int claim, int d, char *buf, size_t n)
+{
+	struct uf_counters b, a;
+	long ret;
+
+	switch (claim) {
+	case 4:
+	case 10:
+		ret = uf_error_path(d, 1, &b, &a);
+		if (claim == 4)
+			return strcpy(buf, uf_result(ret));
+		return ret == -EFAULT ? "agrees" : "differs on UF4";
+	case 7:
+		uf_error_path(d, 2, &b, &a);
+		snprintf(buf, n, a.blocks == b.blocks ? "block back" :
+			 "%+ld block until recalc", a.blocks - b.blocks);
+		return buf;
+	case 8:
+		return d == UFFD_FIX ? "recalc, retry" : "ENOMEM, no recalc";
+	default:
+		return "holds";
+	}
+}
+
+static void uffd_claims_figure(void)
+{
+	char buf[48];
+
+	printf("\\begin{table}\n\\centering\\small\n"
+	       "\\begin{tabular}{lllll}\nclaim");
+	for (int d = 0; d < NR_UFFD_DESIGNS; d++)
+		printf(" & %s", uffd_area.choices[d].name);
+	printf(" \\\\\n\\hline\n");
+	for (int c = 1; c <= 12; c++) {
+		printf("UF%d", c);
+		for (int d = 0; d < NR_UFFD_DESIGNS; d++)
+			printf(" & %s", uf_claim_cell(c, d, buf, sizeof(buf)));
+		printf(" \\\\\n");
+	}
+	printf("\\end{tabular}\n\\caption{The four designs against claims "
+	       "UF1--UF12, from a run.}\n\\label{tab:uffd-claims}\n"
+	       "\\end{table}\n");
+	mmlit_process_reset();
+}
+KTEST_FIGURE("uffd-claims", uffd_claims_figure)
 
 static Suite *uffd_suite(void)
 {
 	Suite *s = suite_create("uffd");
 	TCase *tc = ktest_tcase("uffd");
+	TCase *sweep = ktest_tcase("uffd-sweep");
 
 	tcase_add_test(tc, uf1_copy_shared_fills_the_page_cache);
 	tcase_add_test(tc, uf2_copy_private_leaves_the_hole);
@@ -606,8 +926,12 @@ static Suite *uffd_suite(void)
 	tcase_add_test(tc, uf8_acct_failure_without_recalc);
 	tcase_add_test(tc, uf9_lru_before_pte_is_undone_on_error);
 	tcase_add_test(tc, uf10_old_and_new_paths_agree_but_for_uf4);
+	tcase_add_test(tc, uffd_register_modes_and_errors);
+	tcase_add_test(tc, uffd_wp_flag_and_poison);
 	tcase_add_test(tc, uf12_copy_with_faults_enabled_deadlocks_two_processes);
+	tcase_add_test(sweep, uffd_sweep_every_site_of_the_fill_path);
 	suite_add_tcase(s, tc);
+	suite_add_tcase(s, sweep);
 	return s;
 }
 KTEST_SUITE(uffd_suite)
