@@ -64,6 +64,7 @@ struct mechanism {
 	void (*synchronize)(void);	/* the updater; NULL: not measured */
 	const char *sync_label;
 	long (*membarriers)(void);	/* membarrier(2) calls so far */
+	bool may_sleep;			/* its readers: timed in wall time */
 };
 
 static void shim_thread_init(void)
@@ -114,14 +115,14 @@ static const struct mechanism mechanisms[] = {
 	  .synchronize = pcpu_rwsem_write, .sync_label = "percpu_down_write + up",
 	  .membarriers = percpu_rwsem_membarrier_calls },
 	{ .key = "rwsem", .label = "rwsem shared (invalidate_lock)",
-	  .loop = rwsem_loop,
+	  .loop = rwsem_loop, .may_sleep = true,
 	  .thread_init = shim_thread_init, .thread_exit = shim_thread_exit,
 	  .synchronize = rwsem_write, .sync_label = "down_write + up_write" },
 	{ .key = "spinlock", .label = "spin lock + i_private",
 	  .loop = spinlock_loop,
 	  .thread_init = shim_thread_init, .thread_exit = shim_thread_exit },
 	{ .key = "pthread-rwlock", .label = "pthread_rwlock read",
-	  .loop = pthread_rwlock_loop },
+	  .loop = pthread_rwlock_loop, .may_sleep = true },
 };
 #define NR_MECH		ARRAY_SIZE(mechanisms)
 
@@ -193,15 +194,17 @@ struct bench_thread {
 static void *bench_reader(void *p)
 {
 	struct bench_thread *bt = p;
+	clockid_t clock = bt->m->may_sleep ? CLOCK_MONOTONIC :
+					     CLOCK_THREAD_CPUTIME_ID;
 	struct timespec a, b;
 
 	pin_to(bt->slot);
 	if (bt->m->thread_init)
 		bt->m->thread_init();
 	pthread_barrier_wait(&bt->ctl->ready);
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
+	clock_gettime(clock, &a);
 	bt->iters = bt->m->loop(&bt->ctl->stop, &bt->hits);
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
+	clock_gettime(clock, &b);
 	bt->ns = ts_diff_ns(&a, &b);
 	if (bt->m->thread_exit)
 		bt->m->thread_exit();
@@ -437,7 +440,7 @@ static int print_results(const struct bench_dataset *ds, FILE *f)
 	print_block(ds, BENCH_BLK_GP_MB,
 		    "Grace period: membarrier(2) calls each",
 		    "readers:", f);
-	fprintf(f, "\nThe bar (issue 5); SRCU 2-thread/1-thread alone: %.2f, "
+	fprintf(f, "\nThe bar (issues 5, 8); SRCU 2-thread/1-thread alone: %.2f, "
 		"the check alone's: %.2f\n", bench_bar_scaling(ds, "srcu"),
 		bench_bar_scaling(ds, "none"));
 	for (int i = 0; i < n; i++) {
@@ -454,6 +457,7 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: mmlit-bench [--quick] [--out FILE]   measure, print, write\n"
 		"       mmlit-bench [--quick] --falloc       chapter 3's FX5 only\n"
+		"       mmlit-bench [--quick] --srcu         chapter 4's only\n"
 		"       mmlit-bench --print FILE             print a data file\n");
 	return 2;
 }
@@ -532,7 +536,7 @@ int main(int argc, char **argv)
 	const char *root = getenv("MMLIT_ROOT");
 	char path[4096];
 	const char *out = NULL;
-	bool quick = false, falloc_only = false;
+	bool quick = false, falloc_only = false, srcu_only = false;
 
 	cpus_init();
 	for (int i = 1; i < argc; i++) {
@@ -540,6 +544,8 @@ int main(int argc, char **argv)
 			quick = true;
 		} else if (!strcmp(argv[i], "--falloc")) {
 			falloc_only = true;
+		} else if (!strcmp(argv[i], "--srcu")) {
+			srcu_only = true;
 		} else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
 			out = argv[++i];
 		} else if (!strcmp(argv[i], "--print") && i + 1 < argc) {
@@ -556,7 +562,7 @@ int main(int argc, char **argv)
 		out = path;
 	}
 	ret = falloc_only ? 0 : measure(&p, out);
-	if (ret)
+	if (ret || srcu_only)
 		return ret;
 	return measure_falloc(quick, root && *root ? root : ".");
 }

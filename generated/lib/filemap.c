@@ -41,7 +41,7 @@ static bool __folio_trylock(struct folio *folio)
 	if (__atomic_fetch_or(&folio->flags, BIT(PG_locked), __ATOMIC_ACQUIRE) &
 	    BIT(PG_locked))
 		return false;
-	folio->lock_owner = current;
+	WRITE_ONCE(folio->lock_owner, current);
 	return true;
 }
 
@@ -121,7 +121,7 @@ void folio_unlock(struct folio *folio)
 	struct wait_queue_head *wq = folio_waitqueue(folio);
 
 	WARN_ON(!folio_test_locked(folio));
-	folio->lock_owner = NULL;
+	WRITE_ONCE(folio->lock_owner, NULL);
 	__atomic_and_fetch(&folio->flags, ~BIT(PG_locked), __ATOMIC_RELEASE);
 	smp_mb();
 	if (waitqueue_active(wq))
@@ -179,7 +179,7 @@ repeat:
 				folio_lock(folio);
 			}
 		}
-		if (folio->mapping != mapping || folio->index != index) {
+		if (READ_ONCE(folio->mapping) != mapping || folio->index != index) {
 			if (fgp_flags & FGP_LOCK)
 				folio_unlock(folio);
 			folio_put(folio);
@@ -235,13 +235,13 @@ int filemap_add_folio(struct address_space *mapping, struct folio *folio,
 	int ret;
 
 	__folio_set_locked(folio);
-	folio->lock_owner = current;
+	WRITE_ONCE(folio->lock_owner, current);
 	ret = mem_cgroup_charge(folio, NULL, gfp);
 	if (!ret)
 		ret = __filemap_add_folio(mapping, folio, index, gfp);
 	if (ret) {
 		mem_cgroup_uncharge(folio);
-		folio->lock_owner = NULL;
+		WRITE_ONCE(folio->lock_owner, NULL);
 		__folio_clear_locked(folio);
 		return ret;
 	}
@@ -258,7 +258,7 @@ void __filemap_remove_folio(struct folio *folio, void *shadow)
 	old = xa_cmpxchg(&mapping->i_pages, folio->index, folio, shadow, 0);
 	WARN_ON(old != folio);
 	mapping_nrpages_add(mapping, -1);
-	folio->mapping = NULL;
+	WRITE_ONCE(folio->mapping, NULL);	/* read unlocked */
 	mmlit_trace("page cache remove folio #%lu index %lu", folio->serial,
 		    folio->index);
 }

@@ -55,9 +55,14 @@ typedef unsigned short umode_t;
 #define __must_check	__attribute__((warn_unused_result))
 #define __cleanup(f)	__attribute__((cleanup(f)))
 
+#ifndef __SANITIZE_THREAD__
 #define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, val) \
 	do { *(volatile __typeof__(x) *)&(x) = (val); } while (0)
+#else	/* marked accesses, as KCSAN sees them: relaxed atomics for TSan */
+#define READ_ONCE(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define WRITE_ONCE(x, val) __atomic_store_n(&(x), (val), __ATOMIC_RELAXED)
+#endif
 
 #define smp_mb()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define smp_rmb()	__atomic_thread_fence(__ATOMIC_ACQUIRE)
@@ -145,8 +150,8 @@ struct list_head {
 
 static inline void INIT_LIST_HEAD(struct list_head *list)
 {
-	list->next = list;
-	list->prev = list;
+	WRITE_ONCE(list->next, list);	/* list_empty() reads it unlocked */
+	WRITE_ONCE(list->prev, list);	/* and finish_wait() this one */
 }
 
 static inline void __list_add(struct list_head *new, struct list_head *prev,
@@ -155,7 +160,7 @@ static inline void __list_add(struct list_head *new, struct list_head *prev,
 	next->prev = new;
 	new->next = next;
 	new->prev = prev;
-	prev->next = new;
+	WRITE_ONCE(prev->next, new);
 }
 
 static inline void list_add(struct list_head *new, struct list_head *head)
@@ -171,7 +176,7 @@ static inline void list_add_tail(struct list_head *new, struct list_head *head)
 static inline void list_del_init(struct list_head *entry)
 {
 	entry->next->prev = entry->prev;
-	entry->prev->next = entry->next;
+	WRITE_ONCE(entry->prev->next, entry->next);
 	INIT_LIST_HEAD(entry);
 }
 

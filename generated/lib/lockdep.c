@@ -414,13 +414,14 @@ void lock_acquire(struct lockdep_map *map, unsigned int subclass, int trylock,
 				break;
 		}
 	}
-	hl = &t->held_locks[t->lockdep_depth++];
-	hl->instance = map;
+	hl = &t->held_locks[t->lockdep_depth];
+	WRITE_ONCE(hl->instance, map);	/* lock_holders() reads these */
 	hl->class = class;
-	hl->read = read;
+	WRITE_ONCE(hl->read, read);
 	hl->trylock = trylock;
-	hl->acquired = true;
+	WRITE_ONCE(hl->acquired, true);
 	hl->site = site;
+	smp_store_release(&t->lockdep_depth, t->lockdep_depth + 1);
 	pthread_mutex_unlock(&lockdep_lock);
 	mmlit_trace("lock %s (%s) at %s:%d", class->name, read_mode(read),
 		    site.file, site.line);

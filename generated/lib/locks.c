@@ -136,7 +136,7 @@ int __mutex_lock(struct mutex *lock, unsigned int subclass, long state,
 	sched_point(SP_LOCK, lock);
 	arch_spin_lock(&lock->wait_lock);
 	if (!lock->owner) {
-		lock->owner = t;
+		WRITE_ONCE(lock->owner, t);
 		arch_spin_unlock(&lock->wait_lock);
 		sched_point(SP_LOCKED, lock);
 		return 0;
@@ -146,7 +146,7 @@ int __mutex_lock(struct mutex *lock, unsigned int subclass, long state,
 	set_blocked_on(&b);
 	for (;;) {
 		if (!lock->owner) {
-			lock->owner = t;
+			WRITE_ONCE(lock->owner, t);
 			break;
 		}
 		if (signal_pending_state(state, t)) {
@@ -182,7 +182,7 @@ bool __mutex_trylock(struct mutex *lock, struct lock_site site)
 	arch_spin_lock(&lock->wait_lock);
 	ok = !lock->owner;
 	if (ok)
-		lock->owner = current;
+		WRITE_ONCE(lock->owner, current);
 	arch_spin_unlock(&lock->wait_lock);
 	if (ok) {
 		lock_acquire(&lock->dep_map, 0, 1, 0, site);
@@ -200,7 +200,7 @@ void __mutex_unlock(struct mutex *lock, struct lock_site site)
 	     lock->dep_map.name);
 	lock_release(&lock->dep_map, site);
 	arch_spin_lock(&lock->wait_lock);
-	lock->owner = NULL;
+	WRITE_ONCE(lock->owner, NULL);
 	list_for_each_entry(w, &lock->wait_list, list)
 		wake_up_process(w->task);
 	arch_spin_unlock(&lock->wait_lock);
@@ -264,7 +264,7 @@ static void rwsem_take(struct rw_semaphore *sem, int read)
 		sem->count++;
 	} else {
 		sem->count = -1;
-		sem->owner = current;
+		WRITE_ONCE(sem->owner, current);
 	}
 }
 
@@ -281,6 +281,7 @@ static int rwsem_waits_for(const struct blocked_on *b, struct task_struct *self,
 {
 	struct rw_semaphore *sem = (struct rw_semaphore *)b->obj;
 	struct lock_waiter *x;
+	long count;
 	int n = 0;
 
 	arch_spin_lock(&sem->wait_lock);
@@ -292,8 +293,9 @@ static int rwsem_waits_for(const struct blocked_on *b, struct task_struct *self,
 		if ((!b->read || !x->read) && n < max)
 			out[n++] = x->task;
 	}
+	count = sem->count;
 	arch_spin_unlock(&sem->wait_lock);
-	if (!b->read && sem->count > 0)
+	if (!b->read && count > 0)
 		n += lock_holders(&sem->dep_map, true, out + n, max - n);
 	return n;
 }
@@ -385,7 +387,7 @@ void __up(struct rw_semaphore *sem, int read, struct lock_site site)
 		sem->count--;
 	} else if (count < 0) {
 		sem->count = 0;
-		sem->owner = NULL;
+		WRITE_ONCE(sem->owner, NULL);
 	}
 	if (sem->count == 0)
 		rwsem_wake_all(sem);
@@ -406,7 +408,7 @@ void __downgrade_write(struct rw_semaphore *sem, struct lock_site site)
 	arch_spin_lock(&sem->wait_lock);
 	WARN_ON(sem->count != -1 || sem->owner != t);
 	sem->count = 1;
-	sem->owner = NULL;
+	WRITE_ONCE(sem->owner, NULL);
 	rwsem_wake_all(sem);
 	arch_spin_unlock(&sem->wait_lock);
 	sched_point(SP_UNLOCK, sem);
@@ -511,7 +513,7 @@ void complete(struct completion *x)
 {
 	spin_lock(&x->wait.lock);
 	if (x->done != UINT_MAX)
-		x->done++;
+		WRITE_ONCE(x->done, x->done + 1);
 	spin_unlock(&x->wait.lock);
 	wake_up(&x->wait);
 }

@@ -62,7 +62,7 @@ static inline void __spin_lock(spinlock_t *lock, unsigned int subclass,
 		__spin_lock_hooks(lock, subclass, site);
 	if (unlikely(__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE)))
 		__spin_lock_slow(lock, site);
-	lock->owner = current;
+	WRITE_ONCE(lock->owner, current);
 	sched_point(SP_LOCKED, lock);
 }
 
@@ -73,7 +73,7 @@ static inline bool __spin_trylock(spinlock_t *lock, struct lock_site site)
 	    __atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE))
 		return false;
 	current->preempt_count++;
-	lock->owner = current;
+	WRITE_ONCE(lock->owner, current);
 	if (unlikely(mmlit_hooks & MMLIT_HOOK_LOCKDEP))
 		lock_acquire(&lock->dep_map, 0, 1, 0, site);
 	sched_point(SP_LOCKED, lock);
@@ -84,7 +84,7 @@ static inline void __spin_unlock(spinlock_t *lock, struct lock_site site)
 {
 	if (unlikely(mmlit_hooks))
 		__spin_unlock_hooks(lock, site);
-	lock->owner = NULL;
+	WRITE_ONCE(lock->owner, NULL);
 	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
 	current->preempt_count--;
 	if (unlikely(mmlit_hooks & MMLIT_HOOK_DET))

@@ -175,7 +175,7 @@ static bool map_one_cached(struct vm_fault *vmf, struct folio *folio,
 {
 	struct mm_struct *mm = vmf->vma->vm_mm;
 	unsigned long addr = vmf->address +
-			     ((long)(index - vmf->pgoff) << PAGE_SHIFT);
+			     ((index - vmf->pgoff) << PAGE_SHIFT);	/* mod 2^64 */
 	bool mapped = false;
 	spinlock_t *ptl;
 	struct pte *pte;

@@ -265,7 +265,7 @@ long nr_free_swap_pages(void);
 /* A free slot for @folio: 0 on success, -ENOMEM when swap is full. */
 int folio_alloc_swap(struct folio *folio, swp_entry_t *entry);
 void swap_write_folio(struct folio *folio, swp_entry_t entry);
-void swap_read_folio(struct folio *folio, swp_entry_t entry);
+int swap_read_folio(struct folio *folio, swp_entry_t entry);
 void swap_free(swp_entry_t entry);
 static inline void *swp_to_radix_entry(swp_entry_t entry)
 {

@@ -63,7 +63,7 @@ void folio_add_lru(struct folio *folio)
 	if (!folio_test_lru(folio)) {
 		folio_set_lru(folio);
 		list_add_tail(&folio->lru, &lru_list);
-		lru_size++;
+		WRITE_ONCE(lru_size, lru_size + 1);
 	}
 	arch_spin_unlock(&lru_lock);
 }
@@ -103,7 +103,7 @@ static struct folio *lru_isolate(struct mem_cgroup *memcg)
 			continue;
 		list_del_init(&folio->lru);
 		folio_clear_lru(folio);
-		lru_size--;
+		WRITE_ONCE(lru_size, lru_size - 1);
 		found = folio;
 		break;
 	}
@@ -114,7 +114,7 @@ static struct folio *lru_isolate(struct mem_cgroup *memcg)
 /* Put an isolated folio back at the young end and drop the ref. */
 static void lru_putback(struct folio *folio)
 {
-	if (folio->mapping)
+	if (READ_ONCE(folio->mapping))
 		folio_add_lru(folio);
 	folio_put(folio);
 }
@@ -126,7 +126,7 @@ static void free_folio(struct folio *folio)
 		if (folio_test_lru(folio)) {
 			list_del_init(&folio->lru);
 			folio_clear_lru(folio);
-			lru_size--;
+			WRITE_ONCE(lru_size, lru_size - 1);
 		}
 		arch_spin_unlock(&lru_lock);
 	}
@@ -613,15 +613,23 @@ void swap_write_folio(struct folio *folio, swp_entry_t entry)
 	__atomic_add_fetch(&vm_events.pswpout, 1, __ATOMIC_RELAXED);
 }
 
-void swap_read_folio(struct folio *folio, swp_entry_t entry)
+/*
+ * The kernel's read fails only with -EIO; the model's can also find no host
+ * memory for the folio's buffer (its page, which the kernel allocated with
+ * the folio): -ENOMEM, and the entry stays in swap.
+ */
+int swap_read_folio(struct folio *folio, swp_entry_t entry)
 {
+	int ret;
+
 	pthread_mutex_lock(&swap_lock);
 	BUG_ON(!entry.val || entry.val > (unsigned long)swap_slots ||
 	       !swap_data[entry.val - 1]);
-	/* Its callers cannot fail here (the kernel's can only with -EIO). */
-	BUG_ON(folio_write_data(folio, 0, swap_data[entry.val - 1], PAGE_SIZE));
+	ret = folio_write_data(folio, 0, swap_data[entry.val - 1], PAGE_SIZE);
 	pthread_mutex_unlock(&swap_lock);
-	__atomic_add_fetch(&vm_events.pswpin, 1, __ATOMIC_RELAXED);
+	if (!ret)
+		__atomic_add_fetch(&vm_events.pswpin, 1, __ATOMIC_RELAXED);
+	return ret;
 }
 
 void swap_free(swp_entry_t entry)

@@ -80,7 +80,7 @@ void report_file(const struct report *r)
 		reports[nr_reports] = *r;
 		reports[nr_reports].consumed = false;
 	}
-	nr_reports++;
+	WRITE_ONCE(nr_reports, nr_reports + 1);
 	sink = report_sink;
 	pthread_mutex_unlock(&report_lock);
 	if (!report_quiet)
@@ -248,6 +248,8 @@ void __might_sleep(const char *file, int line, const char *func)
 	struct task_struct *t = current;
 	struct report r;
 
+	/* The hung-task rule's sign of life; only the task writes it. */
+	__atomic_store_n(&t->progress, t->progress + 1, __ATOMIC_RELAXED);
 	if (likely(!t->preempt_count))
 		return;
 	report_init(&r, REPORT_ATOMIC_SLEEP);

@@ -394,8 +394,10 @@ static int shmem_swapin_folio(struct inode *inode, pgoff_t index,
 		error = -EEXIST;
 		goto failed;
 	}
-	swap_read_folio(folio, swap);
+	error = swap_read_folio(folio, swap);	/* the model's: -ENOMEM */
 	spin_unlock(&info->lock);
+	if (error)
+		goto failed;
 	folio_mark_uptodate(folio);
 
 	error = shmem_add_to_page_cache(folio, mapping, index, radswap, gfp);

@@ -181,14 +181,62 @@ void sched_set_hung_timeout(long ms)
 	hung_timeout_ms = ms;
 }
 
+/*
+ * The detector reads another task's record: it is written and copied
+ * whole under the task's pi_lock, so no reader sees half of one. Tests
+ * that only peek at the kind and the lock map read them unlocked.
+ */
 void set_blocked_on(const struct blocked_on *b)
 {
-	current->blocked_on = *b;
+	struct blocked_on *d = &current->blocked_on;
+
+	pthread_mutex_lock(&current->pi_lock);
+	WRITE_ONCE(d->kind, b->kind);
+	WRITE_ONCE(d->map, b->map);
+	d->obj = b->obj;
+	d->owner = b->owner;
+	d->what = b->what;
+	d->read = b->read;
+	d->site = b->site;
+	d->waits_for = b->waits_for;
+	pthread_mutex_unlock(&current->pi_lock);
 }
 
 void clear_blocked_on(void)
 {
-	current->blocked_on.kind = BLOCK_NONE;
+	struct task_struct *t = current;
+
+	pthread_mutex_lock(&t->pi_lock);
+	WRITE_ONCE(t->blocked_on.kind, BLOCK_NONE);
+	pthread_mutex_unlock(&t->pi_lock);
+}
+
+static void blocked_on_get(struct task_struct *u, struct blocked_on *b)
+{
+	pthread_mutex_lock(&u->pi_lock);
+	*b = u->blocked_on;
+	pthread_mutex_unlock(&u->pi_lock);
+}
+
+/*
+ * Whom @u waits for. A lock's waits_for may take the lock's wait_lock, under
+ * which records are set, so it runs on a copy. Any other record is read
+ * under @u's pi_lock: @u cannot leave the wait meanwhile, and so still
+ * holds its reference to the folio the record names.
+ */
+static int wf_next(struct task_struct *u, struct task_struct **out, int max)
+{
+	struct blocked_on b;
+	int n = 0;
+
+	pthread_mutex_lock(&u->pi_lock);
+	b = u->blocked_on;
+	if (b.kind != BLOCK_LOCK && b.kind != BLOCK_NONE && b.waits_for)
+		n = b.waits_for(&b, u, out, max);
+	pthread_mutex_unlock(&u->pi_lock);
+	if (b.kind == BLOCK_LOCK && b.waits_for)
+		n = b.waits_for(&b, u, out, max);
+	return n;
 }
 
 static void deadline_after_ms(struct timespec *ts, long ms)
@@ -214,7 +262,8 @@ void schedule(void)
 	}
 	sched_point(SP_SLEEP, t->blocked_on.obj);
 	pthread_mutex_lock(&t->pi_lock);
-	t->block_seq++;
+	WRITE_ONCE(t->block_seq, t->block_seq + 1);
+	t->hung_base_ms = 0;
 	WRITE_ONCE(t->waiting, true);
 	while (READ_ONCE(t->__state) != TASK_RUNNING && !t->abort_pending) {
 		if (signal_pending_state(t->__state, t)) {
@@ -236,8 +285,10 @@ void schedule(void)
 
 int wake_up_state(struct task_struct *p, unsigned int state)
 {
+	struct task_struct *self = current;
 	int ret = 0;
 
+	__atomic_store_n(&self->progress, self->progress + 1, __ATOMIC_RELAXED);
 	smp_mb();	/* the waker's condition store before reading the state */
 	pthread_mutex_lock(&p->pi_lock);
 	if (READ_ONCE(p->__state) & state) {
@@ -268,8 +319,9 @@ void sched_poll_begin(const struct blocked_on *b)
 	struct task_struct *t = current;
 
 	set_blocked_on(b);
-	t->block_seq++;
+	WRITE_ONCE(t->block_seq, t->block_seq + 1);
 	t->suspect_sig = 0;
+	t->hung_base_ms = 0;
 	WRITE_ONCE(t->waiting, true);
 }
 
@@ -300,7 +352,7 @@ struct wf_path {
 
 static bool task_blocked(struct task_struct *u)
 {
-	if (u->stuck)
+	if (READ_ONCE(u->stuck))
 		return true;
 	return READ_ONCE(u->waiting) && READ_ONCE(u->__state) != TASK_RUNNING &&
 	       !READ_ONCE(u->abort_pending);
@@ -312,17 +364,23 @@ int lock_holders(const struct lockdep_map *map, bool readers_only,
 	struct task_struct *u;
 	int n = 0;
 
+	/*
+	 * Another task's held-lock stack, read while it pushes and pops: the
+	 * entries below the depth it published are filled in. A stale answer
+	 * is harmless; the detector looks twice before it reports.
+	 */
 	list_for_each_entry(u, &all_tasks, tasks) {
-		int depth = READ_ONCE(u->lockdep_depth);
+		int depth = __atomic_load_n(&u->lockdep_depth, __ATOMIC_ACQUIRE);
 
-		if (u->exited && !u->stuck)
+		if (READ_ONCE(u->exited) && !READ_ONCE(u->stuck))
 			continue;
 		for (int i = 0; i < depth && i < MAX_LOCK_DEPTH; i++) {
 			struct held_lock *hl = &u->held_locks[i];
 
-			if (hl->instance != map || !hl->acquired)
+			if (READ_ONCE(hl->instance) != map ||
+			    !READ_ONCE(hl->acquired))
 				continue;
-			if (readers_only && !hl->read)
+			if (readers_only && !READ_ONCE(hl->read))
 				continue;
 			if (n < max)
 				out[n++] = u;
@@ -339,13 +397,12 @@ static bool wf_search(struct task_struct *u, struct task_struct *start,
 	int n = 0;
 
 	path->task[path->n++] = u;
-	if (u->stuck && u != start) {
+	if (READ_ONCE(u->stuck) && u != start) {
 		*to_stuck = true;
 		return true;
 	}
-	if (u->blocked_on.kind != BLOCK_NONE && u->blocked_on.waits_for &&
-	    path->n < WF_MAX)
-		n = u->blocked_on.waits_for(&u->blocked_on, u, next, WF_MAX);
+	if (path->n < WF_MAX)
+		n = wf_next(u, next, WF_MAX);
 	for (int i = 0; i < n; i++) {
 		struct task_struct *v = next[i];
 		bool seen = false;
@@ -383,7 +440,8 @@ static const char *block_mode(const struct blocked_on *b)
 
 static void wf_describe(struct report *r, struct task_struct *u)
 {
-	const struct blocked_on *b = &u->blocked_on;
+	struct blocked_on copy;
+	const struct blocked_on *b = &copy;
 
 	if (u->stuck) {
 		report_printf(r, "  task %s is stuck (aborted earlier), "
@@ -392,6 +450,7 @@ static void wf_describe(struct report *r, struct task_struct *u)
 				(struct lock_site){ "", 0, "" });
 		return;
 	}
+	blocked_on_get(u, &copy);
 	report_printf(r, "  task %s waits for %s (%s) at %s:%d %s()\n",
 		      u->comm, b->what ? b->what : "?", block_mode(b),
 		      b->site.file ? b->site.file : "?", b->site.line,
@@ -402,9 +461,13 @@ static void wf_describe(struct report *r, struct task_struct *u)
 /* Called with tasks_lock held. Joiners are left to their join. */
 static void wf_abort(struct task_struct **tasks, int n)
 {
-	for (int i = 0; i < n; i++)
-		if (!tasks[i]->stuck && tasks[i]->blocked_on.kind != BLOCK_TASK)
+	for (int i = 0; i < n; i++) {
+		struct blocked_on b;
+
+		blocked_on_get(tasks[i], &b);
+		if (!tasks[i]->stuck && b.kind != BLOCK_TASK)
 			wake_to_abort(tasks[i]);
+	}
 }
 
 static bool all_tasks_asleep(struct task_struct **out, int *nr)
@@ -430,6 +493,66 @@ static bool all_tasks_asleep(struct task_struct **out, int *nr)
 	return n > 0;
 }
 
+static unsigned long all_progress(void)
+{
+	struct task_struct *u;
+	unsigned long sum = 0;
+
+	list_for_each_entry(u, &all_tasks, tasks)
+		if (!u->exited)
+			sum += __atomic_load_n(&u->progress, __ATOMIC_RELAXED) +
+			       READ_ONCE(u->block_seq);
+	return sum;
+}
+
+/* Does @u's wait lead to a task that runs? @seen: visited tasks. */
+static bool wf_reaches_running(struct task_struct *u,
+			       struct task_struct **seen, int *nr,
+			       bool *ownerless)
+{
+	struct task_struct *next[WF_MAX];
+	int n = wf_next(u, next, WF_MAX);
+
+	if (!n)
+		*ownerless = true;
+	for (int i = 0; i < n; i++) {
+		struct task_struct *v = next[i];
+		bool dup = false;
+
+		if (READ_ONCE(v->stuck))
+			continue;
+		if (!task_blocked(v))
+			return true;
+		for (int j = 0; j < *nr; j++)
+			dup |= seen[j] == v;
+		if (dup || *nr >= WF_MAX)
+			continue;
+		seen[(*nr)++] = v;
+		if (wf_reaches_running(v, seen, nr, ownerless))
+			return true;
+	}
+	return false;
+}
+
+/* Called with tasks_lock held, by @t about its own wait. */
+static bool wait_progresses(struct task_struct *t)
+{
+	struct task_struct *seen[WF_MAX] = { t };
+	bool ownerless = false;
+	unsigned long now;
+	int nr = 1;
+
+	if (wf_reaches_running(t, seen, &nr, &ownerless))
+		return true;
+	if (!ownerless)
+		return false;
+	now = all_progress();
+	if (now == t->hung_seen)
+		return false;
+	t->hung_seen = now;
+	return true;
+}
+
 static void detect_deadlock(struct task_struct *t, long waited_ms)
 {
 	struct wf_path path = { 0 };
@@ -439,7 +562,8 @@ static void detect_deadlock(struct task_struct *t, long waited_ms)
 	struct report r;
 	int n;
 
-	if (!(mmlit_hooks & MMLIT_HOOK_LOCKDEP) && waited_ms < hung_timeout_ms)
+	if (!(mmlit_hooks & MMLIT_HOOK_LOCKDEP) &&
+	    waited_ms - t->hung_base_ms < hung_timeout_ms)
 		return;
 	pthread_mutex_lock(&tasks_lock);
 	if (!task_blocked(t))
@@ -484,10 +608,15 @@ static void detect_deadlock(struct task_struct *t, long waited_ms)
 		return;
 	}
 hung:
-	if (hung_timeout_ms && waited_ms >= hung_timeout_ms) {
+	if (!hung_timeout_ms)
+		goto out;
+	if (wait_progresses(t))
+		t->hung_base_ms = waited_ms;	/* not hung: count again */
+	if (waited_ms - t->hung_base_ms >= hung_timeout_ms) {
 		report_init(&r, REPORT_HUNG);
-		report_printf(&r, "INFO: task %s blocked for more than %ld ms\n",
-			      t->comm, waited_ms);
+		report_printf(&r, "INFO: task %s blocked for more than %ld ms "
+			      "with no progress by any task it waits for\n",
+			      t->comm, waited_ms - t->hung_base_ms);
 		wf_describe(&r, t);
 		wake_to_abort(t);
 		pthread_mutex_unlock(&tasks_lock);
@@ -500,10 +629,10 @@ out:
 
 static void __attribute__((noreturn)) task_abort(struct task_struct *t)
 {
-	t->abort_pending = false;
+	WRITE_ONCE(t->abort_pending, false);
 	__set_current_state(TASK_RUNNING);
 	clear_blocked_on();
-	t->stuck = true;
+	WRITE_ONCE(t->stuck, true);
 	if (t->abort_armed)
 		siglongjmp(t->abort_env, 1);
 	fprintf(stderr, "mmlit: task %s, not started by task_run, is "
@@ -553,9 +682,13 @@ static void task_exit(struct task_struct *t)
 	pthread_mutex_lock(&tasks_lock);
 	WRITE_ONCE(t->exited, true);
 	smp_mb();
-	list_for_each_entry(u, &all_tasks, tasks)
-		if (u->blocked_on.kind == BLOCK_TASK && u->blocked_on.obj == t)
+	list_for_each_entry(u, &all_tasks, tasks) {
+		struct blocked_on b;
+
+		blocked_on_get(u, &b);
+		if (b.kind == BLOCK_TASK && b.obj == t)
 			wake_up_process(u);
+	}
 	pthread_mutex_unlock(&tasks_lock);
 }
 
@@ -887,7 +1020,7 @@ static void det_yield(struct task_struct *t)
 static void det_block(struct task_struct *t)
 {
 	pthread_mutex_lock(&det.lock);
-	t->block_seq++;
+	WRITE_ONCE(t->block_seq, t->block_seq + 1);
 	WRITE_ONCE(t->waiting, true);
 	det_switch(t, false);
 	WRITE_ONCE(t->waiting, false);

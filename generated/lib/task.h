@@ -86,6 +86,9 @@ struct task_struct {
 	bool waiting;				/* inside a blocking wait */
 	bool abort_pending;			/* detector chose us to abort */
 	unsigned long block_seq;		/* counts blocking waits */
+	unsigned long progress;			/* might_sleep()s and wakeups */
+	long hung_base_ms;			/* this wait's last progress */
+	unsigned long hung_seen;		/* progress seen then */
 
 	int pid;
 	char comm[TASK_COMM_LEN];
@@ -229,7 +232,7 @@ static inline void set_current_state(long state)
 
 void set_blocked_on(const struct blocked_on *b);
 void clear_blocked_on(void);
-/* The hung-task timeout of the detector, in milliseconds (0: none). */
+/* The hung-task timeout: a wait without progress this long (ms; 0: none). */
 void sched_set_hung_timeout(long ms);
 void schedule(void);
 int wake_up_process(struct task_struct *p);

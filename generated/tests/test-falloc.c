@@ -1233,8 +1233,8 @@ static void falloc_fx5_table(void)
 {
 	struct {
 		char design[32], op[8];
-		double base, mean, p99, max, op_ms;
-		long faults;
+		double base, mean, p99, max, op_ms, map_us;
+		long faults, maps;
 	} row[2 * NR_EXCL_DESIGNS];
 	double upstream[2] = { 0, 0 };
 	char path[4096], line[256], machine[256] = "";
@@ -1253,10 +1253,10 @@ static void falloc_fx5_table(void)
 					*c = ' ';
 		}
 		if (line[0] == '#' ||
-		    sscanf(line, "%31s %7s %lf %lf %lf %lf %lf %ld",
+		    sscanf(line, "%31s %7s %lf %lf %lf %lf %lf %ld %lf %ld",
 			   row[n].design, row[n].op, &row[n].base, &row[n].mean,
 			   &row[n].p99, &row[n].max, &row[n].op_ms,
-			   &row[n].faults) != 8)
+			   &row[n].faults, &row[n].map_us, &row[n].maps) != 10)
 			continue;
 		if (!strcmp(row[n].design, "shmem_falloc"))
 			upstream[!strcmp(row[n].op, "punch")] = row[n].p99;
@@ -1264,17 +1264,19 @@ static void falloc_fx5_table(void)
 	}
 	fclose(f);
 	ck_assert_int_eq(n, 2 * NR_EXCL_DESIGNS);
-	printf("\\begin{tabular}{llrrrrrrr}\n"
+	printf("\\begin{tabular}{llrrrrrrrrr}\n"
 	       "design & op & baseline $\\mu$s & mean $\\mu$s & "
 	       "99\\%% $\\mu$s & longest $\\mu$s & op ms & faults & "
-	       "99\\%% / today \\\\\n\\hline\n");
+	       "99\\%% / today & mmap $\\mu$s & mmaps \\\\\n\\hline\n");
 	for (int i = 0; i < n; i++) {
 		printf("\\texttt{");
 		print_tex(row[i].design);
 		printf("} & %s & %.2f & %.1f & %.1f & %.0f & %.1f & %ld & "
-		       "%.1f \\\\\n", row[i].op, row[i].base, row[i].mean,
-		       row[i].p99, row[i].max, row[i].op_ms, row[i].faults,
-		       row[i].p99 / upstream[!strcmp(row[i].op, "punch")]);
+		       "%.1f & %.0f & %ld \\\\\n", row[i].op, row[i].base,
+		       row[i].mean, row[i].p99, row[i].max, row[i].op_ms,
+		       row[i].faults,
+		       row[i].p99 / upstream[!strcmp(row[i].op, "punch")],
+		       row[i].map_us, row[i].maps);
 	}
 	printf("\\end{tabular}\n\n\\smallskip Measured on: %s.\n", machine);
 }

@@ -186,8 +186,8 @@ START_TEST(sh5_pressure_reclaim_calls_owner_writeout)
 	ck_assert_int_gt(vm_events.pgsteal, 0);
 	/* The oldest folio went to swap; its data is in the slot. */
 	ck_assert(xa_is_value(filemap_get_entry(inode->i_mapping, 0)));
-	swap_read_folio(folio, radix_to_swp_entry(filemap_get_entry(
-				inode->i_mapping, 0)));
+	ck_assert_int_eq(swap_read_folio(folio, radix_to_swp_entry(
+				filemap_get_entry(inode->i_mapping, 0))), 0);
 	folio_read_data(folio, 100, &byte, 1);
 	ck_assert_int_eq(byte, 0x77);
 	folio_put(folio);

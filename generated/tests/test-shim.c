@@ -322,7 +322,7 @@ static int torture_reader(void *unused)
 	__atomic_add_fetch(&torture_started, 1, __ATOMIC_SEQ_CST);
 	while (!READ_ONCE(torture_done)) {
 		int idx = srcu_read_lock(&torture_srcu);
-		struct torture_obj *p = READ_ONCE(torture_ptr);
+		struct torture_obj *p = smp_load_acquire(&torture_ptr);
 
 		barrier();
 		if (READ_ONCE(p->value) == TORTURE_POISON)
@@ -351,7 +351,7 @@ START_TEST(sh4_srcu_torture_on_the_fast_path)
 		struct torture_obj *old = torture_ptr;
 
 		objs[i].value = i;
-		WRITE_ONCE(torture_ptr, &objs[i]);
+		smp_store_release(&torture_ptr, &objs[i]);
 		synchronize_srcu(&torture_srcu);
 		WRITE_ONCE(old->value, TORTURE_POISON);
 	}
@@ -539,6 +539,57 @@ START_TEST(sh6_deterministic_deadlock_ends_the_run)
 	ck_assert_int_eq(st.deadlocks, 1);
 	ck_assert_report("cycle");
 	ck_assert_report("deadlock");
+}
+END_TEST
+
+DEFINE_STATIC_SRCU(sh6_long_srcu);
+static struct completion sh6_reader_in;
+
+static int sh6_long_reader(void *unused)
+{
+	int idx = srcu_read_lock(&sh6_long_srcu);
+
+	complete(&sh6_reader_in);
+	usleep(1500 * 1000);		/* long, not stuck */
+	srcu_read_unlock(&sh6_long_srcu, idx);
+	return 0;
+}
+
+static int sh6_long_updater(void *unused)
+{
+	synchronize_srcu(&sh6_long_srcu);
+	return 0;
+}
+
+START_TEST(sh6_long_grace_period_is_not_a_hang)
+{
+	struct task_struct *reader, *updater;
+	long start;
+
+	init_completion(&sh6_reader_in);
+	reader = task_run(sh6_long_reader, NULL, "reader");
+	wait_for_completion(&sh6_reader_in);
+	start = now_ms();
+	updater = task_run(sh6_long_updater, NULL, "updater");
+	ck_assert_int_eq(task_join(updater), 0);
+	ck_assert_int_ge(now_ms() - start, 1400);
+	ck_assert_int_eq(task_join(reader), 0);
+	ck_assert_int_eq(report_count(), 0);
+}
+END_TEST
+
+START_TEST(sh6_wait_nobody_ends_is_hung)
+{
+	struct task_struct *waiter;
+	long start = now_ms();
+
+	init_completion(&sh6_never);
+	waiter = task_run(sh6_wait_forever, NULL, "waiter");
+	while (!report_count() && now_ms() - start < 5000)
+		usleep(10 * 1000);	/* runs, but ends nothing */
+	ck_assert_int_lt(now_ms() - start, 2500);
+	ck_assert_int_eq(task_join(waiter), -EDEADLK);
+	ck_assert_report("hung");
 }
 END_TEST
 
@@ -917,6 +968,8 @@ static Suite *shim_suite(void)
 	Suite *s = suite_create("shim");
 	TCase *tc = ktest_tcase("locks");
 
+	tcase_add_test(tc, sh6_long_grace_period_is_not_a_hang);
+	tcase_add_test(tc, sh6_wait_nobody_ends_is_hung);
 	tcase_add_test(tc, sh7_folio_lock_critical_sections_interleave);
 	tcase_add_test(tc, sh7_trylock_against_a_critical_section);
 	tcase_add_test(tc, sh7_allocation_that_may_sleep_is_a_point);

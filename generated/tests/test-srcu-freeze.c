@@ -866,7 +866,7 @@ static void tex_bar(const struct bench_dataset *ds, FILE *f)
 	int n = bench_bar_check(ds, bars);
 
 	fprintf(f, "\\begin{center}\n\\begin{tabular}{lrrl}\n\\toprule\n"
-		"the bar (issue 5) & measured & limit & \\\\\n\\midrule\n");
+		"the bar (issues 5, 8) & measured & limit & \\\\\n\\midrule\n");
 	for (int i = 0; i < n; i++) {
 		tex_puts(bars[i].what, f);
 		fprintf(f, " & %.2f & %.2f & %s \\\\\n", bars[i].value,
