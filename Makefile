@@ -171,6 +171,15 @@ check-browser: $(BOOK_HTML)
 	$(Q)tools/check-browser $(BOOK_HTML) build/browser
 HAVE_CHROMIUM := $(shell command -v chromium >/dev/null 2>&1 && echo 1)
 
+# The PDF book: title, fonts embedded, no undefined reference, no identifier
+# hyphenated, text past the margin and near-empty pages bounded
+# (tools/check-pdf; poppler-utils).  make check runs it when pdffonts is
+# installed.
+.PHONY: check-pdf
+check-pdf: $(BOOK_PDF)
+	$(Q)tools/check-pdf $(BOOK_PDF)
+HAVE_POPPLER := $(shell command -v pdffonts >/dev/null 2>&1 && echo 1)
+
 # The runner (tangled from chapter 1) also runs tools/check-generated and
 # tools/claims --check as Check tests. Its XML log feeds the claims appendix:
 # when the book has been built, it is brought up to date with the results.
@@ -184,6 +193,7 @@ ifneq ($(TESTS),)
 	if [ -e $(BOOK_HTML) ] || [ -e $(BOOK_PDF) ]; then $(MAKE) book || rc=1; fi; \
 	tools/check-width || rc=1; \
 	$(if $(HAVE_CHROMIUM),$(MAKE) check-browser || rc=1;,echo "mmlit: no chromium: check-browser skipped";) \
+	$(if $(HAVE_POPPLER),$(MAKE) check-pdf || rc=1;,echo "mmlit: no poppler-utils: check-pdf skipped";) \
 	exit $$rc
 else
 	@echo "mmlit: no test runner yet (no tests/*.c root); running the book's own checks"
