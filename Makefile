@@ -441,7 +441,7 @@ help:
 	@echo 'make lib|mmsim|tests one product'
 	@echo 'make book|html|pdf   the book (book/out/mmlit.html, book/out/mmlit.pdf)'
 	@echo 'make tangle          update generated/ (or build/lines/src with LINES=1)'
-	@echo 'make check-roots     every root chunk is a file (lib|mmsim|tests|bench)/NAME.[ch]'
+	@echo 'make check-roots     every root chunk is a file the build places (tools/tangle)'
 	@echo 'make check-generated generated/ is what src-lit/*.nw tangles to'
 	@echo 'make bench           build and run build/mmlit-bench'
 	@echo 'make mutants         run tests/mutants.txt: each mutant must be killed (tools/mutants)'
