@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/84-memory.nw (appendix D); do not edit. */
 #include "syscalls.h"
 
 void address_space_init(struct address_space *mapping, struct inode *host)
@@ -16,6 +17,7 @@ void address_space_init(struct address_space *mapping, struct inode *host)
 	INIT_LIST_HEAD(&mapping->i_mmap);
 	mapping->gfp_mask = GFP_HIGHUSER_MOVABLE;
 }
+
 #define FOLIO_WAIT_TABLE_SIZE	64
 static struct wait_queue_head folio_wait_table[FOLIO_WAIT_TABLE_SIZE];
 
@@ -85,7 +87,6 @@ static int folio_lock_wait(struct folio *folio, int state,
 	return ret;
 }
 
-/* Every way to the lock is a scheduling point, taken or not. */
 bool folio_trylock(struct folio *folio)
 {
 	sched_point(SP_TRY, folio);
@@ -95,24 +96,24 @@ bool folio_trylock(struct folio *folio)
 	return true;
 }
 
+void __folio_lock(struct folio *folio, struct lock_site site)
+{
+	__might_sleep(site.file, site.line, site.func);	/* even if free */
+	sched_point(SP_LOCK, folio);
+	if (!__folio_trylock(folio))
+		folio_lock_wait(folio, TASK_UNINTERRUPTIBLE, site);
+	sched_point(SP_LOCKED, folio);
+}
+
 int __folio_lock_killable(struct folio *folio, struct lock_site site)
 {
-	might_sleep();
+	__might_sleep(site.file, site.line, site.func);
 	sched_point(SP_LOCK, folio);
 	if (!__folio_trylock(folio) &&
 	    folio_lock_wait(folio, TASK_KILLABLE, site))
 		return -EINTR;
 	sched_point(SP_LOCKED, folio);
 	return 0;
-}
-
-void __folio_lock(struct folio *folio, struct lock_site site)
-{
-	might_sleep();
-	sched_point(SP_LOCK, folio);
-	if (!__folio_trylock(folio))
-		folio_lock_wait(folio, TASK_UNINTERRUPTIBLE, site);
-	sched_point(SP_LOCKED, folio);
 }
 
 void folio_unlock(struct folio *folio)
@@ -127,6 +128,7 @@ void folio_unlock(struct folio *folio)
 		wake_up_all(wq);
 	sched_point(SP_UNLOCK, folio);
 }
+
 bool folio_mark_dirty(struct folio *folio)
 {
 	return !(__atomic_fetch_or(&folio->flags, BIT(PG_dirty),
@@ -146,6 +148,7 @@ void folio_zero_range(struct folio *folio, size_t offset, size_t len)
 	if (data)
 		memset(data + offset, 0, len);
 }
+
 void *filemap_get_entry(struct address_space *mapping, pgoff_t index)
 {
 	return xa_load(&mapping->i_pages, index);
@@ -176,8 +179,7 @@ repeat:
 				folio_lock(folio);
 			}
 		}
-		if (READ_ONCE(folio->mapping) != mapping ||
-		    folio->index != index) {
+		if (READ_ONCE(folio->mapping) != mapping || folio->index != index) {
 			if (fgp_flags & FGP_LOCK)
 				folio_unlock(folio);
 			folio_put(folio);
@@ -205,7 +207,7 @@ repeat:
 int __filemap_add_folio(struct address_space *mapping, struct folio *folio,
 			pgoff_t index, gfp_t gfp)
 {
-	void *old;
+	void *old, *cur = NULL;
 
 	VM_BUG_ON(!folio_test_locked(folio));
 	folio_get(folio);			/* the page cache's reference */
@@ -215,7 +217,8 @@ int __filemap_add_folio(struct address_space *mapping, struct folio *folio,
 	if (old && !xa_is_value(old))
 		goto exists;
 	/* A value entry is a shadow: the new folio replaces it. */
-	if (xa_cmpxchg(&mapping->i_pages, index, old, folio, gfp) != old)
+	cur = xa_cmpxchg(&mapping->i_pages, index, old, folio, gfp);
+	if (cur != old)
 		goto exists;
 	mapping_nrpages_add(mapping, 1);
 	mmlit_trace("page cache add folio #%lu index %lu", folio->serial, index);
@@ -223,7 +226,7 @@ int __filemap_add_folio(struct address_space *mapping, struct folio *folio,
 exists:
 	folio->mapping = NULL;
 	folio_put(folio);
-	return -EEXIST;
+	return xa_is_err(cur) ? xa_err(cur) : -EEXIST;
 }
 
 int filemap_add_folio(struct address_space *mapping, struct folio *folio,
@@ -245,6 +248,7 @@ int filemap_add_folio(struct address_space *mapping, struct folio *folio,
 	folio_add_lru(folio);
 	return 0;
 }
+
 void __filemap_remove_folio(struct folio *folio, void *shadow)
 {
 	struct address_space *mapping = folio->mapping;
@@ -310,6 +314,7 @@ void truncate_inode_pages(struct address_space *mapping, loff_t lstart)
 {
 	truncate_inode_pages_range(mapping, lstart, LLONG_MAX);
 }
+
 static void zap_file_range(struct vm_area_struct *vma, pgoff_t first,
 			   pgoff_t last, struct folio *only, int even_cows)
 {

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/01-shim.nw (chapter 1); do not edit. */
 /* kernel.h: the basic vocabulary of kernel C, for the mmlit shim. */
 #ifndef MMLIT_KERNEL_H
 #define MMLIT_KERNEL_H
@@ -35,17 +36,20 @@ typedef unsigned short umode_t;
 #define PAGE_SIZE	(1UL << PAGE_SHIFT)
 #define PAGE_MASK	(~(PAGE_SIZE - 1))
 #define NR_CPUS		128	/* reader slots: at most this many live tasks */
+
 #define ERESTARTSYS	512	/* interrupted by a signal; the syscall restarts */
 #define ENOIOCTLCMD	515
 #ifndef EOPNOTSUPP
 #define EOPNOTSUPP	ENOTSUP
 #endif
+
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 #define barrier()	__asm__ __volatile__("" ::: "memory")
 #define cpu_relax()	__builtin_ia32_pause()
 #define __aligned(x)	__attribute__((aligned(x)))
-#define __cacheline_aligned __aligned(64)
+#define SMP_CACHE_BYTES	64
+#define __cacheline_aligned __aligned(SMP_CACHE_BYTES)
 #define __maybe_unused	__attribute__((unused))
 #define __cold		__attribute__((cold))
 #define __must_check	__attribute__((warn_unused_result))
@@ -71,6 +75,7 @@ typedef unsigned short umode_t;
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define __stringify_1(x) #x
 #define __stringify(x)	__stringify_1(x)
+
 #define MAX_ERRNO	4095
 #define IS_ERR_VALUE(x)	unlikely((unsigned long)(x) >= (unsigned long)-MAX_ERRNO)
 
@@ -82,6 +87,7 @@ static inline bool IS_ERR_OR_NULL(const void *ptr)
 	return !ptr || IS_ERR_VALUE(ptr);
 }
 static inline void *ERR_CAST(const void *ptr) { return (void *)ptr; }
+
 #define min(a, b)	((a) < (b) ? (a) : (b))
 #define max(a, b)	((a) > (b) ? (a) : (b))
 #define min_t(t, a, b)	((t)(a) < (t)(b) ? (t)(a) : (t)(b))
@@ -92,6 +98,7 @@ static inline void *ERR_CAST(const void *ptr) { return (void *)ptr; }
 #define ALIGN(x, a)	round_up(x, a)
 #define PAGE_ALIGNED(x)	(((unsigned long)(x) & (PAGE_SIZE - 1)) == 0)
 #define BIT(n)		(1UL << (n))
+
 typedef struct { int counter; } atomic_t;
 typedef struct { long counter; } atomic_long_t;
 #define ATOMIC_INIT(i)	{ (i) }

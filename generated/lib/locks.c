@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/82-locks.nw (appendix B); do not edit. */
 #include "locks.h"
 #include <sched.h>
 #include <time.h>
@@ -96,6 +97,7 @@ abort:
 	t->preempt_count--;
 	task_abort_if_pending();
 }
+
 void __mutex_init(struct mutex *lock, const char *name,
 		  struct lock_class_key *key)
 {
@@ -204,6 +206,7 @@ void __mutex_unlock(struct mutex *lock, struct lock_site site)
 	arch_spin_unlock(&lock->wait_lock);
 	sched_point(SP_UNLOCK, lock);
 }
+
 /* @count and @owner: the lock's state before the release. */
 static void rwsem_check_release(struct rw_semaphore *sem, int read,
 				long count, struct task_struct *owner,
@@ -223,6 +226,7 @@ static void rwsem_check_release(struct rw_semaphore *sem, int read,
 		     count == 0 ? "not held" : "held by another task",
 		     site.file, site.line);
 }
+
 void __init_rwsem(struct rw_semaphore *sem, const char *name,
 		  struct lock_class_key *key)
 {
@@ -409,6 +413,7 @@ void __downgrade_write(struct rw_semaphore *sem, struct lock_site site)
 	arch_spin_unlock(&sem->wait_lock);
 	sched_point(SP_UNLOCK, sem);
 }
+
 void __init_waitqueue_head(struct wait_queue_head *wq, const char *name,
 			   struct lock_class_key *key)
 {
@@ -503,6 +508,7 @@ void __wake_up(struct wait_queue_head *wq, unsigned int mode, int nr, void *key)
 	spin_unlock(&wq->lock);
 	sched_point(SP_WAKE, wq);
 }
+
 void complete(struct completion *x)
 {
 	spin_lock(&x->wait.lock);

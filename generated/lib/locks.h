@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/01-shim.nw (chapter 1); do not edit. */
 /* locks.h: spin locks, mutexes, rw semaphores, wait queues, completions. */
 #ifndef MMLIT_LOCKS_H
 #define MMLIT_LOCKS_H
@@ -29,6 +30,7 @@ struct lock_waiter {
 	struct task_struct *task;
 	int read;
 };
+
 typedef struct spinlock {
 	int locked;
 	struct task_struct *owner;
@@ -98,6 +100,7 @@ static inline void __spin_unlock(spinlock_t *lock, struct lock_site site)
 #define spin_is_locked(l)	\
 	({ sched_point(SP_TRY, (l)); READ_ONCE((l)->locked) != 0; })
 #define assert_spin_locked(l)	((void)WARN_ON(!READ_ONCE((l)->locked)))
+
 struct mutex {
 	arch_spinlock_t wait_lock;
 	struct task_struct *owner;
@@ -290,6 +293,7 @@ void complete_all(struct completion *x);
 void wait_for_completion(struct completion *x);
 int wait_for_completion_killable(struct completion *x);
 bool completion_done(struct completion *x);
+
 #define lock_map_acquire(m)	lock_acquire((m), 0, 0, 0, THIS_SITE)
 #define lock_map_acquire_read(m) lock_acquire((m), 0, 0, 2, THIS_SITE)
 #define lock_map_release(m)	lock_release((m), THIS_SITE)

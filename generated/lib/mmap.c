@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/06-mmap.nw (chapter 6); do not edit. */
 #include "syscalls.h"
 #include "fault.h"
 #include "variant.h"
@@ -23,6 +24,66 @@ static int desc_check_immutable(const struct vm_area_desc *desc,
 		return -EINVAL;
 	return 0;
 }
+
+static bool vma_can_merge(const struct vm_area_struct *vma,
+			  const struct vm_area_desc *desc)
+{
+	return vma->vm_file == desc->vm_file && vma->vm_flags == desc->vm_flags;
+}
+
+static void vma_remove_merged(struct vm_area_struct *vma)
+{
+	struct address_space *mapping = vma->vm_file->f_mapping;
+
+	vma_start_write(vma);
+	list_del(&vma->vm_list);
+	vma->vm_mm->map_count--;
+	down_write(&mapping->i_mmap_rwsem);
+	list_del(&vma->vm_shared);
+	up_write(&mapping->i_mmap_rwsem);
+	if (vma_is_shared_maywrite(vma))
+		mapping_unmap_writable(mapping);
+	fput(vma->vm_file);
+	vm_area_free(vma);
+}
+
+static struct vm_area_struct *vma_merge_new_range(struct vm_area_desc *desc)
+{
+	struct vm_area_struct *vma, *prev = NULL, *next = NULL;
+	pgoff_t pglen = (desc->end - desc->start) >> PAGE_SHIFT;
+	bool left, right;
+
+	if (desc->vm_flags & VM_SPECIAL)
+		return NULL;
+	list_for_each_entry(vma, &desc->mm->mmap, vm_list) {
+		if (vma->vm_end == desc->start)
+			prev = vma;
+		if (vma->vm_start == desc->end)
+			next = vma;
+	}
+	left = prev && vma_can_merge(prev, desc) &&
+	       prev->vm_pgoff + ((prev->vm_end - prev->vm_start) >> PAGE_SHIFT) ==
+	       desc->pgoff;
+	right = next && vma_can_merge(next, desc) &&
+		desc->pgoff + pglen == next->vm_pgoff;
+	if (left && right && next->vm_ops && next->vm_ops->close)
+		right = false;
+	if (left) {
+		vma_start_write(prev);
+		prev->vm_end = right ? next->vm_end : desc->end;
+		if (right)
+			vma_remove_merged(next);
+		return prev;
+	}
+	if (right) {
+		vma_start_write(next);
+		next->vm_start = desc->start;
+		next->vm_pgoff = desc->pgoff;
+		return next;
+	}
+	return NULL;
+}
+
 static struct vm_area_struct *vma_from_desc(const struct vm_area_desc *desc)
 {
 	struct vm_area_struct *vma = vm_area_alloc(desc->mm);
@@ -38,6 +99,7 @@ static struct vm_area_struct *vma_from_desc(const struct vm_area_desc *desc)
 	vma->vm_private_data = desc->private_data;
 	return vma;
 }
+
 int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr,
 		    struct folio **pfns, unsigned long size)
 {
@@ -46,6 +108,7 @@ int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr,
 
 	if (addr < vma->vm_start || addr + size > vma->vm_end)
 		return -EINVAL;
+	vma->vm_flags |= VM_REMAP_FLAGS;
 	spin_lock(&mm->page_table_lock);
 	for (unsigned long i = 0; i < size >> PAGE_SHIFT && !err; i++) {
 		if (should_fail(&fail_remap_pfn_range))
@@ -57,6 +120,14 @@ int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr,
 	spin_unlock(&mm->page_table_lock);
 	return err;
 }
+
+static void mmap_action_prepare(struct vm_area_desc *desc)
+{
+	if (desc->action.type == MMAP_REMAP_PFN ||
+	    desc->action.type == MMAP_IO_REMAP_PFN)
+		desc->vm_flags |= VM_REMAP_FLAGS;
+}
+
 static int mmap_action_finish(struct mmap_action *action,
 			      struct vm_area_struct *vma, int err)
 {
@@ -80,7 +151,8 @@ static int mmap_action_complete(struct mmap_action *action,
 
 	if (hidden)
 		down_write(&mapping->i_mmap_rwsem);
-	if (action->type == MMAP_REMAP_PFN)
+	if (action->type == MMAP_REMAP_PFN ||
+	    action->type == MMAP_IO_REMAP_PFN)
 		err = remap_pfn_range(vma, action->remap.start,
 				      action->remap.pfns, action->remap.size);
 	err = mmap_action_finish(action, vma, err);
@@ -90,6 +162,7 @@ static int mmap_action_complete(struct mmap_action *action,
 		remove_vma(vma->vm_mm, vma);
 	return err;
 }
+
 unsigned long mmap_region_prepare(struct file *file, unsigned long addr,
 				  unsigned long len, vm_flags_t vm_flags,
 				  unsigned long pgoff)
@@ -108,6 +181,14 @@ unsigned long mmap_region_prepare(struct file *file, unsigned long addr,
 	err = desc_check_immutable(&desc, file, addr, len);
 	if (err)
 		goto abort;
+	mmap_action_prepare(&desc);
+	vma = vma_merge_new_range(&desc);
+	if (vma) {
+		if (desc.vm_ops)
+			vma->vm_ops = desc.vm_ops;
+		vma->vm_private_data = desc.private_data;
+		return addr;
+	}
 	err = -ENOMEM;
 	vma = vma_from_desc(&desc);
 	if (!vma)
@@ -145,6 +226,7 @@ abort:
 				       desc.mmap_context);
 	return err;
 }
+
 struct vm_area_struct *mmap_generic(struct file *file, struct mmap_req *req,
 				    const struct vm_operations_struct *ops,
 				    vm_flags_t set, void *private_data)
@@ -184,6 +266,7 @@ void mmap_undo(struct vm_area_struct *vma)
 	vma_assert_write_locked(vma);
 	remove_vma(vma->vm_mm, vma);
 }
+
 bool file_mmap_ops_valid(const struct file_operations *fop)
 {
 	if (fop->mmap_complete && !fop->mmap_prepare)

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/06-mmap.nw (chapter 6); do not edit. */
 /* mmap.h: the mmap_prepare path (chapter 6). */
 #ifndef MMLIT_MMAP_H
 #define MMLIT_MMAP_H
@@ -9,6 +10,7 @@
 enum mmap_action_type {
 	MMAP_NOTHING,
 	MMAP_REMAP_PFN,
+	MMAP_IO_REMAP_PFN,
 };
 
 struct mmap_action {
@@ -22,6 +24,17 @@ struct mmap_action {
 	int (*error_hook)(int err);
 	bool hide_from_rmap_until_complete;
 };
+
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE	0x100000
+#endif
+#define VM_PFNMAP	0x00000400UL
+#define VM_IO		0x00004000UL
+#define VM_DONTEXPAND	0x00040000UL
+#define VM_DONTDUMP	0x04000000UL
+#define VM_MIXEDMAP	0x10000000UL
+#define VM_SPECIAL	(VM_IO | VM_DONTEXPAND | VM_PFNMAP | VM_MIXEDMAP)
+#define VM_REMAP_FLAGS	(VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP)
 
 struct vm_area_desc {
 	/* Immutable: which mapping this is. */
@@ -51,7 +64,9 @@ int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr,
 		    struct folio **pfns, unsigned long size);
 void vma_link(struct mm_struct *mm, struct vm_area_struct *vma);
 void remove_vma(struct mm_struct *mm, struct vm_area_struct *vma);
-extern const struct file_operations shmem_file_operations_prepare;
+
+extern const struct file_operations shmem_file_operations_legacy;
+
 struct mmap_req {
 	unsigned long addr, len;
 	vm_flags_t vm_flags;

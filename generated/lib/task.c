@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/81-tasks.nw (appendix A); do not edit. */
 #include "locks.h"
 #include <sys/syscall.h>
 #include <time.h>
@@ -6,6 +7,7 @@
 
 __thread struct task_struct *__current_task;
 __thread int __this_cpu = -1;
+__thread long __this_cpu_off = -1;
 int mmlit_hooks = MMLIT_HOOK_LOCKDEP;
 struct mmlit_process mmlit_proc;
 int nr_cpu_ids;
@@ -44,6 +46,7 @@ static struct {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.done = PTHREAD_COND_INITIALIZER,
 };
+
 static int cpu_slot_get(void)
 {
 	for (int i = 0; i < NR_CPUS; i++) {
@@ -101,6 +104,7 @@ static void task_free(struct task_struct *t)
 	pthread_cond_destroy(&t->det_cond);
 	free(t);
 }
+
 static void adopted_thread_exit(void *p)
 {
 	struct task_struct *t = p;
@@ -132,6 +136,7 @@ struct task_struct *__task_adopt(void)
 	t->thread = pthread_self();
 	__current_task = t;
 	__this_cpu = t->cpu;
+	__this_cpu_off = (long)t->cpu * SMP_CACHE_BYTES;
 	pthread_setspecific(adopt_key, t);
 	return t;
 }
@@ -146,8 +151,10 @@ void task_release_current(void)
 	pthread_setspecific(adopt_key, NULL);
 	__current_task = NULL;
 	__this_cpu = -1;
+	__this_cpu_off = -1;
 	task_free(t);
 }
+
 void send_sig(int sig, struct task_struct *p)
 {
 	unsigned int state = TASK_INTERRUPTIBLE;
@@ -162,6 +169,7 @@ void flush_signals(struct task_struct *p)
 {
 	__atomic_store_n(&p->signal, 0, __ATOMIC_SEQ_CST);
 }
+
 #define DETECT_PERIOD_MS	10
 static long hung_timeout_ms = 1000;
 
@@ -334,6 +342,7 @@ void sched_poll_end(void)
 	t->suspect_sig = 0;
 	clear_blocked_on();
 }
+
 #define WF_MAX	16
 
 struct wf_path {
@@ -639,6 +648,7 @@ void task_abort_if_pending(void)
 	if (unlikely(t->abort_pending))
 		task_abort(t);
 }
+
 static void det_add(struct task_struct *t);
 static void det_wait_turn(struct task_struct *t);
 static void det_exit(struct task_struct *t);
@@ -688,6 +698,7 @@ static void *task_trampoline(void *p)
 
 	__current_task = t;
 	__this_cpu = t->cpu;
+	__this_cpu_off = (long)t->cpu * SMP_CACHE_BYTES;
 	if (t->det)
 		det_wait_turn(t);
 	if (!sigsetjmp(t->abort_env, 0)) {
@@ -821,6 +832,7 @@ void tasks_reap_stuck(void)
 	}
 	pthread_mutex_unlock(&tasks_lock);
 }
+
 static const char *const sched_point_names[NR_SCHED_POINTS] = {
 	[SP_LOCK] = "lock", [SP_LOCKED] = "locked", [SP_TRY] = "try",
 	[SP_ALLOC] = "alloc", [SP_UNLOCK] = "unlock",
@@ -859,6 +871,7 @@ void sched_set_hook(sched_hook_t hook)
 		__atomic_and_fetch(&mmlit_hooks, ~MMLIT_HOOK_SCHED,
 				   __ATOMIC_SEQ_CST);
 }
+
 static bool det_runnable(struct task_struct *u)
 {
 	return u && !u->exited &&
@@ -1046,6 +1059,7 @@ void det_wake_blocked_on(const void *obj)
 	}
 	pthread_mutex_unlock(&det.lock);
 }
+
 static int det_run(int (*fn)(void *data), void *data)
 {
 	struct task_struct *root;
@@ -1113,6 +1127,7 @@ int sched_run_seeded(int (*fn)(void *data), void *data, u64 seed,
 	}
 	return ret;
 }
+
 static void det_format(char *buf, size_t size)
 {
 	size_t len = 0;

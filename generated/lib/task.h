@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/01-shim.nw (chapter 1); do not edit. */
 /* task.h: tasks, current, signals, blocking and the scheduling point. */
 #ifndef MMLIT_TASK_H
 #define MMLIT_TASK_H
@@ -27,6 +28,7 @@ struct mem_cgroup;
 
 #define MAX_LOCK_DEPTH		48
 #define TASK_COMM_LEN		16
+
 struct lock_site {
 	const char *file;
 	int line;
@@ -42,6 +44,7 @@ struct held_lock {
 	bool acquired;		/* false while still waiting for it */
 	struct lock_site site;	/* where it was taken */
 };
+
 enum block_kind {
 	BLOCK_NONE,
 	BLOCK_LOCK,		/* mutex, rw_semaphore, spinlock: see map */
@@ -115,10 +118,13 @@ struct task_struct {
 	int det_order;
 	pthread_cond_t det_cond;
 };
+
 extern __thread struct task_struct *__current_task;
 /* current->cpu, or -1 while the thread has no task: one load for fast paths. */
 extern __thread int __this_cpu;
 #define raw_smp_processor_id()	(__this_cpu)
+/* The same slot in bytes, __this_cpu * SMP_CACHE_BYTES, or -1: for SRCU. */
+extern __thread long __this_cpu_off;
 struct task_struct *__task_adopt(void);
 
 static inline struct task_struct *get_current(void)
@@ -144,6 +150,7 @@ extern int nr_cpu_ids;
 
 /* Adopted threads that end should give their slot back. */
 void task_release_current(void);
+
 #undef sigmask
 #define sigmask(sig)	(1UL << ((sig) - 1))
 
@@ -168,6 +175,7 @@ static inline bool signal_pending_state(long state, struct task_struct *p)
 		return false;
 	return (state & TASK_INTERRUPTIBLE) || fatal_signal_pending(p);
 }
+
 static inline void pagefault_disable(void)
 {
 	current->pagefault_disabled++;
@@ -204,11 +212,13 @@ static inline void __memalloc_restore(unsigned int flag, unsigned int old)
 #define memalloc_noio_restore(f) __memalloc_restore(PF_MEMALLOC_NOIO, f)
 #define memalloc_noreclaim_save() __memalloc_save(PF_MEMALLOC)
 #define memalloc_noreclaim_restore(f) __memalloc_restore(PF_MEMALLOC, f)
+
 void __might_sleep(const char *file, int line, const char *func);
 #define might_sleep()	__might_sleep(__FILE__, __LINE__, __func__)
 #define preempt_disable()	(current->preempt_count++)
 #define preempt_enable()	(current->preempt_count--)
 #define in_atomic()	(current->preempt_count != 0)
+
 static inline void __set_current_state(long state)
 {
 	WRITE_ONCE(current->__state, state);
@@ -244,6 +254,7 @@ static inline long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 int wake_up_state(struct task_struct *p, unsigned int state);
+
 /*
  * task_run - start @fn(@data) in a new task named @name.
  * The task shares current's mm, files and memcg. Never fails: a failure to
@@ -269,6 +280,7 @@ void tasks_reap_stuck(void);
  * reports after the test's body ends is filed before the test is judged.
  */
 int tasks_join_left(void);
+
 enum sched_point_kind {
 	SP_LOCK,		/* about to take a lock */
 	SP_LOCKED,		/* took it */
@@ -309,6 +321,7 @@ static inline void cond_resched(void)
 }
 
 const char *sched_point_name(enum sched_point_kind kind);
+
 struct sched_stats {
 	long runs;		/* schedules run */
 	long choice_points;	/* in the last run */
