@@ -44,29 +44,22 @@ endif
 
 # ------------------------------------------------------------------ sources
 # Book order: the byte order of the file names, as tools/nw-files prints it.
+# The file roots and their pattern come from tools/tangle, the one tangle
+# recipe (also used by tools/check-generated).
 NW := $(sort $(wildcard src-lit/*.nw))
-ROOT_RE := ^(lib|mmsim|tests|bench)/[a-z0-9_-]+\.[ch]$$
-ROOTS := $(sort $(shell command -v noroots >/dev/null && noroots $(NW) | sed -n 's/^<<\(.*\)>>$$/\1/p' | grep -E '$(ROOT_RE)' || true))
+ROOTS := $(shell tools/tangle --roots $(NW) 2>/dev/null)
 
-# Plain mode compiles generated/ (committed, notangle -t8) into build/.
-# LINES=1 tangles with #line directives into build/lines/src and compiles
-# that into build/lines/.
-# TANGLE is what each root goes through; the rules below run its two halves
-# (noweb's markup, once for all roots, and nt, once per root) as notangle
-# runs them.
-NOWEB_LIB ?= /usr/lib/noweb
+# Plain mode compiles generated/ (committed, with a header naming each file's
+# chapter) into build/. LINES=1 tangles with #line directives into
+# build/lines/src and compiles that into build/lines/.
 ifeq ($(LINES),1)
 SRC := build/lines/src
 OUT := build/lines
-TANGLE := notangle -L -t8
-MARKUP_OPTS := -t -t
-NT_OPTS := -t -L -t8
+TANGLE_OPTS := -L
 else
 SRC := generated
 OUT := build
-TANGLE := notangle -t8
-MARKUP_OPTS := -t
-NT_OPTS := -t8
+TANGLE_OPTS :=
 endif
 
 GEN_FILES := $(addprefix $(SRC)/,$(ROOTS))
@@ -102,7 +95,7 @@ URCU_LIBS = $(shell pkg-config --libs liburcu-memb 2>/dev/null || echo -lurcu-me
 
 # ------------------------------------------------------------------ top targets
 .PHONY: all code lib mmsim tests tangle book html pdf check check-roots \
-	check-generated bench install uninstall clean deps help
+	check-generated check-width check-browser bench install uninstall clean deps help
 
 all: code book
 	@:
@@ -118,33 +111,16 @@ tangle: $(GEN_FILES)
 	@:
 
 # ------------------------------------------------------------------ tangling
-# The chapters go through noweb's markup once ($(OUT)/nw.markup); then one
-# recipe runs noweb's nt for every root, as notangle would (notangle runs
-# markup over all the chapters again for each of the sixty roots, and as
-# sixty jobs they would hold the compiler back). cpif leaves an unchanged
-# file and its timestamp alone, so a prose edit recompiles nothing; the stamp
-# records that the roots were tangled after the last change of the chapters.
-# TANGLE is printed for a file that changed.
-build/stamp/roots-ok: $(NW) tools/check-roots
-	$(Q)mkdir -p $(@D)
-	$(Q)tools/check-roots $(NW)
-	$(Q)touch $@
+# tools/tangle checks the roots, runs noweb's markup once and nt once per
+# root, and rewrites only the files whose text changed, so a prose edit
+# recompiles nothing; it prints TANGLE for each. The stamp records that the
+# roots were tangled after the last change of the chapters.
+$(OUT)/stamp/tangled: $(NW) tools/tangle
+	$(Q)mkdir -p $(@D) && tools/tangle $(TANGLE_OPTS) $(SRC) $(NW) && touch $@
 
-$(OUT)/nw.markup: $(NW) Makefile
-	$(Q)mkdir -p $(@D)
-	$(Q)$(NOWEB_LIB)/markup $(MARKUP_OPTS) $(NW) > $@
-
-$(OUT)/stamp/tangled: $(OUT)/nw.markup build/stamp/roots-ok
-	$(Q)mkdir -p $(@D) && for r in $(ROOTS); do \
-		mkdir -p $$(dirname $(SRC)/$$r) && \
-		$(NOWEB_LIB)/nt $(NT_OPTS) -R"$$r" < $(OUT)/nw.markup | cpif $(SRC)/$$r && \
-		if [ ! -e $@ ] || [ $(SRC)/$$r -nt $@ ]; then $(if $(say),printf '  %-8s %s\n' TANGLE "$(SRC)/$$r";) :; fi \
-		|| exit 1; \
-	done && touch $@
-
-# The stamp holds the rule; if a file went missing since, tangle it again.
+# The stamp holds the rule; if a file went missing since, tangle again.
 $(GEN_FILES): $(SRC)/%: $(OUT)/stamp/tangled
-	$(if $(wildcard $@),,$(Q)$(call say,TANGLE,$@)$(TANGLE) -R'$*' $(NW) > $@)
+	$(if $(wildcard $@),,$(Q)tools/tangle $(TANGLE_OPTS) $(SRC) $(NW))
 
 # ------------------------------------------------------------------ compiling
 $(OUT)/obj/%.o: $(SRC)/%.c | $(GEN_HDRS)
@@ -164,8 +140,10 @@ WHOLE_LIBA = -Wl,--whole-archive $(LIBA) -Wl,--no-whole-archive
 $(OUT)/mmsim: $(MMSIM_OBJS) $(LIBA)
 	$(Q)$(call say,LD,$@)$(CC) $(MMLIT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(MMSIM_OBJS) $(WHOLE_LIBA) $(LDLIBS)
 
-$(OUT)/mmlit-tests: $(TEST_OBJS) $(LIBA)
-	$(Q)$(call say,LD,$@)$(CC) $(MMLIT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJS) $(WHOLE_LIBA) $(CHECK_LIBS) $(LDLIBS)
+# The tests read the benchmark's data file with the benchmark's own code.
+BENCH_DATA_OBJS := $(filter %/bench-data.o,$(BENCH_OBJS))
+$(OUT)/mmlit-tests: $(TEST_OBJS) $(BENCH_DATA_OBJS) $(LIBA)
+	$(Q)$(call say,LD,$@)$(CC) $(MMLIT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(TEST_OBJS) $(BENCH_DATA_OBJS) $(WHOLE_LIBA) $(CHECK_LIBS) $(LDLIBS)
 
 $(OUT)/mmlit-bench: $(BENCH_OBJS) $(LIBA)
 	$(Q)$(call say,LD,$@)$(CC) $(MMLIT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(BENCH_OBJS) $(WHOLE_LIBA) $(URCU_LIBS) $(LDLIBS)
@@ -176,10 +154,31 @@ RUN_ENV := MMLIT_ROOT=$(CURDIR) MMLIT_MMSIM=$(CURDIR)/$(OUT)/mmsim \
 	MMLIT_TESTS=$(CURDIR)/$(OUT)/mmlit-tests MMLIT_BUILD=$(CURDIR)/$(OUT)
 
 check-roots:
-	$(Q)tools/check-roots $(NW)
+	$(Q)tools/tangle --check-roots $(NW)
 
 check-generated:
 	$(Q)tools/check-generated
+
+# Code lines of at most 80 columns (chapters not yet reflowed are listed in
+# tools/check-width.allow).
+check-width:
+	$(Q)tools/check-width
+
+# The HTML book in headless chromium at 1280 and 390 px (links, images,
+# console errors, overflow, navigation; screenshots in build/browser/).
+# make check runs it when chromium is installed.
+check-browser: $(BOOK_HTML)
+	$(Q)tools/check-browser $(BOOK_HTML) build/browser
+HAVE_CHROMIUM := $(shell command -v chromium >/dev/null 2>&1 && echo 1)
+
+# The PDF book: title, fonts embedded, no undefined reference, no identifier
+# hyphenated, text past the margin and near-empty pages bounded
+# (tools/check-pdf; poppler-utils).  make check runs it when pdffonts is
+# installed.
+.PHONY: check-pdf
+check-pdf: $(BOOK_PDF)
+	$(Q)tools/check-pdf $(BOOK_PDF)
+HAVE_POPPLER := $(shell command -v pdffonts >/dev/null 2>&1 && echo 1)
 
 # The runner (tangled from chapter 1) also runs tools/check-generated and
 # tools/claims --check as Check tests. Its XML log feeds the claims appendix:
@@ -192,6 +191,9 @@ ifneq ($(TESTS),)
 	echo "mmlit: the same tests in one process (CK_FORK=no; log in build/check-nofork.log):"; \
 	grep -E '^[0-9]+%:|:[FE]:' build/check-nofork.log || rc=1; \
 	if [ -e $(BOOK_HTML) ] || [ -e $(BOOK_PDF) ]; then $(MAKE) book || rc=1; fi; \
+	tools/check-width || rc=1; \
+	$(if $(HAVE_CHROMIUM),$(MAKE) check-browser || rc=1;,echo "mmlit: no chromium: check-browser skipped";) \
+	$(if $(HAVE_POPPLER),$(MAKE) check-pdf || rc=1;,echo "mmlit: no poppler-utils: check-pdf skipped";) \
 	exit $$rc
 else
 	@echo "mmlit: no test runner yet (no tests/*.c root); running the book's own checks"
@@ -312,8 +314,9 @@ pdf: $(BOOK_PDF)
 build/stamp/claims: $(NW) $(CHECK_XML) tools/claims
 	$(Q)mkdir -p $(@D) build/book
 	$(Q)tools/claims | cpif build/book/claims.tex
+	$(Q)tools/claims --findings | cpif build/book/findings.tex
 	$(Q)touch $@
-build/book/claims.tex: build/stamp/claims ;
+build/book/claims.tex build/book/findings.tex: build/stamp/claims ;
 
 # The exercises appendix (src-lit/98-exercises.nw says \input{mutants}):
 # the mutants' questions and answers, with the killers of the last
@@ -323,23 +326,30 @@ build/book/mutants.tex: tests/mutants.txt tools/mutants $(MUTANT_RESULTS)
 	$(Q)mkdir -p $(@D)
 	$(Q)tools/mutants --tex | cpif $@
 
-BOOK_INPUTS := build/book/claims.tex build/book/mutants.tex $(GEN_TEX)
+BOOK_INPUTS := build/book/claims.tex build/book/findings.tex build/book/mutants.tex $(GEN_TEX)
 
 # HTML: noweb's token pipeline -> tools/nw2pandoc -> pandoc + book/chunks.lua
-build/book/mmlit.pandoc.tex build/book/fragments.html &: $(NW) tools/nw2pandoc $(BOOK_INPUTS) Makefile
+build/book/mmlit.pandoc.tex build/book/fragments.html build/book/anchors.txt &: $(NW) tools/nw2pandoc $(BOOK_INPUTS) Makefile
 	$(Q)mkdir -p build/book
 	$(Q)$(call say,WEAVE,build/book/mmlit.pandoc.tex)tools/nw2pandoc \
 		--out build/book/mmlit.pandoc.tex --fragments build/book/fragments.html \
+		--anchors build/book/anchors.txt \
 		--input-path build/book:build/figures $(NW)
 
 # pandoc writes the prose with markers where the chunks go; tools/nwsplice
 # puts the chunks in (pandoc's --self-contained pass would otherwise parse
 # them all), and tools/check-links checks every internal link.
+# The navigation (book/nav.html, book/nav.js) and the findings boxes
+# (build/book/findings.tex) go in through pandoc; footnotes follow the block
+# that cites them.
 $(BOOK_HTML): book/macros.tex build/book/mmlit.pandoc.tex build/book/fragments.html \
+		build/book/anchors.txt build/book/findings.tex book/nav.html book/nav.js \
 		book/chunks.lua book/book.css tools/nwsplice tools/check-links $(FIG_SVG)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(call say,PANDOC,$@)pandoc -f latex+raw_tex -t html5 -s --self-contained --mathml \
 		--toc --toc-depth=2 --top-level-division=chapter \
+		--reference-location=block --metadata lang=en \
+		--include-before-body book/nav.html --include-after-body book/nav.js \
 		--metadata title="mmlit" \
 		--metadata subtitle="A design book about Linux memory management that compiles, runs and proves what it says" \
 		--metadata pagetitle="mmlit" \
@@ -380,12 +390,18 @@ $(BOOK_PDF): build/stamp/pdf-labels book/mmlit.tex book/macros.tex $(BOOK_TEX) \
 # ------------------------------------------------------------------ reliability
 # Issue 12: the mutants (tests/mutants.txt, tools/mutants), the failure
 # sweeps and the soak (the Check suite "robust", src-lit/91-robust.nw).
-.PHONY: mutants sweeps soak
+.PHONY: mutants mutants-ci sweeps soak
 mutants: code
-	$(Q)tools/mutants
+	$(Q)tools/mutants --keep-going
+# CI: a fixed sample drawn over the chapters (MUTANTS_SAMPLE, MUTANTS_SEED).
+MUTANTS_SAMPLE ?= 12
+MUTANTS_SEED ?= 12
+mutants-ci: code
+	$(Q)tools/mutants --keep-going --sample $(MUTANTS_SAMPLE) --seed $(MUTANTS_SEED)
 
 sweeps: code
 	$(Q)$(RUN_ENV) MMLIT_SWEEP_REPORT=1 CK_RUN_SUITE=robust CK_RUN_CASE=sweeps $(TESTS)
+	$(Q)$(RUN_ENV) MMLIT_SWEEP_REPORT=1 CK_RUN_SUITE=uffd CK_RUN_CASE=uffd-sweep $(TESTS)
 
 soak: code
 	$(Q)$(RUN_ENV) MMLIT_SWEEP_REPORT=1 CK_RUN_SUITE=robust CK_RUN_CASE=soak $(TESTS)
@@ -429,6 +445,7 @@ help:
 	@echo 'make check-generated generated/ is what src-lit/*.nw tangles to'
 	@echo 'make bench           build and run build/mmlit-bench'
 	@echo 'make mutants         run tests/mutants.txt: each mutant must be killed (tools/mutants)'
+	@echo 'make mutants-ci      a fixed sample of 12 mutants over the chapters (CI)'
 	@echo 'make sweeps          fail every allocation site of every operation in turn (suite robust)'
 	@echo 'make soak            random operations by several tasks (MMLIT_SOAK_SEED=N for another seed)'
 	@echo 'make install         PREFIX=/usr/local: libmmlit.a, include/mmlit/*.h, mmlit.pc, mmsim'

@@ -11,7 +11,15 @@
 --      figures and tables (per chapter), the way LaTeX's book class does;
 --   3. resolves \ref{label} to a link carrying that number, and lists every
 --      label that does not exist (then fails);
---   4. marks claim anchors (\claim{ID}{...}) with the class "claim".
+--   4. marks claim anchors (\claim{ID}{...}) with the class "claim";
+--   5. puts each chapter's findings box (build/book/findings.tex, written by
+--      tools/claims --findings) under the chapter's title;
+--   6. links every claim ID in the prose to its row of the claims appendix,
+--      every test name to the chunk that defines the test, every variant
+--      (\variant{area}{name}) to the chunk that defines its area
+--      (build/book/anchors.txt, written by tools/nw2pandoc); gives each image
+--      the caption of its figure as alt text; wraps each table in a div that
+--      scrolls sideways.
 
 local function fragment(id)
   return "<!--nwfrag " .. id .. "-->"
@@ -149,7 +157,46 @@ local function group_floats(blocks)
   return out
 end
 
+-- build/book/findings.tex: \mmlitfindings{CHAPTER}{LATEX} for each design
+-- chapter (tools/claims --findings); each body becomes a Div "findings".
+local findings = {}
+local pending_findings = nil
+local function read_findings()
+  local f = io.open("build/book/findings.tex", "r")
+  if not f then
+    return
+  end
+  local text = f:read("a")
+  f:close()
+  local m = io.open("book/macros.tex", "r")
+  local macros = m and m:read("a") or ""
+  if m then
+    m:close()
+  end
+  for num, body in text:gmatch("\\mmlitfindings{([^}]*)}{(.-)}%%%% end\n") do
+    local d = pandoc.read(macros .. "\n" .. body, "latex+raw_tex")
+    findings[num] = pandoc.Div(d.blocks, { class = "findings" })
+  end
+end
+
+local read_anchors
+local anchors
+
+-- The plain text of inlines, [[quoted code]] included (for alt text).
+local function plain(inlines)
+  return pandoc.utils.stringify(pandoc.walk_inline(pandoc.Span(inlines), {
+    RawInline = function(r)
+      local q = r.text:match("^<!%-%-nwfrag (q%d+)%-%->$")
+      if q and anchors.quote[q] then
+        return pandoc.Str(anchors.quote[q])
+      end
+    end,
+  }))
+end
+
 local function numbering(doc)
+  read_findings()
+  read_anchors()
   local labels = {}
   local counters = { 0, 0, 0 }
   local appendix = false
@@ -209,6 +256,7 @@ local function numbering(doc)
           if b.level == 1 then
             chapter = num
             floats.figure, floats.table = 0, 0
+            pending_findings = findings[appendix and "" or num]
           end
           current = num
           local content = { pandoc.Span({ pandoc.Str(num) },
@@ -223,6 +271,10 @@ local function numbering(doc)
         end
         stray_labels(b.content, current)
         table.insert(out, b)
+        if b.level == 1 and pending_findings then
+          table.insert(out, pending_findings)
+          pending_findings = nil
+        end
       elseif b.t == "Div" and b.classes:includes("nwfloat") then
         local kind = b.attributes.kind
         local label = b.attributes.label
@@ -246,6 +298,15 @@ local function numbering(doc)
           open = open .. ' id="' .. label .. '"'
         end
         table.insert(out, pandoc.RawBlock("html", open .. ">"))
+        local alt = plain(caption or {})
+        body = pandoc.walk_block(pandoc.Div(body), {
+          Image = function(img)
+            if #img.caption == 0 or pandoc.utils.stringify(img.caption) == "image" then
+              img.caption = { pandoc.Str((names[kind] or kind) .. " " .. num
+                .. ": " .. alt) }
+            end
+            return img
+          end }).content
         for _, x in ipairs(visit(body)) do
           table.insert(out, x)
         end
@@ -362,7 +423,150 @@ local function numbering(doc)
   return doc
 end
 
+-- Links to claims, tests and variants.
+anchors = { test = {}, variant = {}, quote = {} }
+read_anchors = function()
+  local f = io.open("build/book/anchors.txt", "r")
+  if not f then
+    return
+  end
+  for line in f:lines() do
+    local kind, name, label = line:match("^(%a+) (%S+) (.+)$")
+    if kind and anchors[kind] then
+      anchors[kind][name] = label
+    end
+  end
+  f:close()
+end
+
+local claims = {}         -- claim ID -> true, from the anchors claim-ID
+
+-- Split a Str at every known claim ID (SF1, and both ends of SF1--SF11)
+-- into Str and Link pieces; nil when there is none.
+local function link_claims(text)
+  local out = {}
+  local pos = 1
+  local found = false
+  while true do
+    local s, e, id = text:find("(%u%u%d+)", pos)
+    if not s then
+      break
+    end
+    local before = s > 1 and text:sub(s - 1, s - 1) or ""
+    local after = text:sub(e + 1, e + 1)
+    if claims[id] and not before:match("[%w_]") and not after:match("[%w_]") then
+      if s > pos then
+        table.insert(out, pandoc.Str(text:sub(pos, s - 1)))
+      end
+      table.insert(out, pandoc.Link({ pandoc.Str(id) }, "#row-" .. id, "",
+        { class = "claimref" }))
+      found = true
+    else
+      table.insert(out, pandoc.Str(text:sub(pos, e)))
+    end
+    pos = e + 1
+  end
+  if not found then
+    return nil
+  end
+  if pos <= #text then
+    table.insert(out, pandoc.Str(text:sub(pos)))
+  end
+  return out
+end
+
+local function test_link(code)
+  local label = anchors.test[code.text]
+  if label then
+    code.classes:insert("testref")
+    return pandoc.Link({ code }, "#" .. label, "", { class = "testref" })
+  end
+end
+
+local function variant_link(span)
+  if span.classes:includes("sans-serif") then
+    local text = pandoc.utils.stringify(span)
+    local area = text:match("^([%w_-]+)/[%w_-]+$")
+    if area and anchors.variant[area] then
+      return pandoc.Link(span.content, "#" .. anchors.variant[area], "",
+        { class = "variant" })
+    elseif area then
+      span.classes = { "variant" }
+      return span
+    end
+  end
+end
+
+-- A link inside a link or a header is unwrapped: claim IDs are found in
+-- every Str first (the filter runs bottom-up), then undone where they sit in
+-- a link already (the appendix's own links, \claimref) or in a heading.
+local function unlink(inlines)
+  return pandoc.walk_inline(pandoc.Span(inlines), {
+    Link = function(l)
+      if l.classes:includes("claimref") or l.classes:includes("testref") then
+        return l.content
+      end
+    end,
+  }).content
+end
+
+local function linking(doc)
+  for _, b in ipairs(doc.blocks) do
+    pandoc.walk_block(b, {
+      Span = function(s)
+        local id = s.identifier:match("^claim%-(%u%u%d+)$")
+        if id then
+          claims[id] = true
+        end
+      end,
+    })
+  end
+  local filter = {
+    Str = function(s)
+      return link_claims(s.text)
+    end,
+    Code = test_link,
+    Link = function(l)
+      if not l.classes:includes("claimref") and not l.classes:includes("testref") then
+        l.content = unlink(l.content)
+      end
+      return l
+    end,
+    Span = function(s)
+      local id = s.identifier:match("^claim%-(%u%u%d+)$")
+      if id then -- "Claim FX1." links to the appendix row
+        return pandoc.Span({ pandoc.Link(unlink(s.content), "#row-" .. id, "",
+          { class = "claimref", title = "Its tests and last result" }) },
+          s.attr)
+      end
+      return variant_link(s)
+    end,
+    Header = function(h)
+      h.content = unlink(h.content)
+      return h
+    end,
+    Table = function(t)
+      return { pandoc.RawBlock("html", '<div class="tablescroll">'), t,
+        pandoc.RawBlock("html", "</div>") }
+    end,
+  }
+  local blocks = {}
+  for _, b in ipairs(doc.blocks) do
+    local r = pandoc.walk_block(b, filter)
+    if r.t == "Table" then
+      for _, x in ipairs(filter.Table(r)) do
+        table.insert(blocks, x)
+      end
+    else
+      table.insert(blocks, r)
+    end
+  end
+  doc.blocks = blocks
+  return doc
+end
+
 return {
   placeholders,
   { Pandoc = numbering },
+  { Pandoc = linking },
 }

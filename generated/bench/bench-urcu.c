@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/04-srcu-freeze.nw (chapter 4); do not edit. */
 /* bench-urcu.c: the liburcu urcu-memb peer, with the inline read side. */
 #define _LGPL_SOURCE
 #define URCU_API_MAP		/* rcu_read_lock() is urcu_memb_read_lock() */

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/04-srcu-freeze.nw (chapter 4); do not edit. */
 /* bench.c: the read side and the grace period of chapter 4, against peers. */
 #include "mmlit.h"
 #include "percpu-rwsem.h"
@@ -17,6 +18,7 @@ DEFINE_STATIC_PERCPU_RWSEM(bench_pcpu_rwsem);
 static DECLARE_RWSEM(bench_rwsem);		/* stands for invalidate_lock */
 static struct inode bench_inode __cacheline_aligned;	/* i_lock, i_private */
 static pthread_rwlock_t bench_pthread_rwlock = PTHREAD_RWLOCK_INITIALIZER;
+
 #define FLAG_CHECK	(READ_ONCE(bench_flags) & BENCH_FROZEN)
 
 #define READ_SECTION_LOOP(name, lock, check, unlock)			\
@@ -62,6 +64,7 @@ struct mechanism {
 	void (*synchronize)(void);	/* the updater; NULL: not measured */
 	const char *sync_label;
 	long (*membarriers)(void);	/* membarrier(2) calls so far */
+	bool may_sleep;			/* its readers: timed in wall time */
 };
 
 static void shim_thread_init(void)
@@ -112,14 +115,14 @@ static const struct mechanism mechanisms[] = {
 	  .synchronize = pcpu_rwsem_write, .sync_label = "percpu_down_write + up",
 	  .membarriers = percpu_rwsem_membarrier_calls },
 	{ .key = "rwsem", .label = "rwsem shared (invalidate_lock)",
-	  .loop = rwsem_loop,
+	  .loop = rwsem_loop, .may_sleep = true,
 	  .thread_init = shim_thread_init, .thread_exit = shim_thread_exit,
 	  .synchronize = rwsem_write, .sync_label = "down_write + up_write" },
 	{ .key = "spinlock", .label = "spin lock + i_private",
 	  .loop = spinlock_loop,
 	  .thread_init = shim_thread_init, .thread_exit = shim_thread_exit },
 	{ .key = "pthread-rwlock", .label = "pthread_rwlock read",
-	  .loop = pthread_rwlock_loop },
+	  .loop = pthread_rwlock_loop, .may_sleep = true },
 };
 #define NR_MECH		ARRAY_SIZE(mechanisms)
 
@@ -155,7 +158,7 @@ static int thread_counts(int *counts)
 {
 	int max = min(bench_ncpus, MAX_THREADS), n = 0;
 
-	for (int t = 1; t < max && n < MAX_TCOUNTS - 1; t *= 2)
+	for (int t = 1; t < max && n < BENCH_MAX_COLS - 1; t *= 2)
 		counts[n++] = t;
 	counts[n++] = max;
 	return n;
@@ -173,6 +176,7 @@ static void sleep_ms(int ms)
 	while (nanosleep(&ts, &ts))
 		;
 }
+
 struct bench_ctl {
 	int stop __cacheline_aligned;
 	pthread_barrier_t ready;
@@ -190,15 +194,17 @@ struct bench_thread {
 static void *bench_reader(void *p)
 {
 	struct bench_thread *bt = p;
+	clockid_t clock = bt->m->may_sleep ? CLOCK_MONOTONIC :
+					     CLOCK_THREAD_CPUTIME_ID;
 	struct timespec a, b;
 
 	pin_to(bt->slot);
 	if (bt->m->thread_init)
 		bt->m->thread_init();
 	pthread_barrier_wait(&bt->ctl->ready);
-	clock_gettime(CLOCK_MONOTONIC, &a);
+	clock_gettime(clock, &a);
 	bt->iters = bt->m->loop(&bt->ctl->stop, &bt->hits);
-	clock_gettime(CLOCK_MONOTONIC, &b);
+	clock_gettime(clock, &b);
 	bt->ns = ts_diff_ns(&a, &b);
 	if (bt->m->thread_exit)
 		bt->m->thread_exit();
@@ -239,6 +245,7 @@ static double measure_read(const struct mechanism *m, int threads, int ms)
 		sum += bt[i].ns / bt[i].iters;
 	return sum / threads;
 }
+
 #define MAX_GP		200000
 
 struct gp_sample {
@@ -268,22 +275,23 @@ static struct gp_sample measure_gp(const struct mechanism *m, int readers,
 	readers_stop(&ctl, bt, readers);
 	if (m->membarriers)
 		s.membarriers = (double)(m->membarriers() - mb0) / s.n;
-	qsort(lat, s.n, sizeof(lat[0]), cmp_double);
+	qsort(lat, s.n, sizeof(lat[0]), bench_cmp_double);
 	s.median = lat[s.n / 2];
 	s.p90 = lat[s.n * 9 / 10];
 	return s;
 }
+
 struct run_params {
 	int runs, read_ms, gp_ms;
 };
 
-static void run_all(struct dataset *ds, const struct run_params *p)
+static void run_all(struct bench_dataset *ds, const struct run_params *p)
 {
-	static double rs[NR_MECH][MAX_TCOUNTS][MAX_REPS];
-	static struct gp_sample gs[NR_MECH][3][MAX_REPS];
-	int counts[MAX_TCOUNTS], nc = thread_counts(counts);
+	static double rs[NR_MECH][BENCH_MAX_COLS][BENCH_MAX_RUNS];
+	static struct gp_sample gs[NR_MECH][3][BENCH_MAX_RUNS];
+	int counts[BENCH_MAX_COLS], nc = thread_counts(counts);
 	int gpr[3] = { 0, 1, min(bench_ncpus, MAX_THREADS) }, ng = gpr[2] > 1 ? 3 : 2;
-	struct block *b;
+	struct bench_block *b;
 
 	for (size_t m = 0; m < NR_MECH; m++)
 		measure_read(&mechanisms[m], 1, 20);
@@ -299,16 +307,17 @@ static void run_all(struct dataset *ds, const struct run_params *p)
 							   p->gp_ms);
 	}
 
-	b = &ds->blk[BLK_READ];
+	b = &ds->blk[BENCH_BLK_READ];
 	b->nr_cols = nc;
 	memcpy(b->cols, counts, sizeof(counts));
 	for (size_t m = 0; m < NR_MECH; m++) {
-		int r = blk_row(b, mechanisms[m].key, mechanisms[m].label);
+		int r = bench_row_add(b, mechanisms[m].key,
+				      mechanisms[m].label);
 
 		for (int c = 0; c < nc; c++)
-			b->row[r].v[c] = median(rs[m][c], p->runs);
+			b->row[r].v[c] = bench_median(rs[m][c], p->runs);
 	}
-	for (int k = BLK_GP; k <= BLK_GP_MB; k++) {
+	for (int k = BENCH_BLK_GP; k <= BENCH_BLK_GP_MB; k++) {
 		b = &ds->blk[k];
 		b->nr_cols = ng;
 		memcpy(b->cols, gpr, sizeof(gpr));
@@ -317,19 +326,24 @@ static void run_all(struct dataset *ds, const struct run_params *p)
 
 			if (!mechanisms[m].synchronize)
 				continue;
-			r = blk_row(b, mechanisms[m].key, mechanisms[m].sync_label);
+			r = bench_row_add(b, mechanisms[m].key,
+					  mechanisms[m].sync_label);
 			for (int g = 0; g < ng; g++) {
-				double v[MAX_REPS];
+				double v[BENCH_MAX_RUNS];
 
-				for (int run = 0; run < p->runs; run++)
-					v[run] = k == BLK_GP ? gs[m][g][run].median :
-						 k == BLK_GP_P90 ? gs[m][g][run].p90 :
-						 gs[m][g][run].membarriers;
-				b->row[r].v[g] = median(v, p->runs);
+				for (int run = 0; run < p->runs; run++) {
+					struct gp_sample *x = &gs[m][g][run];
+
+					v[run] = k == BENCH_BLK_GP ? x->median :
+						 k == BENCH_BLK_GP_P90 ? x->p90 :
+						 x->membarriers;
+				}
+				b->row[r].v[g] = bench_median(v, p->runs);
 			}
 		}
 	}
 }
+
 static void cpu_model(char *buf, size_t len)
 {
 	FILE *f = fopen("/proc/cpuinfo", "r");
@@ -351,42 +365,44 @@ static void cpu_model(char *buf, size_t len)
 	fclose(f);
 }
 
-static void describe_machine(struct dataset *ds, const struct run_params *p)
+static void describe_machine(struct bench_dataset *ds,
+			     const struct run_params *p)
 {
 	char buf[320];
 	struct utsname u;
 	time_t now = time(NULL);
 
 	strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M UTC", gmtime(&now));
-	ds_meta_set(ds, "date", buf);
+	bench_meta_set(ds, "date", buf);
 	cpu_model(buf, sizeof(buf));
-	ds_meta_set(ds, "cpu", buf);
+	bench_meta_set(ds, "cpu", buf);
 	snprintf(buf, sizeof(buf), "%d", bench_ncpus);
-	ds_meta_set(ds, "nproc", buf);
+	bench_meta_set(ds, "nproc", buf);
 	uname(&u);
 	snprintf(buf, sizeof(buf), "%s %s %s", u.sysname, u.release, u.machine);
-	ds_meta_set(ds, "kernel", buf);
-	ds_meta_set(ds, "compiler", "gcc " __VERSION__);
-	ds_meta_set(ds, "liburcu", bench_urcu_version());
-	ds_meta_set(ds, "membarrier",
+	bench_meta_set(ds, "kernel", buf);
+	bench_meta_set(ds, "compiler", "gcc " __VERSION__);
+	bench_meta_set(ds, "liburcu", bench_urcu_version());
+	bench_meta_set(ds, "membarrier",
 		    mmlit_hooks & MMLIT_HOOK_FENCE ? "no (readers fence)" : "yes");
 	snprintf(buf, sizeof(buf), "%d", p->runs);
-	ds_meta_set(ds, "runs", buf);
+	bench_meta_set(ds, "runs", buf);
 	snprintf(buf, sizeof(buf), "%d", p->read_ms);
-	ds_meta_set(ds, "read-ms", buf);
+	bench_meta_set(ds, "read-ms", buf);
 	snprintf(buf, sizeof(buf), "%d", p->gp_ms);
-	ds_meta_set(ds, "gp-ms", buf);
+	bench_meta_set(ds, "gp-ms", buf);
 }
-static void print_block(const struct dataset *ds, int k, const char *what,
+
+static void print_block(const struct bench_dataset *ds, int k, const char *what,
 			const char *colname, FILE *f)
 {
-	const struct block *b = &ds->blk[k];
+	const struct bench_block *b = &ds->blk[k];
 	const char *refs[2] = { "urcu-memb", "srcu" };
 
 	fprintf(f, "\n%s\n%-32s", what, colname);
 	for (int c = 0; c < b->nr_cols; c++)
 		fprintf(f, " %8d", b->cols[c]);
-	for (int x = 0; x < 2 && k != BLK_GP_MB; x++) {
+	for (int x = 0; x < 2 && k != BENCH_BLK_GP_MB; x++) {
 		fprintf(f, "  | x %-9s", refs[x]);
 		for (int c = 1; c < b->nr_cols; c++)
 			fprintf(f, " %6s", "");
@@ -396,56 +412,60 @@ static void print_block(const struct dataset *ds, int k, const char *what,
 		fprintf(f, "%-32.32s", b->row[r].label);
 		for (int c = 0; c < b->nr_cols; c++)
 			fprintf(f, " %8.3g", b->row[r].v[c]);
-		for (int x = 0; x < 2 && k != BLK_GP_MB; x++) {
+		for (int x = 0; x < 2 && k != BENCH_BLK_GP_MB; x++) {
 			fprintf(f, "  |");
 			for (int c = 0; c < b->nr_cols; c++)
 				fprintf(f, " %6.2f", b->row[r].v[c] /
-					ds_get(ds, k, refs[x], b->cols[c]));
+					bench_get(ds, k, refs[x], b->cols[c]));
 		}
 		fputc('\n', f);
 	}
 }
 
-static int print_results(const struct dataset *ds, FILE *f)
+static int print_results(const struct bench_dataset *ds, FILE *f)
 {
-	struct bar bars[8];
-	int n = bar_check(ds, bars), failed = 0;
+	struct bench_bar bars[8];
+	int n = bench_bar_check(ds, bars), failed = 0;
 
 	fprintf(f, "mmlit-bench on %s, %s CPUs, %s; %s; liburcu %s\n",
-		ds_meta(ds, "cpu"), ds_meta(ds, "nproc"), ds_meta(ds, "kernel"),
-		ds_meta(ds, "compiler"), ds_meta(ds, "liburcu"));
-	print_block(ds, BLK_READ, "Read side: ns per lock+unlock pair "
+		bench_meta(ds, "cpu"), bench_meta(ds, "nproc"),
+		bench_meta(ds, "kernel"),
+		bench_meta(ds, "compiler"), bench_meta(ds, "liburcu"));
+	print_block(ds, BENCH_BLK_READ, "Read side: ns per lock+unlock pair "
 		    "(threads pinned one per CPU)", "threads:", f);
-	print_block(ds, BLK_GP, "Grace period: median latency, us",
+	print_block(ds, BENCH_BLK_GP, "Grace period: median latency, us",
 		    "readers:", f);
-	print_block(ds, BLK_GP_P90, "Grace period: 90th percentile, us",
+	print_block(ds, BENCH_BLK_GP_P90, "Grace period: 90th percentile, us",
 		    "readers:", f);
-	print_block(ds, BLK_GP_MB, "Grace period: membarrier(2) calls each",
+	print_block(ds, BENCH_BLK_GP_MB,
+		    "Grace period: membarrier(2) calls each",
 		    "readers:", f);
-	fprintf(f, "\nThe bar (issue 5); SRCU 2-thread/1-thread alone: %.2f, "
-		"the check alone's: %.2f\n", bar_scaling(ds, "srcu"),
-		bar_scaling(ds, "none"));
+	fprintf(f, "\nThe bar (issues 5, 8); SRCU 2-thread/1-thread alone: %.2f, "
+		"the check alone's: %.2f\n", bench_bar_scaling(ds, "srcu"),
+		bench_bar_scaling(ds, "none"));
 	for (int i = 0; i < n; i++) {
 		fprintf(f, "  %-52s %6.2f <= %4.2f  %s\n", bars[i].what,
 			bars[i].value, bars[i].limit,
-			bar_held(&bars[i]) ? "held" : "NOT HELD");
-		failed += !bar_held(&bars[i]);
+			bench_bar_held(&bars[i]) ? "held" : "NOT HELD");
+		failed += !bench_bar_held(&bars[i]);
 	}
 	return failed;
 }
+
 static int usage(void)
 {
 	fprintf(stderr,
 		"usage: mmlit-bench [--quick] [--out FILE]   measure, print, write\n"
 		"       mmlit-bench [--quick] --falloc       chapter 3's FX5 only\n"
+		"       mmlit-bench [--quick] --srcu         chapter 4's only\n"
 		"       mmlit-bench --print FILE             print a data file\n");
 	return 2;
 }
 
 static int print_file(const char *path)
 {
-	static struct dataset ds;
-	int ret = ds_read(&ds, path);
+	static struct bench_dataset ds;
+	int ret = bench_data_read(&ds, path);
 
 	if (ret) {
 		fprintf(stderr, "mmlit-bench: %s: %s\n", path, strerror(-ret));
@@ -457,7 +477,7 @@ static int print_file(const char *path)
 
 static int measure(const struct run_params *p, const char *out)
 {
-	static struct dataset ds;
+	static struct bench_dataset ds;
 	FILE *f;
 
 	lockdep_set_enabled(false);
@@ -475,7 +495,7 @@ static int measure(const struct run_params *p, const char *out)
 		fprintf(stderr, "mmlit-bench: %s: %s\n", out, strerror(errno));
 		return 1;
 	}
-	ds_write(&ds, f);
+	bench_data_write(&ds, f);
 	fclose(f);
 	printf("\nwrote %s\n", out);
 	return 0;
@@ -516,7 +536,7 @@ int main(int argc, char **argv)
 	const char *root = getenv("MMLIT_ROOT");
 	char path[4096];
 	const char *out = NULL;
-	bool quick = false, falloc_only = false;
+	bool quick = false, falloc_only = false, srcu_only = false;
 
 	cpus_init();
 	for (int i = 1; i < argc; i++) {
@@ -524,6 +544,8 @@ int main(int argc, char **argv)
 			quick = true;
 		} else if (!strcmp(argv[i], "--falloc")) {
 			falloc_only = true;
+		} else if (!strcmp(argv[i], "--srcu")) {
+			srcu_only = true;
 		} else if (!strcmp(argv[i], "--out") && i + 1 < argc) {
 			out = argv[++i];
 		} else if (!strcmp(argv[i], "--print") && i + 1 < argc) {
@@ -540,7 +562,7 @@ int main(int argc, char **argv)
 		out = path;
 	}
 	ret = falloc_only ? 0 : measure(&p, out);
-	if (ret)
+	if (ret || srcu_only)
 		return ret;
 	return measure_falloc(quick, root && *root ? root : ".");
 }

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/04-srcu-freeze.nw (chapter 4); do not edit. */
 /* bench.h: what the benchmark's files share. */
 #ifndef MMLIT_BENCH_H
 #define MMLIT_BENCH_H

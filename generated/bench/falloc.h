@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/03-falloc.nw (chapter 3); do not edit. */
 /* falloc.h: chapter 3's benchmark, claim FX5. */
 #ifndef MMLIT_BENCH_FALLOC_H
 #define MMLIT_BENCH_FALLOC_H

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/83-srcu.nw (appendix C); do not edit. */
 #include "fault.h"
 #include "report.h"
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/01-shim.nw (chapter 1); do not edit. */
 /* fault.h: named fault-injection sites. */
 #ifndef MMLIT_FAULT_H
 #define MMLIT_FAULT_H

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/84-memory.nw (appendix D); do not edit. */
 #include "syscalls.h"
 
 void address_space_init(struct address_space *mapping, struct inode *host)
@@ -16,6 +17,7 @@ void address_space_init(struct address_space *mapping, struct inode *host)
 	INIT_LIST_HEAD(&mapping->i_mmap);
 	mapping->gfp_mask = GFP_HIGHUSER_MOVABLE;
 }
+
 #define FOLIO_WAIT_TABLE_SIZE	64
 static struct wait_queue_head folio_wait_table[FOLIO_WAIT_TABLE_SIZE];
 
@@ -34,12 +36,12 @@ static struct wait_queue_head *folio_waitqueue(struct folio *folio)
 				 FOLIO_WAIT_TABLE_SIZE];
 }
 
-bool folio_trylock(struct folio *folio)
+static bool __folio_trylock(struct folio *folio)
 {
 	if (__atomic_fetch_or(&folio->flags, BIT(PG_locked), __ATOMIC_ACQUIRE) &
 	    BIT(PG_locked))
 		return false;
-	folio->lock_owner = current;
+	WRITE_ONCE(folio->lock_owner, current);
 	return true;
 }
 
@@ -66,12 +68,10 @@ static int folio_lock_wait(struct folio *folio, int state,
 	DEFINE_WAIT(wait);
 	int ret = 0;
 
-	might_sleep();
-	sched_point(SP_LOCK, folio);
 	for (;;) {
 		prepare_to_wait(wq, &wait, state);
 		set_blocked_on(&b);
-		if (folio_trylock(folio))
+		if (__folio_trylock(folio))
 			break;
 		if (signal_pending_state(state, current)) {
 			ret = -EINTR;
@@ -87,17 +87,33 @@ static int folio_lock_wait(struct folio *folio, int state,
 	return ret;
 }
 
+bool folio_trylock(struct folio *folio)
+{
+	sched_point(SP_TRY, folio);
+	if (!__folio_trylock(folio))
+		return false;
+	sched_point(SP_LOCKED, folio);
+	return true;
+}
+
 void __folio_lock(struct folio *folio, struct lock_site site)
 {
-	if (!folio_trylock(folio))
+	__might_sleep(site.file, site.line, site.func);	/* even if free */
+	sched_point(SP_LOCK, folio);
+	if (!__folio_trylock(folio))
 		folio_lock_wait(folio, TASK_UNINTERRUPTIBLE, site);
+	sched_point(SP_LOCKED, folio);
 }
 
 int __folio_lock_killable(struct folio *folio, struct lock_site site)
 {
-	if (folio_trylock(folio))
-		return 0;
-	return folio_lock_wait(folio, TASK_KILLABLE, site);
+	__might_sleep(site.file, site.line, site.func);
+	sched_point(SP_LOCK, folio);
+	if (!__folio_trylock(folio) &&
+	    folio_lock_wait(folio, TASK_KILLABLE, site))
+		return -EINTR;
+	sched_point(SP_LOCKED, folio);
+	return 0;
 }
 
 void folio_unlock(struct folio *folio)
@@ -105,13 +121,14 @@ void folio_unlock(struct folio *folio)
 	struct wait_queue_head *wq = folio_waitqueue(folio);
 
 	WARN_ON(!folio_test_locked(folio));
-	folio->lock_owner = NULL;
+	WRITE_ONCE(folio->lock_owner, NULL);
 	__atomic_and_fetch(&folio->flags, ~BIT(PG_locked), __ATOMIC_RELEASE);
 	smp_mb();
 	if (waitqueue_active(wq))
 		wake_up_all(wq);
 	sched_point(SP_UNLOCK, folio);
 }
+
 bool folio_mark_dirty(struct folio *folio)
 {
 	return !(__atomic_fetch_or(&folio->flags, BIT(PG_dirty),
@@ -131,6 +148,7 @@ void folio_zero_range(struct folio *folio, size_t offset, size_t len)
 	if (data)
 		memset(data + offset, 0, len);
 }
+
 void *filemap_get_entry(struct address_space *mapping, pgoff_t index)
 {
 	return xa_load(&mapping->i_pages, index);
@@ -161,7 +179,7 @@ repeat:
 				folio_lock(folio);
 			}
 		}
-		if (folio->mapping != mapping || folio->index != index) {
+		if (READ_ONCE(folio->mapping) != mapping || folio->index != index) {
 			if (fgp_flags & FGP_LOCK)
 				folio_unlock(folio);
 			folio_put(folio);
@@ -189,7 +207,7 @@ repeat:
 int __filemap_add_folio(struct address_space *mapping, struct folio *folio,
 			pgoff_t index, gfp_t gfp)
 {
-	void *old;
+	void *old, *cur = NULL;
 
 	VM_BUG_ON(!folio_test_locked(folio));
 	folio_get(folio);			/* the page cache's reference */
@@ -199,7 +217,8 @@ int __filemap_add_folio(struct address_space *mapping, struct folio *folio,
 	if (old && !xa_is_value(old))
 		goto exists;
 	/* A value entry is a shadow: the new folio replaces it. */
-	if (xa_cmpxchg(&mapping->i_pages, index, old, folio, gfp) != old)
+	cur = xa_cmpxchg(&mapping->i_pages, index, old, folio, gfp);
+	if (cur != old)
 		goto exists;
 	mapping_nrpages_add(mapping, 1);
 	mmlit_trace("page cache add folio #%lu index %lu", folio->serial, index);
@@ -207,7 +226,7 @@ int __filemap_add_folio(struct address_space *mapping, struct folio *folio,
 exists:
 	folio->mapping = NULL;
 	folio_put(folio);
-	return -EEXIST;
+	return xa_is_err(cur) ? xa_err(cur) : -EEXIST;
 }
 
 int filemap_add_folio(struct address_space *mapping, struct folio *folio,
@@ -216,19 +235,20 @@ int filemap_add_folio(struct address_space *mapping, struct folio *folio,
 	int ret;
 
 	__folio_set_locked(folio);
-	folio->lock_owner = current;
+	WRITE_ONCE(folio->lock_owner, current);
 	ret = mem_cgroup_charge(folio, NULL, gfp);
 	if (!ret)
 		ret = __filemap_add_folio(mapping, folio, index, gfp);
 	if (ret) {
 		mem_cgroup_uncharge(folio);
-		folio->lock_owner = NULL;
+		WRITE_ONCE(folio->lock_owner, NULL);
 		__folio_clear_locked(folio);
 		return ret;
 	}
 	folio_add_lru(folio);
 	return 0;
 }
+
 void __filemap_remove_folio(struct folio *folio, void *shadow)
 {
 	struct address_space *mapping = folio->mapping;
@@ -238,7 +258,7 @@ void __filemap_remove_folio(struct folio *folio, void *shadow)
 	old = xa_cmpxchg(&mapping->i_pages, folio->index, folio, shadow, 0);
 	WARN_ON(old != folio);
 	mapping_nrpages_add(mapping, -1);
-	folio->mapping = NULL;
+	WRITE_ONCE(folio->mapping, NULL);	/* read unlocked */
 	mmlit_trace("page cache remove folio #%lu index %lu", folio->serial,
 		    folio->index);
 }
@@ -294,6 +314,7 @@ void truncate_inode_pages(struct address_space *mapping, loff_t lstart)
 {
 	truncate_inode_pages_range(mapping, lstart, LLONG_MAX);
 }
+
 static void zap_file_range(struct vm_area_struct *vma, pgoff_t first,
 			   pgoff_t last, struct folio *only, int even_cows)
 {

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/01-shim.nw (chapter 1); do not edit. */
 /* fs.h: superblocks, inodes, files and their operations. */
 #ifndef MMLIT_FS_H
 #define MMLIT_FS_H
@@ -34,6 +35,7 @@
 #define ATTR_MODE		(1 << 0)
 #define ATTR_SIZE		(1 << 3)
 #define ATTR_FILE		(1 << 13)
+
 struct inode;
 struct file;
 struct super_block;

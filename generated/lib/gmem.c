@@ -1,24 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/04-srcu-freeze.nw (chapter 4); do not edit. */
 /* gmem.c: guest_memfd and the freeze of RFC v2 06/10, with its variants. */
 #include "gmem.h"
+#include "fault.h"
 
-DEFINE_SRCU(kvm_gmem_freeze_srcu);
+struct srcu_struct kvm_gmem_freeze_srcu;
 DEFINE_PERCPU_RWSEM(kvm_gmem_freeze_rwsem);
-
-/*
- * A fresh model process has a fresh domain: no reader and no grace period
- * left by a task the detector aborted (SR8's freeze inside its own read
- * section). Runs with no other task alive.
- */
-static void kvm_gmem_freeze_srcu_reset(void)
-{
-	memset(kvm_gmem_freeze_srcu_srcu_data, 0,
-	       sizeof(kvm_gmem_freeze_srcu_srcu_data));
-	kvm_gmem_freeze_srcu = (struct srcu_struct)
-		__SRCU_STRUCT_INIT(kvm_gmem_freeze_srcu,
-				   kvm_gmem_freeze_srcu_srcu_data);
-}
-DEFINE_RESET_HOOK(kvm_gmem_freeze_srcu_reset);
 
 DEFINE_VARIANT_AREA(gmem_freeze_variants, "gmem-freeze",
 	"how guest_memfd's page cache is frozen (chapter 4)",
@@ -29,7 +16,8 @@ DEFINE_VARIANT_AREA(gmem_freeze_variants, "gmem-freeze",
 	{ "unsynchronized", "broken on purpose: the freeze does not wait" },
 	{ "sync-unfreeze", "unfreezing waits for a grace period too" },
 	{ "invalidate-lock", "read side: invalidate_lock shared; freeze: exclusive" },
-	{ "percpu-rwsem", "read side: a global percpu-rwsem; freeze: for write" })
+	{ "percpu-rwsem", "read side: a global percpu-rwsem; freeze: for write" },
+	{ "scope-guard", "posted, with guard(srcu) instead of the goto out unlock" })
 static struct inode *kvm_gmem_alloc_inode(struct super_block *sb)
 {
 	struct gmem_inode *gi = calloc(1, sizeof(*gi));
@@ -57,21 +45,74 @@ static const struct super_operations kvm_gmem_super_operations = {
 	.free_inode = kvm_gmem_free_inode,
 };
 
-static struct super_block *kvm_gmem_mnt_sb;
+DEFINE_FAULT_SITE(fail_gmem_inode_cache, "kvm_gmem_inode_cache",
+		  "kmem_cache_create() in kvm_gmem_init()");
+DEFINE_FAULT_SITE(fail_gmem_init_mount, "kvm_gmem_init_mount",
+		  "kern_mount() in kvm_gmem_init()");
 
-static void kvm_gmem_mount(void)
+struct kvm_gmem_module kvm_gmem_module;
+
+static int kvm_gmem_init_mount(void)
 {
-	kvm_gmem_mnt_sb = alloc_super("guest_memfd", &kvm_gmem_super_operations,
-				      NULL);
+	if (should_fail(&fail_gmem_init_mount))
+		return -ENOMEM;
+	kvm_gmem_module.mnt_sb = alloc_super("guest_memfd",
+					     &kvm_gmem_super_operations, NULL);
+	return 0;
 }
 
-static struct super_block *kvm_gmem_sb(void)
+int kvm_gmem_init(void)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	int ret;
 
-	pthread_once(&once, kvm_gmem_mount);
-	return kvm_gmem_mnt_sb;
+	if (should_fail(&fail_gmem_inode_cache))
+		return -ENOMEM;
+	kvm_gmem_module.inode_cache = true;
+
+	ret = init_srcu_struct(&kvm_gmem_freeze_srcu);
+	if (ret)
+		goto err_cache;
+	kvm_gmem_module.srcu = true;
+
+	ret = kvm_gmem_init_mount();
+	if (ret)
+		goto err_srcu;
+	return 0;
+
+err_srcu:
+	cleanup_srcu_struct(&kvm_gmem_freeze_srcu);
+	kvm_gmem_module.srcu = false;
+err_cache:
+	kvm_gmem_module.inode_cache = false;	/* kmem_cache_destroy() */
+	return ret;
 }
+
+void kvm_gmem_exit(void)
+{
+	free(kvm_gmem_module.mnt_sb);		/* kern_unmount(): no inode left */
+	kvm_gmem_module.mnt_sb = NULL;
+	/* rcu_barrier(): the model frees inodes at once */
+	cleanup_srcu_struct(&kvm_gmem_freeze_srcu);
+	kvm_gmem_module.srcu = false;
+	kvm_gmem_module.inode_cache = false;
+}
+
+__attribute__((constructor)) static void kvm_gmem_load(void)
+{
+	WARN_ON(kvm_gmem_init());
+}
+
+static void kvm_gmem_reload(void)
+{
+	if (kvm_gmem_freeze_srcu.sda)
+		memset(kvm_gmem_freeze_srcu.sda, 0,
+		       NR_CPUS * sizeof(struct srcu_data));
+	if (kvm_gmem_module.inode_cache)
+		kvm_gmem_exit();
+	WARN_ON(kvm_gmem_init());
+}
+DEFINE_RESET_HOOK(kvm_gmem_reload);
+
 static struct srcu_struct *kvm_gmem_srcu(struct inode *inode)
 {
 	struct gmem_inode *gi = GMEM_I(inode);
@@ -103,6 +144,24 @@ static void kvm_gmem_freeze_read_unlock(struct inode *inode, int idx)
 		srcu_read_unlock(kvm_gmem_srcu(inode), idx);
 	}
 }
+
+static struct folio *kvm_gmem_create_folio_guarded(struct inode *inode,
+						   pgoff_t index)
+{
+	struct address_space *mapping = inode->i_mapping;
+
+	guard(srcu)(kvm_gmem_srcu(inode));
+	if (kvm_gmem_is_frozen(inode))
+		return ERR_PTR(-EPERM);
+	cond_resched();		/* the allocation may sleep */
+	return __filemap_get_folio(mapping, index,
+				   FGP_LOCK | FGP_ACCESSED | FGP_CREAT,
+				   mapping_gfp_mask(mapping));
+}
+
+/* fallocate written with the guard: below, after the posted one */
+static long kvm_gmem_fallocate_guarded(struct file *file, int mode,
+				       loff_t offset, loff_t len);
 static struct folio *kvm_gmem_get_folio(struct inode *inode, pgoff_t index)
 {
 	struct address_space *mapping = inode->i_mapping;
@@ -112,6 +171,8 @@ static struct folio *kvm_gmem_get_folio(struct inode *inode, pgoff_t index)
 	folio = filemap_lock_folio(mapping, index);
 	if (!IS_ERR(folio))
 		return folio;
+	if (gmem_variant() == GMEM_SCOPE_GUARD)
+		return kvm_gmem_create_folio_guarded(inode, index);
 
 	idx = kvm_gmem_freeze_read_lock(inode);
 	if (kvm_gmem_is_frozen(inode)) {
@@ -125,6 +186,7 @@ static struct folio *kvm_gmem_get_folio(struct inode *inode, pgoff_t index)
 	kvm_gmem_freeze_read_unlock(inode, idx);
 	return folio;
 }
+
 static long kvm_gmem_punch_hole(struct inode *inode, loff_t offset, loff_t len)
 {
 	struct address_space *mapping = inode->i_mapping;
@@ -173,6 +235,7 @@ static long kvm_gmem_allocate(struct inode *inode, loff_t offset, loff_t len)
 	filemap_invalidate_unlock_shared(mapping);
 	return r;
 }
+
 static long kvm_gmem_fallocate_rules(int mode, loff_t offset, loff_t len)
 {
 	if (!(mode & FALLOC_FL_KEEP_SIZE))
@@ -191,6 +254,7 @@ static long kvm_gmem_do_fallocate(struct inode *inode, int mode, loff_t offset,
 		return kvm_gmem_punch_hole(inode, offset, len);
 	return kvm_gmem_allocate(inode, offset, len);
 }
+
 static long kvm_gmem_fallocate_posted(struct file *file, int mode,
 				      loff_t offset, loff_t len)
 {
@@ -208,12 +272,13 @@ static long kvm_gmem_fallocate_posted(struct file *file, int mode,
 	if (ret)
 		goto out;
 	ret = kvm_gmem_do_fallocate(inode, mode, offset, len);
-out:
-	srcu_read_unlock(ssp, idx);
 	if (!ret)
 		file_modified(file);
+out:
+	srcu_read_unlock(ssp, idx);
 	return ret;
 }
+
 static long kvm_gmem_fallocate_validate_first(struct file *file, int mode,
 					      loff_t offset, loff_t len)
 {
@@ -279,10 +344,31 @@ static long kvm_gmem_fallocate(struct file *file, int mode, loff_t offset,
 		return kvm_gmem_fallocate_unchecked(file, mode, offset, len);
 	case GMEM_PERCPU_RWSEM:
 		return kvm_gmem_fallocate_percpu_rwsem(file, mode, offset, len);
+	case GMEM_SCOPE_GUARD:
+		return kvm_gmem_fallocate_guarded(file, mode, offset, len);
 	default:
 		return kvm_gmem_fallocate_posted(file, mode, offset, len);
 	}
 }
+
+static long kvm_gmem_fallocate_guarded(struct file *file, int mode,
+				       loff_t offset, loff_t len)
+{
+	struct inode *inode = file_inode(file);
+	long ret;
+
+	guard(srcu)(kvm_gmem_srcu(inode));
+	if (kvm_gmem_is_frozen(inode))
+		return -EPERM;
+	ret = kvm_gmem_fallocate_rules(mode, offset, len);
+	if (ret)
+		return ret;
+	ret = kvm_gmem_do_fallocate(inode, mode, offset, len);
+	if (!ret)
+		file_modified(file);
+	return ret;
+}
+
 static void kvm_gmem_set_frozen(struct inode *inode, bool freeze)
 {
 	u64 flags = READ_ONCE(GMEM_I(inode)->flags);
@@ -314,7 +400,11 @@ void kvm_gmem_freeze(struct inode *inode, bool freeze)
 	if ((freeze && v != GMEM_UNSYNCHRONIZED) || v == GMEM_SYNC_UNFREEZE)
 		synchronize_srcu(kvm_gmem_srcu(inode));
 }
+
+static int kvm_gmem_mmap(struct file *file, struct vm_area_struct *vma);
+
 static const struct file_operations kvm_gmem_fops = {
+	.mmap = kvm_gmem_mmap,
 	.fallocate = kvm_gmem_fallocate,
 };
 
@@ -325,7 +415,9 @@ static int __kvm_gmem_create(loff_t size, u64 flags)
 	struct file *file;
 	int fd, err;
 
-	inode = new_inode(kvm_gmem_sb());
+	if (WARN_ON(!kvm_gmem_module.mnt_sb))	/* KVM not loaded */
+		return -ENODEV;
+	inode = new_inode(kvm_gmem_module.mnt_sb);
 	if (!inode)
 		return -ENOMEM;
 	gi = GMEM_I(inode);
@@ -384,6 +476,7 @@ int kvm_gmem_freeze_fd(int fd, bool freeze)
 	kvm_gmem_freeze(inode, freeze);
 	return 0;
 }
+
 static void kvm_gmem_fault_lock(struct inode *inode)
 {
 	if (gmem_variant() == GMEM_INVALIDATE_LOCK)
@@ -442,5 +535,43 @@ int kvm_vcpu_fault(struct kvm_vcpu *vcpu, gfn_t gfn)
 	}
 	vcpu->faults++;			/* mapped into the guest */
 	folio_put(folio);		/* kvm_release_faultin_page() */
+	return 0;
+}
+
+static vm_fault_t kvm_gmem_fault_user_mapping(struct vm_fault *vmf)
+{
+	struct inode *inode = file_inode(vmf->vma->vm_file);
+	struct folio *folio;
+
+	if (((loff_t)vmf->pgoff << PAGE_SHIFT) >= i_size_read(inode))
+		return VM_FAULT_SIGBUS;
+	if (!(GMEM_I(inode)->flags & GUEST_MEMFD_FLAG_INIT_SHARED))
+		return VM_FAULT_SIGBUS;
+	kvm_gmem_fault_lock(inode);
+	folio = kvm_gmem_get_folio(inode, vmf->pgoff);
+	kvm_gmem_fault_unlock(inode);
+	if (IS_ERR(folio))		/* vmf_error() */
+		return PTR_ERR(folio) == -ENOMEM ? VM_FAULT_OOM :
+						   VM_FAULT_SIGBUS;
+	if (!folio_test_uptodate(folio)) {
+		folio_zero_range(folio, 0, PAGE_SIZE);
+		folio_mark_uptodate(folio);
+	}
+	vmf->folio = folio;
+	return VM_FAULT_LOCKED;
+}
+
+static const struct vm_operations_struct kvm_gmem_vm_ops = {
+	.fault = kvm_gmem_fault_user_mapping,
+};
+
+static int kvm_gmem_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	if (!(GMEM_I(file_inode(file))->flags & GUEST_MEMFD_FLAG_MMAP))
+		return -ENODEV;
+	if ((vma->vm_flags & (VM_SHARED | VM_MAYSHARE)) !=
+	    (VM_SHARED | VM_MAYSHARE))
+		return -EINVAL;
+	vma->vm_ops = &kvm_gmem_vm_ops;
 	return 0;
 }

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/04-srcu-freeze.nw (chapter 4); do not edit. */
 /* gmem.h: guest_memfd as far as the freeze of chapter 4 touches it. */
 #ifndef MMLIT_GMEM_H
 #define MMLIT_GMEM_H
@@ -27,6 +28,7 @@ static inline bool kvm_gmem_is_frozen(struct inode *inode)
 {
 	return READ_ONCE(GMEM_I(inode)->flags) & GUEST_MEMFD_F_MAPPING_FROZEN;
 }
+
 enum gmem_freeze_variant {
 	GMEM_POSTED,
 	GMEM_VALIDATE_FIRST,
@@ -36,6 +38,7 @@ enum gmem_freeze_variant {
 	GMEM_SYNC_UNFREEZE,
 	GMEM_INVALIDATE_LOCK,
 	GMEM_PERCPU_RWSEM,
+	GMEM_SCOPE_GUARD,
 	NR_GMEM_VARIANTS
 };
 
@@ -45,15 +48,26 @@ static inline int gmem_variant(void)
 {
 	return variant_current(&gmem_freeze_variants);
 }
+
 /*
- * The one domain of the patch. In the RFC it is a static struct srcu_struct
- * set up by init_srcu_struct() in kvm_gmem_init() and torn down by
- * cleanup_srcu_struct() in kvm_gmem_exit() (not DEFINE_STATIC_SRCU, as an
- * earlier edition said); not static here, so that the tests can enter it.
- * The init's -ENOMEM path is not modeled yet (issue 9).
+ * The one domain of the patch: a static struct srcu_struct in the RFC, set
+ * up by kvm_gmem_init() and torn down by kvm_gmem_exit(); not static here,
+ * so that the tests can enter it.
  */
 extern struct srcu_struct kvm_gmem_freeze_srcu;
 extern struct percpu_rw_semaphore kvm_gmem_freeze_rwsem;
+
+/* What kvm_gmem_init() has set up, for the tests of its error path. */
+struct kvm_gmem_module {
+	bool inode_cache;		/* kvm_gmem_inode_cachep */
+	bool srcu;			/* kvm_gmem_freeze_srcu */
+	struct super_block *mnt_sb;	/* kvm_gmem_mnt */
+};
+extern struct kvm_gmem_module kvm_gmem_module;
+
+/* Module load and unload: 0 or -ENOMEM, with everything undone. */
+int kvm_gmem_init(void);
+void kvm_gmem_exit(void);
 
 /* KVM_CREATE_GUEST_MEMFD: a new file of @size bytes; fd or -errno. */
 int kvm_gmem_create(loff_t size, u64 flags);
@@ -63,6 +77,7 @@ void kvm_gmem_freeze(struct inode *inode, bool freeze);
 int kvm_gmem_freeze_fd(int fd, bool freeze);
 /* The inode behind a guest_memfd fd, without a reference; NULL if none. */
 struct inode *kvm_gmem_inode(int fd);
+
 typedef u64 gfn_t;
 
 #define KVM_EXIT_MEMORY_FAULT		39

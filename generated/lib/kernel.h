@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/01-shim.nw (chapter 1); do not edit. */
 /* kernel.h: the basic vocabulary of kernel C, for the mmlit shim. */
 #ifndef MMLIT_KERNEL_H
 #define MMLIT_KERNEL_H
@@ -35,25 +36,33 @@ typedef unsigned short umode_t;
 #define PAGE_SIZE	(1UL << PAGE_SHIFT)
 #define PAGE_MASK	(~(PAGE_SIZE - 1))
 #define NR_CPUS		128	/* reader slots: at most this many live tasks */
+
 #define ERESTARTSYS	512	/* interrupted by a signal; the syscall restarts */
 #define ENOIOCTLCMD	515
 #ifndef EOPNOTSUPP
 #define EOPNOTSUPP	ENOTSUP
 #endif
+
 #define likely(x)	__builtin_expect(!!(x), 1)
 #define unlikely(x)	__builtin_expect(!!(x), 0)
 #define barrier()	__asm__ __volatile__("" ::: "memory")
 #define cpu_relax()	__builtin_ia32_pause()
 #define __aligned(x)	__attribute__((aligned(x)))
-#define __cacheline_aligned __aligned(64)
+#define SMP_CACHE_BYTES	64
+#define __cacheline_aligned __aligned(SMP_CACHE_BYTES)
 #define __maybe_unused	__attribute__((unused))
 #define __cold		__attribute__((cold))
 #define __must_check	__attribute__((warn_unused_result))
 #define __cleanup(f)	__attribute__((cleanup(f)))
 
+#ifndef __SANITIZE_THREAD__
 #define READ_ONCE(x)	(*(const volatile __typeof__(x) *)&(x))
 #define WRITE_ONCE(x, val) \
 	do { *(volatile __typeof__(x) *)&(x) = (val); } while (0)
+#else	/* marked accesses, as KCSAN sees them: relaxed atomics for TSan */
+#define READ_ONCE(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define WRITE_ONCE(x, val) __atomic_store_n(&(x), (val), __ATOMIC_RELAXED)
+#endif
 
 #define smp_mb()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
 #define smp_rmb()	__atomic_thread_fence(__ATOMIC_ACQUIRE)
@@ -66,6 +75,7 @@ typedef unsigned short umode_t;
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define __stringify_1(x) #x
 #define __stringify(x)	__stringify_1(x)
+
 #define MAX_ERRNO	4095
 #define IS_ERR_VALUE(x)	unlikely((unsigned long)(x) >= (unsigned long)-MAX_ERRNO)
 
@@ -77,6 +87,7 @@ static inline bool IS_ERR_OR_NULL(const void *ptr)
 	return !ptr || IS_ERR_VALUE(ptr);
 }
 static inline void *ERR_CAST(const void *ptr) { return (void *)ptr; }
+
 #define min(a, b)	((a) < (b) ? (a) : (b))
 #define max(a, b)	((a) > (b) ? (a) : (b))
 #define min_t(t, a, b)	((t)(a) < (t)(b) ? (t)(a) : (t)(b))
@@ -87,6 +98,7 @@ static inline void *ERR_CAST(const void *ptr) { return (void *)ptr; }
 #define ALIGN(x, a)	round_up(x, a)
 #define PAGE_ALIGNED(x)	(((unsigned long)(x) & (PAGE_SIZE - 1)) == 0)
 #define BIT(n)		(1UL << (n))
+
 typedef struct { int counter; } atomic_t;
 typedef struct { long counter; } atomic_long_t;
 #define ATOMIC_INIT(i)	{ (i) }
@@ -138,8 +150,8 @@ struct list_head {
 
 static inline void INIT_LIST_HEAD(struct list_head *list)
 {
-	list->next = list;
-	list->prev = list;
+	WRITE_ONCE(list->next, list);	/* list_empty() reads it unlocked */
+	WRITE_ONCE(list->prev, list);	/* and finish_wait() this one */
 }
 
 static inline void __list_add(struct list_head *new, struct list_head *prev,
@@ -148,7 +160,7 @@ static inline void __list_add(struct list_head *new, struct list_head *prev,
 	next->prev = new;
 	new->next = next;
 	new->prev = prev;
-	prev->next = new;
+	WRITE_ONCE(prev->next, new);
 }
 
 static inline void list_add(struct list_head *new, struct list_head *head)
@@ -164,7 +176,7 @@ static inline void list_add_tail(struct list_head *new, struct list_head *head)
 static inline void list_del_init(struct list_head *entry)
 {
 	entry->next->prev = entry->prev;
-	entry->prev->next = entry->next;
+	WRITE_ONCE(entry->prev->next, entry->next);
 	INIT_LIST_HEAD(entry);
 }
 

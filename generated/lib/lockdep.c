@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/82-locks.nw (appendix B); do not edit. */
 #include "locks.h"
 
 #define MAX_LOCKDEP_CLASSES	1024
@@ -36,6 +37,7 @@ static const char *read_mode(int read)
 {
 	return read == 0 ? "write" : read == 1 ? "read" : "recursive-read";
 }
+
 static pthread_mutex_t lockdep_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct lock_class lock_classes[MAX_LOCKDEP_CLASSES];
 static struct lock_class *classhash[CLASSHASH_SIZE];
@@ -92,6 +94,7 @@ void lockdep_reset(void)
 	lockdep_gen++;
 	pthread_mutex_unlock(&lockdep_lock);
 }
+
 /* The start of the last member in @p ("a->b.c" -> "c"), or @p. */
 static const char *last_member(const char *start, const char *end)
 {
@@ -175,6 +178,7 @@ found:
 	}
 	return c;
 }
+
 /* Called with lockdep_lock held; fills @r when a recursion is found. */
 static bool check_recursion(struct task_struct *t, struct lock_class *class,
 			    struct lockdep_map *map, int read,
@@ -228,6 +232,7 @@ static bool check_recursion(struct task_struct *t, struct lock_class *class,
 	report_add_link(r, t->comm, class->name, read_mode(read), site);
 	return true;
 }
+
 struct bfs_state {
 	short prev;			/* parent state, -1 at the start */
 	struct lock_dep *via;		/* dependency from the parent */
@@ -292,6 +297,7 @@ static int find_strong_path(struct lock_class *next, bool next_r,
 	}
 	return -1;
 }
+
 static struct lock_dep *find_dep(struct lock_class *from,
 				 struct lock_class *to)
 {
@@ -378,6 +384,7 @@ static bool add_dependency(struct task_struct *t, struct held_lock *prev,
 	d->kinds |= 1 << kind;
 	return false;
 }
+
 void lock_acquire(struct lockdep_map *map, unsigned int subclass, int trylock,
 		  int read, struct lock_site site)
 {
@@ -407,13 +414,14 @@ void lock_acquire(struct lockdep_map *map, unsigned int subclass, int trylock,
 				break;
 		}
 	}
-	hl = &t->held_locks[t->lockdep_depth++];
-	hl->instance = map;
+	hl = &t->held_locks[t->lockdep_depth];
+	WRITE_ONCE(hl->instance, map);	/* lock_holders() reads these */
 	hl->class = class;
-	hl->read = read;
+	WRITE_ONCE(hl->read, read);
 	hl->trylock = trylock;
-	hl->acquired = true;
+	WRITE_ONCE(hl->acquired, true);
 	hl->site = site;
+	smp_store_release(&t->lockdep_depth, t->lockdep_depth + 1);
 	pthread_mutex_unlock(&lockdep_lock);
 	mmlit_trace("lock %s (%s) at %s:%d", class->name, read_mode(read),
 		    site.file, site.line);
@@ -481,6 +489,7 @@ void lock_sync(struct lockdep_map *map, unsigned int subclass, int read,
 	lock_acquire(map, subclass, 0, read, site);
 	lock_release(map, site);
 }
+
 bool lock_is_held_type(const struct lockdep_map *map, int read)
 {
 	struct held_lock *hl = find_held(current, map);
@@ -549,6 +558,7 @@ void lockdep_print_held_locks(FILE *f, struct task_struct *t)
 			hl->site.line, hl->site.func);
 	}
 }
+
 static bool class_in_graph(struct lock_class *c)
 {
 	if (c->after)

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/01-shim.nw (chapter 1); do not edit. */
 /* lockdep.h: lockdep-lite, the lock-class dependency validator. */
 #ifndef MMLIT_LOCKDEP_H
 #define MMLIT_LOCKDEP_H

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/82-locks.nw (appendix B); do not edit. */
 #include "locks.h"
 #include <sched.h>
 #include <time.h>
@@ -96,6 +97,7 @@ abort:
 	t->preempt_count--;
 	task_abort_if_pending();
 }
+
 void __mutex_init(struct mutex *lock, const char *name,
 		  struct lock_class_key *key)
 {
@@ -134,8 +136,9 @@ int __mutex_lock(struct mutex *lock, unsigned int subclass, long state,
 	sched_point(SP_LOCK, lock);
 	arch_spin_lock(&lock->wait_lock);
 	if (!lock->owner) {
-		lock->owner = t;
+		WRITE_ONCE(lock->owner, t);
 		arch_spin_unlock(&lock->wait_lock);
+		sched_point(SP_LOCKED, lock);
 		return 0;
 	}
 	list_add_tail(&w.list, &lock->wait_list);
@@ -143,7 +146,7 @@ int __mutex_lock(struct mutex *lock, unsigned int subclass, long state,
 	set_blocked_on(&b);
 	for (;;) {
 		if (!lock->owner) {
-			lock->owner = t;
+			WRITE_ONCE(lock->owner, t);
 			break;
 		}
 		if (signal_pending_state(state, t)) {
@@ -167,6 +170,7 @@ int __mutex_lock(struct mutex *lock, unsigned int subclass, long state,
 		return ret;
 	}
 	lock_acquired(&lock->dep_map);
+	sched_point(SP_LOCKED, lock);
 	return 0;
 }
 
@@ -174,13 +178,16 @@ bool __mutex_trylock(struct mutex *lock, struct lock_site site)
 {
 	bool ok;
 
+	sched_point(SP_TRY, lock);
 	arch_spin_lock(&lock->wait_lock);
 	ok = !lock->owner;
 	if (ok)
-		lock->owner = current;
+		WRITE_ONCE(lock->owner, current);
 	arch_spin_unlock(&lock->wait_lock);
-	if (ok)
+	if (ok) {
 		lock_acquire(&lock->dep_map, 0, 1, 0, site);
+		sched_point(SP_LOCKED, lock);
+	}
 	return ok;
 }
 
@@ -193,12 +200,13 @@ void __mutex_unlock(struct mutex *lock, struct lock_site site)
 	     lock->dep_map.name);
 	lock_release(&lock->dep_map, site);
 	arch_spin_lock(&lock->wait_lock);
-	lock->owner = NULL;
+	WRITE_ONCE(lock->owner, NULL);
 	list_for_each_entry(w, &lock->wait_list, list)
 		wake_up_process(w->task);
 	arch_spin_unlock(&lock->wait_lock);
 	sched_point(SP_UNLOCK, lock);
 }
+
 /* @count and @owner: the lock's state before the release. */
 static void rwsem_check_release(struct rw_semaphore *sem, int read,
 				long count, struct task_struct *owner,
@@ -218,6 +226,7 @@ static void rwsem_check_release(struct rw_semaphore *sem, int read,
 		     count == 0 ? "not held" : "held by another task",
 		     site.file, site.line);
 }
+
 void __init_rwsem(struct rw_semaphore *sem, const char *name,
 		  struct lock_class_key *key)
 {
@@ -255,7 +264,7 @@ static void rwsem_take(struct rw_semaphore *sem, int read)
 		sem->count++;
 	} else {
 		sem->count = -1;
-		sem->owner = current;
+		WRITE_ONCE(sem->owner, current);
 	}
 }
 
@@ -272,6 +281,7 @@ static int rwsem_waits_for(const struct blocked_on *b, struct task_struct *self,
 {
 	struct rw_semaphore *sem = (struct rw_semaphore *)b->obj;
 	struct lock_waiter *x;
+	long count;
 	int n = 0;
 
 	arch_spin_lock(&sem->wait_lock);
@@ -283,8 +293,9 @@ static int rwsem_waits_for(const struct blocked_on *b, struct task_struct *self,
 		if ((!b->read || !x->read) && n < max)
 			out[n++] = x->task;
 	}
+	count = sem->count;
 	arch_spin_unlock(&sem->wait_lock);
-	if (!b->read && sem->count > 0)
+	if (!b->read && count > 0)
 		n += lock_holders(&sem->dep_map, true, out + n, max - n);
 	return n;
 }
@@ -308,6 +319,7 @@ int __down(struct rw_semaphore *sem, int read, unsigned int subclass,
 	if (list_empty(&sem->wait_list) && rwsem_mode_fits(sem, read)) {
 		rwsem_take(sem, read);
 		arch_spin_unlock(&sem->wait_lock);
+		sched_point(SP_LOCKED, sem);
 		return 0;
 	}
 	list_add_tail(&w.list, &sem->wait_list);
@@ -341,6 +353,7 @@ int __down(struct rw_semaphore *sem, int read, unsigned int subclass,
 		return ret;
 	}
 	lock_acquired(&sem->dep_map);
+	sched_point(SP_LOCKED, sem);
 	return 0;
 }
 
@@ -348,13 +361,16 @@ bool __down_trylock(struct rw_semaphore *sem, int read, struct lock_site site)
 {
 	bool ok;
 
+	sched_point(SP_TRY, sem);
 	arch_spin_lock(&sem->wait_lock);
 	ok = list_empty(&sem->wait_list) && rwsem_mode_fits(sem, read);
 	if (ok)
 		rwsem_take(sem, read);
 	arch_spin_unlock(&sem->wait_lock);
-	if (ok)
+	if (ok) {
 		lock_acquire(&sem->dep_map, 0, 1, read, site);
+		sched_point(SP_LOCKED, sem);
+	}
 	return ok;
 }
 
@@ -371,7 +387,7 @@ void __up(struct rw_semaphore *sem, int read, struct lock_site site)
 		sem->count--;
 	} else if (count < 0) {
 		sem->count = 0;
-		sem->owner = NULL;
+		WRITE_ONCE(sem->owner, NULL);
 	}
 	if (sem->count == 0)
 		rwsem_wake_all(sem);
@@ -392,11 +408,12 @@ void __downgrade_write(struct rw_semaphore *sem, struct lock_site site)
 	arch_spin_lock(&sem->wait_lock);
 	WARN_ON(sem->count != -1 || sem->owner != t);
 	sem->count = 1;
-	sem->owner = NULL;
+	WRITE_ONCE(sem->owner, NULL);
 	rwsem_wake_all(sem);
 	arch_spin_unlock(&sem->wait_lock);
 	sched_point(SP_UNLOCK, sem);
 }
+
 void __init_waitqueue_head(struct wait_queue_head *wq, const char *name,
 			   struct lock_class_key *key)
 {
@@ -491,11 +508,12 @@ void __wake_up(struct wait_queue_head *wq, unsigned int mode, int nr, void *key)
 	spin_unlock(&wq->lock);
 	sched_point(SP_WAKE, wq);
 }
+
 void complete(struct completion *x)
 {
 	spin_lock(&x->wait.lock);
 	if (x->done != UINT_MAX)
-		x->done++;
+		WRITE_ONCE(x->done, x->done + 1);
 	spin_unlock(&x->wait.lock);
 	wake_up(&x->wait);
 }

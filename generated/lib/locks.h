@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/01-shim.nw (chapter 1); do not edit. */
 /* locks.h: spin locks, mutexes, rw semaphores, wait queues, completions. */
 #ifndef MMLIT_LOCKS_H
 #define MMLIT_LOCKS_H
@@ -29,6 +30,7 @@ struct lock_waiter {
 	struct task_struct *task;
 	int read;
 };
+
 typedef struct spinlock {
 	int locked;
 	struct task_struct *owner;
@@ -60,18 +62,21 @@ static inline void __spin_lock(spinlock_t *lock, unsigned int subclass,
 		__spin_lock_hooks(lock, subclass, site);
 	if (unlikely(__atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE)))
 		__spin_lock_slow(lock, site);
-	lock->owner = current;
+	WRITE_ONCE(lock->owner, current);
+	sched_point(SP_LOCKED, lock);
 }
 
 static inline bool __spin_trylock(spinlock_t *lock, struct lock_site site)
 {
+	sched_point(SP_TRY, lock);
 	if (READ_ONCE(lock->locked) ||
 	    __atomic_exchange_n(&lock->locked, 1, __ATOMIC_ACQUIRE))
 		return false;
 	current->preempt_count++;
-	lock->owner = current;
+	WRITE_ONCE(lock->owner, current);
 	if (unlikely(mmlit_hooks & MMLIT_HOOK_LOCKDEP))
 		lock_acquire(&lock->dep_map, 0, 1, 0, site);
+	sched_point(SP_LOCKED, lock);
 	return true;
 }
 
@@ -79,7 +84,7 @@ static inline void __spin_unlock(spinlock_t *lock, struct lock_site site)
 {
 	if (unlikely(mmlit_hooks))
 		__spin_unlock_hooks(lock, site);
-	lock->owner = NULL;
+	WRITE_ONCE(lock->owner, NULL);
 	__atomic_store_n(&lock->locked, 0, __ATOMIC_RELEASE);
 	current->preempt_count--;
 	if (unlikely(mmlit_hooks & MMLIT_HOOK_DET))
@@ -92,8 +97,10 @@ static inline void __spin_unlock(spinlock_t *lock, struct lock_site site)
 #define spin_unlock(l)		__spin_unlock((l), THIS_SITE)
 #define spin_lock_irq(l)	spin_lock(l)	/* no interrupts in the shim */
 #define spin_unlock_irq(l)	spin_unlock(l)
-#define spin_is_locked(l)	(READ_ONCE((l)->locked) != 0)
-#define assert_spin_locked(l)	((void)WARN_ON(!spin_is_locked(l)))
+#define spin_is_locked(l)	\
+	({ sched_point(SP_TRY, (l)); READ_ONCE((l)->locked) != 0; })
+#define assert_spin_locked(l)	((void)WARN_ON(!READ_ONCE((l)->locked)))
+
 struct mutex {
 	arch_spinlock_t wait_lock;
 	struct task_struct *owner;
@@ -127,7 +134,8 @@ void __mutex_unlock(struct mutex *lock, struct lock_site site);
 	__mutex_lock((m), 0, TASK_INTERRUPTIBLE, THIS_SITE)
 #define mutex_trylock(m)	__mutex_trylock((m), THIS_SITE)
 #define mutex_unlock(m)		__mutex_unlock((m), THIS_SITE)
-#define mutex_is_locked(m)	(READ_ONCE((m)->owner) != NULL)
+#define mutex_is_locked(m)	\
+	({ sched_point(SP_TRY, (m)); READ_ONCE((m)->owner) != NULL; })
 struct rw_semaphore {
 	arch_spinlock_t wait_lock;
 	long count;			/* readers, or -1: a writer */
@@ -170,7 +178,8 @@ void __downgrade_write(struct rw_semaphore *sem, struct lock_site site);
 #define down_write_trylock(s)	__down_trylock((s), 0, THIS_SITE)
 #define up_write(s)		__up((s), 0, THIS_SITE)
 #define downgrade_write(s)	__downgrade_write((s), THIS_SITE)
-#define rwsem_is_locked(s)	(READ_ONCE((s)->count) != 0)
+#define rwsem_is_locked(s)	\
+	({ sched_point(SP_TRY, (s)); READ_ONCE((s)->count) != 0; })
 struct wait_queue_entry;
 typedef int (*wait_queue_func_t)(struct wait_queue_entry *wq_entry,
 				 unsigned int mode, int flags, void *key);
@@ -284,6 +293,7 @@ void complete_all(struct completion *x);
 void wait_for_completion(struct completion *x);
 int wait_for_completion_killable(struct completion *x);
 bool completion_done(struct completion *x);
+
 #define lock_map_acquire(m)	lock_acquire((m), 0, 0, 0, THIS_SITE)
 #define lock_map_acquire_read(m) lock_acquire((m), 0, 0, 2, THIS_SITE)
 #define lock_map_release(m)	lock_release((m), THIS_SITE)

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/02-seals-freeze.nw (chapter 2); do not edit. */
 /* memfd.c: memfd_create, file seals, and the live-update preservation. */
 #include "shmem.h"
 #include <unistd.h>
@@ -72,6 +73,7 @@ static char *alloc_name(const char *uname)
 	strcpy(name + MFD_NAME_PREFIX_LEN, uname);
 	return name;
 }
+
 struct file *memfd_alloc_file(const char *name, unsigned int flags)
 {
 	unsigned int *file_seals;
@@ -123,6 +125,7 @@ int ksys_memfd_create(const char *uname, unsigned int flags)
 		fput(file);
 	return fd;
 }
+
 unsigned int *memfd_file_seals_ptr(struct file *file)
 {
 	if (shmem_file(file))
@@ -204,6 +207,7 @@ long memfd_fcntl(struct file *file, unsigned int cmd, unsigned int arg)
 		return -EINVAL;
 	}
 }
+
 #define LAST_SCAN	4	/* about 150ms max in the kernel */
 
 /* References beyond the page cache's, the mappings' and @held of ours. */
@@ -281,6 +285,7 @@ static int memfd_wait_for_pins(struct address_space *mapping)
 	free(tagged);
 	return error;
 }
+
 long ksys_fcntl(int fd, unsigned int cmd, unsigned long arg)
 {
 	struct file *file = fget(fd);
@@ -299,6 +304,7 @@ long ksys_fcntl(int fd, unsigned int cmd, unsigned long arg)
 	fput(file);
 	return error;
 }
+
 static struct folio *memfd_alloc_folio(struct file *memfd, pgoff_t idx)
 {
 	return shmem_read_folio(memfd->f_mapping, idx);
@@ -354,6 +360,7 @@ void unpin_folios(struct folio **folios, unsigned long nfolios)
 	for (unsigned long i = 0; i < nfolios; i++)
 		unpin_folio(folios[i]);
 }
+
 struct memfd_luo_ser {			/* what survives the kexec, and more */
 	struct list_head list;
 	struct file *file;		/* LUO's reference */
@@ -467,6 +474,7 @@ static struct memfd_luo_ser *memfd_luo_find(struct inode *inode)
 			return ser;
 	return NULL;
 }
+
 static int luo_session_release(struct inode *inode, struct file *file)
 {
 	struct luo_session *session;

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/85-mm.nw (appendix E); do not edit. */
 #include "syscalls.h"
 #include "fault.h"
 #include "mmap.h"
@@ -72,6 +73,7 @@ void vm_area_free(struct vm_area_struct *vma)
 {
 	kfree(vma);
 }
+
 struct pte *pte_offset_map_lock(struct mm_struct *mm, unsigned long addr,
 				spinlock_t **ptlp)
 {
@@ -89,13 +91,23 @@ int set_pte_at(struct mm_struct *mm, unsigned long addr, struct folio *folio,
 	if (xa_load(&mm->page_table, addr >> PAGE_SHIFT))
 		return -EEXIST;
 	pte = malloc(sizeof(*pte));
-	BUG_ON(!pte);
+	if (!pte)
+		return -ENOMEM;
 	pte->folio = folio;
 	pte->write = write;
+	if (xa_is_err(xa_store(&mm->page_table, addr >> PAGE_SHIFT, pte, 0))) {
+		free(pte);
+		return -ENOMEM;
+	}
 	folio_get(folio);
 	atomic_inc(&folio->_mapcount);
-	xa_store(&mm->page_table, addr >> PAGE_SHIFT, pte, 0);
 	return 0;
+}
+
+/* The page-table pages for @addr, allocated before a fault asks anyone. */
+int pte_alloc(struct mm_struct *mm, unsigned long addr)
+{
+	return xa_prealloc(&mm->page_table, addr >> PAGE_SHIFT);
 }
 
 void pte_clear(struct mm_struct *mm, unsigned long addr)
@@ -123,6 +135,7 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start,
 		pte_clear(mm, addr << PAGE_SHIFT);
 	spin_unlock(&mm->page_table_lock);
 }
+
 #define PTRS_PER_PTE	512	/* x86-64: one page table page */
 
 unsigned long fault_around_pages = 65536 >> PAGE_SHIFT;
@@ -156,12 +169,13 @@ static vm_fault_t do_fault_around(struct vm_fault *vmf)
 	preempt_enable();
 	return ret;
 }
+
 static bool map_one_cached(struct vm_fault *vmf, struct folio *folio,
 			   pgoff_t index, pgoff_t max_idx)
 {
 	struct mm_struct *mm = vmf->vma->vm_mm;
 	unsigned long addr = vmf->address +
-			     ((long)(index - vmf->pgoff) << PAGE_SHIFT);
+			     ((index - vmf->pgoff) << PAGE_SHIFT);	/* mod 2^64 */
 	bool mapped = false;
 	spinlock_t *ptl;
 	struct pte *pte;
@@ -209,6 +223,7 @@ vm_fault_t filemap_map_pages(struct vm_fault *vmf, pgoff_t start_pgoff,
 	}
 	return ret;
 }
+
 struct file *maybe_unlock_mmap_for_io(struct vm_fault *vmf, struct file *fpin)
 {
 	if (fpin)
@@ -242,11 +257,13 @@ static vm_fault_t map_new_folio(struct vm_fault *vmf, struct folio *folio,
 	struct mm_struct *mm = vmf->vma->vm_mm;
 	spinlock_t *ptl;
 	struct pte *pte = pte_offset_map_lock(mm, vmf->address, &ptl);
+	vm_fault_t ret = VM_FAULT_NOPAGE;	/* raced: someone mapped it */
 
 	if (!pte)
-		set_pte_at(mm, vmf->address, folio, write);
+		ret = set_pte_at(mm, vmf->address, folio, write) ?
+		      VM_FAULT_OOM : 0;
 	pte_unmap_unlock(pte, ptl);
-	return pte ? VM_FAULT_NOPAGE : 0;	/* raced: someone mapped it */
+	return ret;
 }
 
 static vm_fault_t do_anonymous_page(struct vm_fault *vmf)
@@ -330,6 +347,7 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf, struct pte *pte,
 {
 	struct mm_struct *mm = vmf->vma->vm_mm;
 	struct folio *old = pte->folio, *copy;
+	vm_fault_t ret = 0;
 
 	if (vmf->vma->vm_flags & VM_SHARED) {
 		pte->write = true;
@@ -358,11 +376,13 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf, struct pte *pte,
 	pte = pte_offset_map_lock(mm, vmf->address, &ptl);
 	if (pte && pte->folio == old) {
 		pte_clear(mm, vmf->address);
-		set_pte_at(mm, vmf->address, copy, true);
+		/* the cleared entry's node may have gone: it can fail */
+		if (set_pte_at(mm, vmf->address, copy, true))
+			ret = VM_FAULT_OOM;
 	}
 	pte_unmap_unlock(pte, ptl);
 	folio_put(copy);
-	return 0;
+	return ret;
 }
 
 vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
@@ -378,6 +398,8 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 	struct pte *pte;
 
 	mmap_assert_locked(vma->vm_mm);
+	if (pte_alloc(vma->vm_mm, vmf.address))
+		return VM_FAULT_OOM;
 	pte = pte_offset_map_lock(vma->vm_mm, vmf.address, &ptl);
 	if (pte) {
 		if (!(flags & FAULT_FLAG_WRITE) || pte->write) {
@@ -387,6 +409,8 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 		return do_wp_page(&vmf, pte, ptl);
 	}
 	pte_unmap_unlock(pte, ptl);
+	if (userfaultfd_fault(&vmf))
+		return VM_FAULT_SIGBUS;		/* chapter 5 */
 	if (vma_is_anonymous(vma))
 		return do_anonymous_page(&vmf);
 	if (!vma->vm_ops->fault)
@@ -397,6 +421,7 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 		return do_cow_fault(&vmf);
 	return do_shared_fault(&vmf);
 }
+
 void __might_fault(struct lock_site site)
 {
 	struct mm_struct *mm = current->mm;
@@ -409,6 +434,7 @@ void __might_fault(struct lock_site site)
 		lock_release(&mm->mmap_lock.dep_map, site);
 	}
 }
+
 #define ACCESS_MAX_TRIES	1000
 
 /*
@@ -423,12 +449,14 @@ static int access_present(struct mm_struct *mm, unsigned long addr,
 	struct pte *pte = pte_offset_map_lock(mm, addr, &ptl);
 	int ok = pte && (!write || pte->write);
 
-	if (ok && write) {
+	if (pte && userfaultfd_pte_poisoned(pte))
+		ok = -EBUSY;			/* chapter 5: SIGBUS */
+	if (ok > 0 && write) {
 		if (folio_write_data(pte->folio, off, buf, len))
 			ok = -ENOMEM;
 		else
 			folio_mark_dirty(pte->folio);
-	} else if (ok) {
+	} else if (ok > 0) {
 		folio_read_data(pte->folio, off, buf, len);
 	}
 	pte_unmap_unlock(pte, ptl);
@@ -544,6 +572,7 @@ unsigned long copy_to_user(unsigned long to, const void *from, unsigned long n)
 	might_fault();
 	return copy_user(to, (u8 *)from, n, true);
 }
+
 static vm_flags_t calc_vm_prot_bits(unsigned long prot)
 {
 	return ((prot & PROT_READ) ? VM_READ : 0) |
@@ -802,6 +831,8 @@ out:
 void mmput(struct mm_struct *mm)
 {
 	struct vm_area_struct *vma, *n;
+
+	userfaultfd_mm_release(mm);
 
 	mmap_write_lock(mm);
 	list_for_each_entry_safe(vma, n, &mm->mmap, vm_list)

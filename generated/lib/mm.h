@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/01-shim.nw (chapter 1); do not edit. */
 /* mm.h: gfp flags, folios, allocation, memcg, LRU, reclaim, swap, the
  * page cache, address spaces, and the process address space. */
 #ifndef MMLIT_MM_H
@@ -50,6 +51,7 @@ static inline bool gfpflags_allow_blocking(gfp_t gfp)
 {
 	return gfp & __GFP_DIRECT_RECLAIM;
 }
+
 enum pageflags {
 	PG_locked,
 	PG_uptodate,
@@ -159,6 +161,7 @@ int __folio_lock_killable(struct folio *folio, struct lock_site site);
 #define folio_lock_killable(f)	__folio_lock_killable((f), THIS_SITE)
 bool folio_trylock(struct folio *folio);
 void folio_unlock(struct folio *folio);
+
 extern struct lockdep_map __fs_reclaim_map;
 /* The pseudo-lock is taken if the allocation may enter direct reclaim
  * and call into filesystems, outside of reclaim itself. */
@@ -208,6 +211,7 @@ struct vm_event_state {
 	long alloc_fail;	/* allocations that failed */
 };
 extern struct vm_event_state vm_events;
+
 struct mem_cgroup {
 	char name[32];
 	long limit;			/* pages; LONG_MAX: none */
@@ -224,6 +228,7 @@ static inline long mem_cgroup_usage(const struct mem_cgroup *memcg)
 {
 	return atomic_long_read(&memcg->usage);
 }
+
 struct writeback_control {
 	long nr_to_write;
 	bool for_reclaim;
@@ -251,6 +256,7 @@ bool oom_bystander_alive(int id);
 bool out_of_memory(gfp_t gfp);
 /* All memory free, no swap, no bystanders, counters at zero. */
 void mm_reset_machine(void);
+
 typedef struct { unsigned long val; } swp_entry_t;
 
 void swap_set_slots(long slots);
@@ -259,7 +265,7 @@ long nr_free_swap_pages(void);
 /* A free slot for @folio: 0 on success, -ENOMEM when swap is full. */
 int folio_alloc_swap(struct folio *folio, swp_entry_t *entry);
 void swap_write_folio(struct folio *folio, swp_entry_t entry);
-void swap_read_folio(struct folio *folio, swp_entry_t entry);
+int swap_read_folio(struct folio *folio, swp_entry_t entry);
 void swap_free(swp_entry_t entry);
 static inline void *swp_to_radix_entry(swp_entry_t entry)
 {
@@ -269,6 +275,7 @@ static inline swp_entry_t radix_to_swp_entry(void *arg)
 {
 	return (swp_entry_t){ xa_to_value(arg) };
 }
+
 struct writeback_control;
 
 struct address_space_operations {
@@ -349,6 +356,7 @@ static inline bool mapping_writably_mapped(struct address_space *mapping)
 }
 
 void address_space_init(struct address_space *mapping, struct inode *host);
+
 #define FGP_ACCESSED	0x01
 #define FGP_LOCK	0x02
 #define FGP_CREAT	0x04
@@ -394,6 +402,7 @@ void unmap_mapping_range(struct address_space *mapping, loff_t holebegin,
 			 loff_t holelen, int even_cows);
 /* Unmap @folio from every VMA that maps it; true when no mapping is left. */
 bool try_to_unmap(struct folio *folio);
+
 #define VM_READ		0x00000001UL
 #define VM_WRITE	0x00000002UL
 #define VM_EXEC		0x00000004UL
@@ -432,12 +441,15 @@ struct vm_fault {
 	struct folio *folio;		/* the kernel's vmf->page */
 };
 
+struct vm_uffd_ops;			/* chapter 5 */
+
 struct vm_operations_struct {
 	void (*open)(struct vm_area_struct *vma);
 	void (*close)(struct vm_area_struct *vma);
 	vm_fault_t (*fault)(struct vm_fault *vmf);
 	vm_fault_t (*map_pages)(struct vm_fault *vmf, pgoff_t start_pgoff,
 				pgoff_t end_pgoff);
+	const struct vm_uffd_ops *uffd_ops;
 };
 
 /* mm/filemap.c: map the uptodate, unlocked cached folios of a window. */
@@ -517,9 +529,12 @@ void vm_area_free(struct vm_area_struct *vma);
 struct pte *pte_offset_map_lock(struct mm_struct *mm, unsigned long addr,
 				spinlock_t **ptlp);
 #define pte_unmap_unlock(pte, ptl)	spin_unlock(ptl)
-/* Install: -EEXIST if present. Takes a map count and a reference. */
+/* Install: -EEXIST if present, -ENOMEM without a page-table page.
+ * Takes a map count and a reference. */
 int set_pte_at(struct mm_struct *mm, unsigned long addr, struct folio *folio,
 	       bool write);
+/* Allocate the page-table pages for @addr: 0 or -ENOMEM. */
+int pte_alloc(struct mm_struct *mm, unsigned long addr);
 /* Remove; drops the map count and the reference. */
 void pte_clear(struct mm_struct *mm, unsigned long addr);
 void zap_page_range(struct vm_area_struct *vma, unsigned long start,
@@ -529,6 +544,12 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start,
  * returns VM_FAULT_RETRY the lock was dropped (by the handler). */
 vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 			   unsigned int flags);
+/* Chapter 5: a fault userfaultfd must answer (SIGBUS here), or 0. */
+vm_fault_t userfaultfd_fault(struct vm_fault *vmf);
+/* Chapter 5: @mm is going away; contexts on it forget it. */
+void userfaultfd_mm_release(struct mm_struct *mm);
+/* Chapter 5: the entry is UFFDIO_POISON's marker (access: SIGBUS). */
+bool userfaultfd_pte_poisoned(const struct pte *pte);
 static inline bool fault_flag_allow_retry_first(unsigned int flags)
 {
 	return (flags & FAULT_FLAG_ALLOW_RETRY) && !(flags & FAULT_FLAG_TRIED);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/06-mmap.nw (chapter 6); do not edit. */
 #include "syscalls.h"
 #include "fault.h"
 #include "variant.h"
@@ -23,6 +24,7 @@ static int desc_check_immutable(const struct vm_area_desc *desc,
 		return -EINVAL;
 	return 0;
 }
+
 static bool vma_can_merge(const struct vm_area_struct *vma,
 			  const struct vm_area_desc *desc)
 {
@@ -81,6 +83,7 @@ static struct vm_area_struct *vma_merge_new_range(struct vm_area_desc *desc)
 	}
 	return NULL;
 }
+
 static struct vm_area_struct *vma_from_desc(const struct vm_area_desc *desc)
 {
 	struct vm_area_struct *vma = vm_area_alloc(desc->mm);
@@ -96,6 +99,7 @@ static struct vm_area_struct *vma_from_desc(const struct vm_area_desc *desc)
 	vma->vm_private_data = desc->private_data;
 	return vma;
 }
+
 int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr,
 		    struct folio **pfns, unsigned long size)
 {
@@ -116,12 +120,14 @@ int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr,
 	spin_unlock(&mm->page_table_lock);
 	return err;
 }
+
 static void mmap_action_prepare(struct vm_area_desc *desc)
 {
 	if (desc->action.type == MMAP_REMAP_PFN ||
 	    desc->action.type == MMAP_IO_REMAP_PFN)
 		desc->vm_flags |= VM_REMAP_FLAGS;
 }
+
 static int mmap_action_finish(struct mmap_action *action,
 			      struct vm_area_struct *vma, int err)
 {
@@ -156,6 +162,7 @@ static int mmap_action_complete(struct mmap_action *action,
 		remove_vma(vma->vm_mm, vma);
 	return err;
 }
+
 unsigned long mmap_region_prepare(struct file *file, unsigned long addr,
 				  unsigned long len, vm_flags_t vm_flags,
 				  unsigned long pgoff)
@@ -219,6 +226,7 @@ abort:
 				       desc.mmap_context);
 	return err;
 }
+
 struct vm_area_struct *mmap_generic(struct file *file, struct mmap_req *req,
 				    const struct vm_operations_struct *ops,
 				    vm_flags_t set, void *private_data)
@@ -258,6 +266,7 @@ void mmap_undo(struct vm_area_struct *vma)
 	vma_assert_write_locked(vma);
 	remove_vma(vma->vm_mm, vma);
 }
+
 bool file_mmap_ops_valid(const struct file_operations *fop)
 {
 	if (fop->mmap_complete && !fop->mmap_prepare)

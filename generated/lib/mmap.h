@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/06-mmap.nw (chapter 6); do not edit. */
 /* mmap.h: the mmap_prepare path (chapter 6). */
 #ifndef MMLIT_MMAP_H
 #define MMLIT_MMAP_H
@@ -23,6 +24,7 @@ struct mmap_action {
 	int (*error_hook)(int err);
 	bool hide_from_rmap_until_complete;
 };
+
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE	0x100000
 #endif
@@ -62,7 +64,9 @@ int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr,
 		    struct folio **pfns, unsigned long size);
 void vma_link(struct mm_struct *mm, struct vm_area_struct *vma);
 void remove_vma(struct mm_struct *mm, struct vm_area_struct *vma);
+
 extern const struct file_operations shmem_file_operations_legacy;
+
 struct mmap_req {
 	unsigned long addr, len;
 	vm_flags_t vm_flags;

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/01-shim.nw (chapter 1); do not edit. */
 /* mmlit.h: everything libmmlit offers. */
 #ifndef MMLIT_H
 #define MMLIT_H
@@ -11,6 +12,7 @@
 #include "srcu.h"
 #include "variant.h"
 #include "fault.h"
+
 #include "xarray.h"
 #include "mm.h"
 #include "fs.h"

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/84-memory.nw (appendix D); do not edit. */
 #include "syscalls.h"
 #include "fault.h"
 
@@ -46,9 +47,12 @@ void __might_alloc(gfp_t gfp, struct lock_site site)
 {
 	__fs_reclaim_acquire(gfp, site);
 	__fs_reclaim_release(gfp, site);
-	if (gfpflags_allow_blocking(gfp))
+	if (gfpflags_allow_blocking(gfp)) {
 		__might_sleep(site.file, site.line, site.func);
+		sched_point(SP_ALLOC, NULL);	/* it may sleep: others run */
+	}
 }
+
 static arch_spinlock_t lru_lock = __ARCH_SPIN_LOCK_UNLOCKED;
 static LIST_HEAD(lru_list);		/* oldest first */
 static long lru_size;
@@ -59,7 +63,7 @@ void folio_add_lru(struct folio *folio)
 	if (!folio_test_lru(folio)) {
 		folio_set_lru(folio);
 		list_add_tail(&folio->lru, &lru_list);
-		lru_size++;
+		WRITE_ONCE(lru_size, lru_size + 1);
 	}
 	arch_spin_unlock(&lru_lock);
 }
@@ -99,7 +103,7 @@ static struct folio *lru_isolate(struct mem_cgroup *memcg)
 			continue;
 		list_del_init(&folio->lru);
 		folio_clear_lru(folio);
-		lru_size--;
+		WRITE_ONCE(lru_size, lru_size - 1);
 		found = folio;
 		break;
 	}
@@ -110,10 +114,11 @@ static struct folio *lru_isolate(struct mem_cgroup *memcg)
 /* Put an isolated folio back at the young end and drop the ref. */
 static void lru_putback(struct folio *folio)
 {
-	if (folio->mapping)
+	if (READ_ONCE(folio->mapping))
 		folio_add_lru(folio);
 	folio_put(folio);
 }
+
 static void free_folio(struct folio *folio)
 {
 	if (folio_test_lru(folio)) {
@@ -121,7 +126,7 @@ static void free_folio(struct folio *folio)
 		if (folio_test_lru(folio)) {
 			list_del_init(&folio->lru);
 			folio_clear_lru(folio);
-			lru_size--;
+			WRITE_ONCE(lru_size, lru_size - 1);
 		}
 		arch_spin_unlock(&lru_lock);
 	}
@@ -157,6 +162,7 @@ bool folio_try_get(struct folio *folio)
 	}
 	return false;
 }
+
 void folio_read_data(const struct folio *folio, size_t off, void *buf,
 		     size_t len)
 {
@@ -205,6 +211,7 @@ int folio_copy_data(struct folio *dst, const struct folio *src)
 		return 0;
 	return folio_write_data(dst, 0, from, PAGE_SIZE);
 }
+
 static void give_back_page(void)
 {
 	__atomic_sub_fetch(&used_pages, 1, __ATOMIC_RELAXED);
@@ -319,6 +326,7 @@ void mm_force_direct_reclaim(int count)
 {
 	WRITE_ONCE(force_reclaim, count);
 }
+
 void *__kmalloc(size_t size, gfp_t gfp, struct lock_site site)
 {
 	__might_alloc(gfp, site);
@@ -331,6 +339,7 @@ void kfree(const void *p)
 {
 	free((void *)p);
 }
+
 struct mem_cgroup root_mem_cgroup = { .name = "root", .limit = LONG_MAX };
 
 struct mem_cgroup *mem_cgroup_create(const char *name, long limit_pages)
@@ -391,6 +400,7 @@ void mem_cgroup_uncharge(struct folio *folio)
 		folio->memcg = NULL;
 	}
 }
+
 enum folio_verdict { FOLIO_KEEP, FOLIO_ACTIVATE, FOLIO_RECLAIMED };
 
 static bool may_enter_fs(gfp_t gfp)
@@ -460,6 +470,7 @@ static unsigned long shrink_lru(struct mem_cgroup *memcg, gfp_t gfp, long nr)
 
 		if (!folio)
 			break;
+		cond_resched();
 		__atomic_add_fetch(&vm_events.pgscan, 1, __ATOMIC_RELAXED);
 		switch (shrink_folio(folio, gfp)) {
 		case FOLIO_RECLAIMED:
@@ -489,6 +500,7 @@ unsigned long try_to_free_mem_cgroup_pages(struct mem_cgroup *memcg,
 	memalloc_noreclaim_restore(noreclaim);
 	return progress;
 }
+
 #define MAX_BYSTANDERS	16
 
 static struct {
@@ -542,6 +554,7 @@ bool out_of_memory(gfp_t gfp)
 	pthread_mutex_unlock(&oom_lock);
 	return victim >= 0;
 }
+
 static pthread_mutex_t swap_lock = PTHREAD_MUTEX_INITIALIZER;
 static long swap_slots;
 static long swap_used;
@@ -600,15 +613,23 @@ void swap_write_folio(struct folio *folio, swp_entry_t entry)
 	__atomic_add_fetch(&vm_events.pswpout, 1, __ATOMIC_RELAXED);
 }
 
-void swap_read_folio(struct folio *folio, swp_entry_t entry)
+/*
+ * The kernel's read fails only with -EIO; the model's can also find no host
+ * memory for the folio's buffer (its page, which the kernel allocated with
+ * the folio): -ENOMEM, and the entry stays in swap.
+ */
+int swap_read_folio(struct folio *folio, swp_entry_t entry)
 {
+	int ret;
+
 	pthread_mutex_lock(&swap_lock);
 	BUG_ON(!entry.val || entry.val > (unsigned long)swap_slots ||
 	       !swap_data[entry.val - 1]);
-	/* Its callers cannot fail here (the kernel's can only with -EIO). */
-	BUG_ON(folio_write_data(folio, 0, swap_data[entry.val - 1], PAGE_SIZE));
+	ret = folio_write_data(folio, 0, swap_data[entry.val - 1], PAGE_SIZE);
 	pthread_mutex_unlock(&swap_lock);
-	__atomic_add_fetch(&vm_events.pswpin, 1, __ATOMIC_RELAXED);
+	if (!ret)
+		__atomic_add_fetch(&vm_events.pswpin, 1, __ATOMIC_RELAXED);
+	return ret;
 }
 
 void swap_free(swp_entry_t entry)
@@ -622,6 +643,7 @@ void swap_free(swp_entry_t entry)
 	}
 	pthread_mutex_unlock(&swap_lock);
 }
+
 void mm_reset_machine(void)
 {
 	arch_spin_lock(&lru_lock);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/04-srcu-freeze.nw (chapter 4); do not edit. */
 #include "percpu-rwsem.h"
 #include <linux/membarrier.h>
 #include <sys/syscall.h>
@@ -30,6 +31,7 @@ long percpu_rwsem_membarrier_calls(void)
 {
 	return __atomic_load_n(&pcpu_rwsem_membarriers, __ATOMIC_RELAXED);
 }
+
 void rcu_sync_enter(struct rcu_sync *rsp)
 {
 	bool first;
@@ -57,6 +59,7 @@ void rcu_sync_exit(struct rcu_sync *rsp)
 		WRITE_ONCE(rsp->gp_state, GP_IDLE);
 	spin_unlock(&rsp->gp_wait.lock);
 }
+
 static struct percpu_rw_count *this_count(struct percpu_rw_semaphore *sem)
 {
 	return &sem->read_count[current->cpu];
@@ -120,6 +123,7 @@ void __percpu_up_read_hooks(struct percpu_rw_semaphore *sem,
 	if (!rcu_sync_is_idle(&sem->rss) || (mmlit_hooks & MMLIT_HOOK_FENCE))
 		__percpu_up_read(sem);
 }
+
 long percpu_rwsem_readers(const struct percpu_rw_semaphore *sem)
 {
 	unsigned long sum = 0;
@@ -156,6 +160,7 @@ void __percpu_up_write(struct percpu_rw_semaphore *sem, struct lock_site site)
 	wake_up_all(&sem->waiters);
 	rcu_sync_exit(&sem->rss);
 }
+
 int __percpu_init_rwsem(struct percpu_rw_semaphore *sem, const char *name,
 			struct lock_class_key *key)
 {

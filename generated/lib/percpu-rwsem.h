@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/04-srcu-freeze.nw (chapter 4); do not edit. */
 /* percpu-rwsem.h: per-CPU reader/writer semaphores, after the kernel's. */
 #ifndef MMLIT_PERCPU_RWSEM_H
 #define MMLIT_PERCPU_RWSEM_H
@@ -20,6 +21,7 @@ static inline bool rcu_sync_is_idle(const struct rcu_sync *rsp)
 
 void rcu_sync_enter(struct rcu_sync *rsp);
 void rcu_sync_exit(struct rcu_sync *rsp);
+
 struct percpu_rw_count {
 	unsigned long count;
 } __cacheline_aligned;

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/81-tasks.nw (appendix A); do not edit. */
 #include "lockdep.h"
 #include <stdarg.h>
 
@@ -69,6 +70,7 @@ void report_add_link(struct report *r, const char *task, const char *lock,
 	l->mode = mode;
 	l->site = site;
 }
+
 void report_file(const struct report *r)
 {
 	void (*sink)(const struct report *r);
@@ -78,7 +80,7 @@ void report_file(const struct report *r)
 		reports[nr_reports] = *r;
 		reports[nr_reports].consumed = false;
 	}
-	nr_reports++;
+	WRITE_ONCE(nr_reports, nr_reports + 1);
 	sink = report_sink;
 	pthread_mutex_unlock(&report_lock);
 	if (!report_quiet)
@@ -185,6 +187,7 @@ int report_reset(void)
 			report_pending());
 	return ret;
 }
+
 static void report_held_locks(struct report *r, struct task_struct *t)
 {
 	for (int i = 0; i < t->lockdep_depth; i++) {
@@ -245,6 +248,8 @@ void __might_sleep(const char *file, int line, const char *func)
 	struct task_struct *t = current;
 	struct report r;
 
+	/* The hung-task rule's sign of life; only the task writes it. */
+	__atomic_store_n(&t->progress, t->progress + 1, __ATOMIC_RELAXED);
 	if (likely(!t->preempt_count))
 		return;
 	report_init(&r, REPORT_ATOMIC_SLEEP);
@@ -255,6 +260,7 @@ void __might_sleep(const char *file, int line, const char *func)
 	report_held_locks(&r, t);
 	report_file(&r);
 }
+
 static void (*trace_sink)(const char *line);
 
 void mmlit_set_trace(void (*sink)(const char *line))

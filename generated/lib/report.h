@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/01-shim.nw (chapter 1); do not edit. */
 /* report.h: structured reports of what the shim found, and tracing. */
 #ifndef MMLIT_REPORT_H
 #define MMLIT_REPORT_H

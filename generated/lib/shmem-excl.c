@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/03-falloc.nw (chapter 3); do not edit. */
 /* shmem-excl.c: how shmem_fallocate keeps faults and reclaim out. */
 #include "shmem.h"
 
@@ -40,12 +41,14 @@ static void excl_no_alloc_progress(struct inode *inode,
 static void excl_no_fault_end(struct vm_fault *vmf, struct inode *inode)
 {
 }
+
 static void shmem_falloc_publish(struct inode *inode, struct shmem_falloc *sf)
 {
 	spin_lock(&inode->i_lock);
 	inode->i_private = sf;
 	spin_unlock(&inode->i_lock);
 }
+
 static void shmem_falloc_punch_begin(struct inode *inode,
 				     struct shmem_falloc *sf,
 				     wait_queue_head_t *waitq,
@@ -66,6 +69,7 @@ static void shmem_falloc_punch_end(struct inode *inode,
 	WARN_ON_ONCE(!list_empty(&sf->waitq->head));
 	spin_unlock(&inode->i_lock);
 }
+
 /*
  * autoremove_wake_function, but remove the entry even if already woken
  * (Linus Torvalds, commit 10d20bd25e06, 4.9).
@@ -126,6 +130,7 @@ static vm_fault_t shmem_falloc_fault_begin(struct vm_fault *vmf,
 		return shmem_falloc_wait(vmf, inode);
 	return 0;
 }
+
 static void shmem_falloc_alloc_begin(struct inode *inode,
 				     struct shmem_falloc *sf, pgoff_t start)
 {
@@ -160,6 +165,7 @@ static void shmem_falloc_alloc_end(struct inode *inode,
 {
 	shmem_falloc_publish(inode, NULL);
 }
+
 static bool shmem_falloc_writeout_unfalloced(struct folio *folio,
 					     struct inode *inode)
 {
@@ -202,6 +208,7 @@ static const struct shmem_excl_ops shmem_falloc_excl_ops = {
 	.fault_end		= excl_no_fault_end,
 	.writeout_unfalloced	= shmem_falloc_writeout_unfalloced,
 };
+
 static void rfc_falloc_begin(struct inode *inode)
 {
 	filemap_invalidate_lock(inode->i_mapping);
@@ -251,6 +258,7 @@ static const struct shmem_excl_ops rfc_excl_ops = {
 	.fault_end		= rfc_fault_end,
 	.writeout_unfalloced	= rfc_writeout_unfalloced,
 };
+
 /* Never sleep in reclaim on a lock an allocating task may hold. */
 static bool trylock_writeout_unfalloced(struct folio *folio,
 					struct inode *inode)
@@ -281,6 +289,7 @@ static const struct shmem_excl_ops rfc_trylock_excl_ops = {
 	.fault_end		= rfc_fault_end,
 	.writeout_unfalloced	= trylock_writeout_unfalloced,
 };
+
 static void fix_punch_begin(struct inode *inode, struct shmem_falloc *sf,
 			    wait_queue_head_t *waitq, loff_t unmap_start,
 			    loff_t unmap_end)
@@ -301,6 +310,7 @@ static gfp_t fix_alloc_gfp(struct inode *inode, gfp_t gfp)
 	/* Fail rather than OOM-kill once reclaim cannot make progress. */
 	return gfp | __GFP_RETRY_MAYFAIL;
 }
+
 static bool fix_fault_in_punch(struct vm_fault *vmf, struct inode *inode)
 {
 	struct shmem_falloc *sf;
@@ -329,6 +339,7 @@ static vm_fault_t fix_fault_begin(struct vm_fault *vmf, struct inode *inode)
 	}
 	return VM_FAULT_NOPAGE;
 }
+
 static const struct shmem_excl_ops fix_excl_ops = {
 	.name			= "fix",
 	.falloc_begin		= rfc_falloc_begin,
@@ -344,6 +355,7 @@ static const struct shmem_excl_ops fix_excl_ops = {
 	.fault_end		= excl_no_fault_end,
 	.writeout_unfalloced	= trylock_writeout_unfalloced,
 };
+
 DEFINE_VARIANT_AREA(shmem_falloc_area, "falloc",
 	"how shmem_fallocate excludes faults and reclaim (chapter 3)",
 	{ "shmem_falloc", "today's kernel: struct shmem_falloc in i_private" },

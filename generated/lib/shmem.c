@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/02-seals-freeze.nw (chapter 2); do not edit. */
 /* shmem.c: the shmem (tmpfs) file system of memfds, as mm/shmem.c. */
 #include "shmem.h"
 #include "mmap.h"
@@ -6,6 +7,9 @@
 
 static const struct inode_operations shmem_inode_operations;
 static const struct vm_operations_struct shmem_vm_ops;
+
+#include "userfaultfd.h"
+
 /* fs/attr.c: may the file grow to @offset? (No RLIMIT_FSIZE here.) */
 static int inode_newsize_ok(const struct inode *inode, loff_t offset)
 {
@@ -80,6 +84,7 @@ static void truncate_inode_folio(struct address_space *mapping,
 	folio_clear_dirty(folio);
 	filemap_remove_folio(folio);
 }
+
 static struct shmem_sb_info shmem_sbinfo;
 static struct super_block *shm_sb;
 static pthread_once_t shmem_once = PTHREAD_ONCE_INIT;
@@ -172,6 +177,7 @@ struct file *shmem_file_setup(const char *name, loff_t size,
 		return ERR_PTR(-ENOMEM);
 	return file;
 }
+
 int shmem_inode_acct_blocks(struct inode *inode, long pages)
 {
 	struct shmem_sb_info *sbinfo = SHMEM_SB(inode->i_sb);
@@ -240,21 +246,24 @@ static int shmem_getattr(struct inode *inode, struct kstat *stat)
 	generic_fillattr(inode, stat);
 	return 0;
 }
+
 static int shmem_add_to_page_cache(struct folio *folio,
 				   struct address_space *mapping,
 				   pgoff_t index, void *expected, gfp_t gfp)
 {
+	void *cur;
+
 	VM_BUG_ON(!folio_test_locked(folio));
 	VM_BUG_ON(!folio_test_swapbacked(folio));
 
 	folio_get(folio);		/* the page cache's reference */
 	folio->mapping = mapping;
 	folio->index = index;
-	if (xa_cmpxchg(&mapping->i_pages, index, expected, folio, gfp) !=
-	    expected) {
+	cur = xa_cmpxchg(&mapping->i_pages, index, expected, folio, gfp);
+	if (cur != expected) {
 		folio->mapping = NULL;
 		folio_put(folio);
-		return -EEXIST;
+		return xa_is_err(cur) ? xa_err(cur) : -EEXIST;
 	}
 	mapping_nrpages_add(mapping, 1);
 	mmlit_trace("page cache add folio #%lu index %lu", folio->serial, index);
@@ -283,6 +292,7 @@ static long shmem_free_swap(struct address_space *mapping, pgoff_t index,
 	spin_unlock(&info->lock);
 	return freed;
 }
+
 DEFINE_FAULT_SITE(shmem_alloc_folio_site, "shmem_alloc_folio",
 		  "shmem's folio allocation (fault, write, fallocate, swap-in)");
 
@@ -354,6 +364,7 @@ unlock:
 	folio_put(folio);
 	return ERR_PTR(error);
 }
+
 static int shmem_swapin_folio(struct inode *inode, pgoff_t index,
 			      void *radswap, struct folio **foliop,
 			      enum sgp_type sgp, gfp_t gfp,
@@ -383,8 +394,10 @@ static int shmem_swapin_folio(struct inode *inode, pgoff_t index,
 		error = -EEXIST;
 		goto failed;
 	}
-	swap_read_folio(folio, swap);
+	error = swap_read_folio(folio, swap);	/* the model's: -ENOMEM */
 	spin_unlock(&info->lock);
+	if (error)
+		goto failed;
 	folio_mark_uptodate(folio);
 
 	error = shmem_add_to_page_cache(folio, mapping, index, radswap, gfp);
@@ -404,6 +417,7 @@ failed:
 	folio_put(folio);
 	return error;
 }
+
 int shmem_get_folio_gfp(struct inode *inode, pgoff_t index, loff_t write_end,
 			struct folio **foliop, enum sgp_type sgp, gfp_t gfp,
 			struct vm_fault *vmf, vm_fault_t *fault_type)
@@ -532,6 +546,7 @@ struct folio *shmem_read_folio(struct address_space *mapping, pgoff_t index)
 	folio_unlock(folio);
 	return folio;
 }
+
 /* A partial page: the folio, swapped in if need be; NULL for a hole. */
 static struct folio *shmem_get_partial_folio(struct inode *inode,
 					     pgoff_t index)
@@ -640,6 +655,7 @@ void shmem_truncate_range(struct inode *inode, loff_t lstart, loff_t lend)
 {
 	shmem_undo_range(inode, lstart, lend, false);
 }
+
 DEFINE_VARIANT_AREA(shmem_freeze_area, "freeze",
 	"where shmem_setattr checks SHMEM_F_MAPPING_FROZEN",
 	{ "final", "v8 as merged: own check where the size changes" },
@@ -703,6 +719,7 @@ static int shmem_size_change_ok(struct shmem_inode_info *info,
 		return shmem_size_change_ok_final(info, oldsize, newsize);
 	}
 }
+
 static int shmem_setattr(struct inode *inode, struct iattr *attr)
 {
 	struct shmem_inode_info *info = SHMEM_I(inode);
@@ -745,6 +762,7 @@ static int shmem_setattr(struct inode *inode, struct iattr *attr)
 		inode->i_mode = (inode->i_mode & S_IFMT) | (attr->ia_mode & ~S_IFMT);
 	return 0;
 }
+
 static int shmem_write_begin(struct file *file, struct address_space *mapping,
 			     loff_t pos, unsigned int len,
 			     struct folio **foliop)
@@ -816,6 +834,7 @@ unlock:
 	inode_unlock(inode);
 	return ret;
 }
+
 static ssize_t shmem_file_read(struct file *file, char *buf, size_t count,
 			       loff_t *ppos)
 {
@@ -880,6 +899,7 @@ static ssize_t shmem_file_read(struct file *file, char *buf, size_t count,
 	*ppos = pos;
 	return retval ? retval : error;
 }
+
 static bool shmem_entry_is_data(struct address_space *mapping, pgoff_t index,
 				void *entry)
 {
@@ -945,6 +965,7 @@ static loff_t shmem_file_llseek(struct file *file, loff_t offset, int whence)
 	inode_unlock(inode);
 	return offset;
 }
+
 long shmem_fallocate(struct file *file, int mode, loff_t offset, loff_t len)
 {
 	struct inode *inode = file_inode(file);
@@ -1089,6 +1110,7 @@ out:
 	inode_unlock(inode);
 	return error;
 }
+
 static int seal_check_write(int seals, struct vm_area_struct *vma)
 {
 	if (seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) {
@@ -1121,6 +1143,7 @@ static int shmem_mmap(struct file *file, struct vm_area_struct *vma)
 	vma->vm_ops = &shmem_vm_ops;
 	return 0;
 }
+
 vm_fault_t shmem_fault(struct vm_fault *vmf)
 {
 	struct inode *inode = file_inode(vmf->vma->vm_file);
@@ -1150,7 +1173,190 @@ vm_fault_t shmem_fault(struct vm_fault *vmf)
 static const struct vm_operations_struct shmem_vm_ops = {
 	.fault		= shmem_fault,
 	.map_pages	= filemap_map_pages,	/* read faults: fault-around */
+	.uffd_ops	= &shmem_uffd_ops,	/* chapter 5 */
 };
+
+DEFINE_FAULT_SITE(shmem_mfill_acct_site, "shmem_acct_blocks",
+		  "shmem_inode_acct_blocks() on the userfaultfd fill path");
+
+static int shmem_mfill_acct_blocks(struct inode *inode)
+{
+	if (should_fail(&shmem_mfill_acct_site))
+		return -ENOSPC;
+	return shmem_inode_acct_blocks(inode, 1);
+}
+
+int shmem_mfill_atomic_pte(struct vm_area_struct *dst_vma,
+			   unsigned long dst_addr, unsigned long src_addr,
+			   uffd_flags_t flags, struct folio **foliop)
+{
+	struct inode *inode = file_inode(dst_vma->vm_file);
+	struct shmem_inode_info *info = SHMEM_I(inode);
+	struct address_space *mapping = inode->i_mapping;
+	gfp_t gfp = mapping_gfp_mask(mapping);
+	pgoff_t pgoff = linear_page_index(dst_vma, dst_addr);
+	struct folio *folio;
+	int ret;
+
+	if (shmem_mfill_acct_blocks(inode)) {
+		/* a folio kept for the retry must not leak (claim UF5) */
+		if (unlikely(*foliop)) {
+			folio_put(*foliop);
+			*foliop = NULL;
+		}
+		return -ENOMEM;
+	}
+	if (!*foliop) {
+		ret = -ENOMEM;
+		folio = shmem_alloc_folio(gfp, 0, info, pgoff);
+		if (!folio)
+			goto out_unacct_blocks;
+		if (uffd_flags_mode_is(flags, MFILL_ATOMIC_COPY)) {
+			if (unlikely(mfill_copy_folio(folio, src_addr, true))) {
+				*foliop = folio;
+				ret = -ENOENT;
+				/* don't free the page */
+				goto out_unacct_blocks;
+			}
+		} else {			/* ZEROPAGE */
+			folio_zero_range(folio, 0, PAGE_SIZE);
+		}
+	} else {
+		folio = *foliop;
+		*foliop = NULL;
+	}
+	__folio_set_locked(folio);
+	__folio_set_swapbacked(folio);
+	__folio_mark_uptodate(folio);
+
+	ret = -EFAULT;
+	if (unlikely(pgoff >= DIV_ROUND_UP(i_size_read(inode), PAGE_SIZE)))
+		goto out_release;
+	ret = mem_cgroup_charge(folio, dst_vma->vm_mm, gfp);
+	if (ret)
+		goto out_release;
+	ret = shmem_add_to_page_cache(folio, mapping, pgoff, NULL, gfp);
+	if (ret)
+		goto out_release;
+	ret = mfill_atomic_install_pte(dst_vma, dst_addr, folio, true, flags);
+	if (ret)
+		goto out_delete_from_cache;
+	shmem_recalc_inode(inode, 1, 0);
+	folio_unlock(folio);
+	folio_put(folio);		/* the model's PTE has its own */
+	return 0;
+	out_delete_from_cache:
+	filemap_remove_folio(folio);
+	out_release:
+	folio_unlock(folio);
+	folio_put(folio);
+	out_unacct_blocks:
+	shmem_inode_unacct_blocks(inode, 1);
+	return ret;
+}
+
+static bool shmem_can_userfault(struct vm_area_struct *vma, vm_flags_t vm_flags)
+{
+	return true;			/* missing, minor and wp */
+}
+
+static struct folio *shmem_get_folio_noalloc(struct inode *inode,
+					     pgoff_t pgoff)
+{
+	struct folio *folio;
+	int err = shmem_get_folio(inode, pgoff, 0, &folio, SGP_NOALLOC);
+
+	return err ? ERR_PTR(err) : folio;
+}
+
+static struct folio *shmem_mfill_folio_alloc(struct vm_area_struct *vma,
+					     unsigned long addr)
+{
+	struct inode *inode = file_inode(vma->vm_file);
+	struct address_space *mapping = inode->i_mapping;
+	struct shmem_inode_info *info = SHMEM_I(inode);
+	pgoff_t pgoff = linear_page_index(vma, addr);
+	gfp_t gfp = mapping_gfp_mask(mapping);
+	struct folio *folio;
+
+	if (unlikely(pgoff >= DIV_ROUND_UP(i_size_read(inode), PAGE_SIZE)))
+		return NULL;
+	folio = shmem_alloc_folio(gfp, 0, info, pgoff);
+	if (!folio)
+		return NULL;
+	if (mem_cgroup_charge(folio, vma->vm_mm, GFP_KERNEL)) {
+		folio_put(folio);
+		return NULL;
+	}
+	return folio;
+}
+
+static int shmem_mfill_reacct(struct inode *inode)
+{
+	struct shmem_inode_info *info = SHMEM_I(inode);
+	long freed;
+
+	spin_lock(&info->lock);
+	freed = 1 + info->alloced - info->swapped -
+		READ_ONCE(inode->i_mapping->nrpages);
+	if (freed > 0)
+		info->alloced -= freed;
+	spin_unlock(&info->lock);
+	if (freed > 0)
+		shmem_inode_unacct_blocks(inode, freed);
+	return shmem_mfill_acct_blocks(inode);
+}
+
+static int shmem_mfill_filemap_add(struct folio *folio,
+				   struct vm_area_struct *vma,
+				   unsigned long addr)
+{
+	struct inode *inode = file_inode(vma->vm_file);
+	struct address_space *mapping = inode->i_mapping;
+	pgoff_t pgoff = linear_page_index(vma, addr);
+	gfp_t gfp = mapping_gfp_mask(mapping);
+	int err;
+
+	__folio_set_locked(folio);
+	__folio_set_swapbacked(folio);
+	err = shmem_add_to_page_cache(folio, mapping, pgoff, NULL, gfp);
+	if (err)
+		goto err_unlock;
+	if (shmem_mfill_acct_blocks(inode) &&
+	    (uffd_design() != UFFD_FIX || shmem_mfill_reacct(inode))) {
+		err = -ENOMEM;
+		goto err_delete_from_cache;
+	}
+	folio_add_lru(folio);
+	shmem_recalc_inode(inode, 1, 0);
+	return 0;
+
+err_delete_from_cache:
+	filemap_remove_folio(folio);
+err_unlock:
+	folio_unlock(folio);
+	return err;
+}
+
+static void shmem_mfill_filemap_remove(struct folio *folio,
+				       struct vm_area_struct *vma)
+{
+	struct inode *inode = file_inode(vma->vm_file);
+
+	filemap_remove_folio(folio);
+	if (uffd_design() != UFFD_RFC_NO_RECALC)
+		shmem_recalc_inode(inode, 0, 0);
+	folio_unlock(folio);
+}
+
+const struct vm_uffd_ops shmem_uffd_ops = {
+	.can_userfault		= shmem_can_userfault,
+	.get_folio_noalloc	= shmem_get_folio_noalloc,
+	.alloc_folio		= shmem_mfill_folio_alloc,
+	.filemap_add		= shmem_mfill_filemap_add,
+	.filemap_remove		= shmem_mfill_filemap_remove,
+};
+
 static int memfd_check_seals_mmap(struct file *file, vm_flags_t *vm_flags)
 {
 	struct vm_area_struct flags_only = { .vm_flags = *vm_flags };
@@ -1178,6 +1384,7 @@ const struct file_operations shmem_file_operations_legacy = {
 	.mmap		= shmem_mmap,
 	.fallocate	= shmem_fallocate,
 };
+
 int shmem_writeout(struct folio *folio, struct writeback_control *wbc)
 {
 	struct address_space *mapping = folio->mapping;
@@ -1217,6 +1424,7 @@ redirty:
 	folio_mark_dirty(folio);
 	return AOP_WRITEPAGE_ACTIVATE;	/* Return with folio locked */
 }
+
 static const struct inode_operations shmem_inode_operations = {
 	.setattr	= shmem_setattr,
 	.getattr	= shmem_getattr,

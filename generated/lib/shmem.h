@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/02-seals-freeze.nw (chapter 2); do not edit. */
 /* shmem.h: shmem inodes, memfd seals and the live-update freeze. */
 #ifndef MMLIT_SHMEM_H
 #define MMLIT_SHMEM_H
@@ -38,6 +39,7 @@
 #endif
 #define MFD_HUGE_SHIFT		26
 #define MFD_HUGE_MASK		0x3fU
+
 #define SHMEM_F_NORESERVE	BIT(0)	/* charge pages as they come */
 #define SHMEM_F_LOCKED		BIT(1)	/* disallow swapping */
 /*
@@ -61,6 +63,7 @@ static inline struct shmem_inode_info *SHMEM_I(struct inode *inode)
 {
 	return container_of(inode, struct shmem_inode_info, vfs_inode);
 }
+
 /* Must be called with inode lock taken exclusive. */
 static inline void shmem_freeze(struct inode *inode, bool freeze)
 {
@@ -70,6 +73,7 @@ static inline void shmem_freeze(struct inode *inode, bool freeze)
 	else
 		SHMEM_I(inode)->flags &= ~SHMEM_F_MAPPING_FROZEN;
 }
+
 enum sgp_type {
 	SGP_READ,	/* don't exceed i_size, don't allocate folio */
 	SGP_NOALLOC,	/* similar, but fail on hole or use fallocated folio */
@@ -77,6 +81,7 @@ enum sgp_type {
 	SGP_WRITE,	/* may exceed i_size, may allocate !uptodate folio */
 	SGP_FALLOC,	/* like SGP_WRITE, but make existing folio uptodate */
 };
+
 struct shmem_falloc {
 	wait_queue_head_t *waitq;	/* faults into hole wait for punch to end */
 	pgoff_t start;			/* start of range currently being fallocated */
@@ -117,6 +122,7 @@ enum shmem_excl_design {
 	NR_EXCL_DESIGNS
 };
 extern struct variant_area shmem_falloc_area;
+
 extern const struct address_space_operations shmem_aops;
 extern const struct file_operations shmem_file_operations;
 extern struct variant_area shmem_freeze_area;	/* "freeze": final, v6, v7 */
@@ -161,6 +167,7 @@ bool shmem_recalc_inode(struct inode *inode, long alloced, long swapped);
 long shmem_fallocate(struct file *file, int mode, loff_t offset, loff_t len);
 vm_fault_t shmem_fault(struct vm_fault *vmf);
 int shmem_writeout(struct folio *folio, struct writeback_control *wbc);
+
 struct file *memfd_alloc_file(const char *name, unsigned int flags);
 unsigned int *memfd_file_seals_ptr(struct file *file);
 long memfd_fcntl(struct file *file, unsigned int cmd, unsigned int arg);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/83-srcu.nw (appendix C); do not edit. */
 #include "srcu.h"
 #include "fault.h"
 #include <linux/membarrier.h>
@@ -40,6 +41,7 @@ long srcu_membarrier_calls(void)
 {
 	return __atomic_load_n(&membarrier_calls, __ATOMIC_RELAXED);
 }
+
 int __init_srcu_struct(struct srcu_struct *ssp, const char *name,
 		       struct lock_class_key *key)
 {
@@ -86,6 +88,7 @@ unsigned long srcu_batches_completed(const struct srcu_struct *ssp)
 {
 	return READ_ONCE(ssp->srcu_gp_seq);
 }
+
 static unsigned long srcu_readers_lock_idx(const struct srcu_struct *ssp,
 					   int idx)
 {
@@ -126,6 +129,7 @@ long srcu_readers_active(const struct srcu_struct *ssp)
 		       srcu_readers_unlock_idx(ssp, idx);
 	return sum;
 }
+
 int __srcu_read_lock_slow(struct srcu_struct *ssp, struct lock_site site)
 {
 	struct srcu_data *sdp = &ssp->sda[current->cpu];
@@ -141,7 +145,7 @@ int __srcu_read_lock_slow(struct srcu_struct *ssp, struct lock_site site)
 		barrier();
 	lock_acquire(&ssp->dep_map, 0, 0, 2, site);
 	mmlit_trace("srcu_read_lock %s idx %d", ssp->dep_map.name, idx);
-	return idx;
+	return idx | SRCU_IDX_SLOW;
 }
 
 void __srcu_read_unlock_slow(struct srcu_struct *ssp, int idx,
@@ -149,7 +153,8 @@ void __srcu_read_unlock_slow(struct srcu_struct *ssp, int idx,
 {
 	struct srcu_data *sdp = &ssp->sda[current->cpu];
 
-	WARN_ON(idx & ~1);
+	WARN_ON((idx & ~1) != SRCU_IDX_SLOW);
+	idx &= 1;
 	lock_release(&ssp->dep_map, site);
 	sched_point(SP_SRCU_UNLOCK, ssp);
 	if (mmlit_hooks & MMLIT_HOOK_FENCE)
@@ -167,6 +172,7 @@ bool srcu_read_lock_held(const struct srcu_struct *ssp)
 		return true;	/* as the kernel, without lockdep */
 	return lock_is_held_type(&ssp->dep_map, 1);
 }
+
 static int srcu_waits_for(const struct blocked_on *b, struct task_struct *self,
 			  struct task_struct **out, int max)
 {

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/01-shim.nw (chapter 1); do not edit. */
 /* srcu.h: sleepable RCU with fenceless readers. */
 #ifndef MMLIT_SRCU_H
 #define MMLIT_SRCU_H
@@ -9,6 +10,8 @@ struct srcu_data {
 	unsigned long srcu_lock_count[2];
 	unsigned long srcu_unlock_count[2];
 } __cacheline_aligned;
+/* One slot per cache line: a reader finds its own at __this_cpu_off. */
+_Static_assert(sizeof(struct srcu_data) == SMP_CACHE_BYTES, "srcu_data");
 
 struct srcu_struct {
 	/* Read by every reader, written only by a grace period's flip. */
@@ -49,35 +52,68 @@ int __srcu_read_lock_slow(struct srcu_struct *ssp, struct lock_site site)
 void __srcu_read_unlock_slow(struct srcu_struct *ssp, int idx,
 			     struct lock_site site) __cold;
 
-static inline int __srcu_read_lock_fast(struct srcu_struct *ssp, int cpu)
+/* The slow path's index carries this bit: the unlock tests it, not the hooks. */
+#define SRCU_IDX_SLOW	2
+
+/*
+ * this_cpu_inc() of a reader's counter. On x86-64 one add to memory through
+ * a base register, as the kernel's incq %gs:...; its "memory" clobber is the
+ * compiler barrier, and x86 orders the store after every earlier access.
+ */
+static inline void __srcu_inc_lock(unsigned long *p)
 {
-	struct srcu_data *sdp = &ssp->sda[cpu];
+#if defined(__x86_64__) && !defined(__SANITIZE_THREAD__)
+	asm volatile("incq (%1)" : "+m"(*p) : "r"(p) : "memory");
+#else
+	WRITE_ONCE(*p, *p + 1);
+	barrier();
+#endif
+}
+
+static inline void __srcu_inc_unlock(unsigned long *p)
+{
+#if defined(__x86_64__) && !defined(__SANITIZE_THREAD__)
+	asm volatile("incq (%1)" : "+m"(*p) : "r"(p) : "memory");
+#else
+	smp_store_release(p, *p + 1);
+#endif
+}
+
+/* @off: this thread's slot, in bytes (__this_cpu_off); never negative. */
+static inline struct srcu_data *__srcu_slot(struct srcu_struct *ssp, long off)
+{
+	return (struct srcu_data *)((char *)ssp->sda + off);
+}
+
+static inline int __srcu_read_lock_fast(struct srcu_struct *ssp, long off)
+{
 	int idx = READ_ONCE(ssp->srcu_idx) & 1;
 
-	WRITE_ONCE(sdp->srcu_lock_count[idx], sdp->srcu_lock_count[idx] + 1);
-	barrier();	/* the grace period's membarrier() stands in for smp_mb() */
+	/* the grace period's membarrier() stands in for smp_mb() */
+	__srcu_inc_lock(&__srcu_slot(ssp, off)->srcu_lock_count[idx]);
 	return idx;
 }
 
 static inline void __srcu_read_unlock_fast(struct srcu_struct *ssp, int idx)
 {
-	struct srcu_data *sdp = &ssp->sda[raw_smp_processor_id()];
-
-	smp_store_release(&sdp->srcu_unlock_count[idx],
-			  sdp->srcu_unlock_count[idx] + 1);
+	__srcu_inc_unlock(&__srcu_slot(ssp, __this_cpu_off)->
+			  srcu_unlock_count[idx]);
 }
 
-/* The call site is built only on the slow branch: on the fast one it would
- * be stored to the stack on every call. A thread without a task (cpu -1)
- * takes the slow path, which adopts it. */
+/* One test decides the path of the whole section, at the lock: a thread
+ * without a task (slot -1) and any hook go slow; the returned index says so.
+ * The call site is built only on the slow branch: on the fast one it would
+ * be stored to the stack on every call. */
 #define srcu_read_lock(ssp) ({						\
-	int __cpu = raw_smp_processor_id();				\
-	likely(!(mmlit_hooks | (__cpu < 0))) ?				\
-		__srcu_read_lock_fast((ssp), __cpu) :			\
+	long __off = __this_cpu_off;					\
+	likely(!(mmlit_hooks | (__off < 0))) ?				\
+		__srcu_read_lock_fast((ssp), __off) :			\
 		__srcu_read_lock_slow((ssp), THIS_SITE); })
-#define srcu_read_unlock(ssp, idx)					\
-	(likely(!mmlit_hooks) ? __srcu_read_unlock_fast((ssp), (idx)) :	\
-	 __srcu_read_unlock_slow((ssp), (idx), THIS_SITE))
+#define srcu_read_unlock(ssp, idx) ({					\
+	int __idx = (idx);						\
+	likely(!(__idx & SRCU_IDX_SLOW)) ?				\
+		__srcu_read_unlock_fast((ssp), __idx) :			\
+		__srcu_read_unlock_slow((ssp), __idx, THIS_SITE); })
 
 static inline int srcu_read_lock_fenced(struct srcu_struct *ssp)
 {

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/85-mm.nw (appendix E); do not edit. */
 #include "syscalls.h"
 #include "fault.h"
 #include "variant.h"
@@ -81,6 +82,7 @@ int ksys_reopen(int fd, int write)
 		fput(file);
 	return nfd;
 }
+
 long vfs_fallocate(struct file *file, int mode, loff_t offset, loff_t len)
 {
 	struct inode *inode = file_inode(file);
@@ -286,15 +288,9 @@ loff_t ksys_lseek(int fd, loff_t offset, int whence)
 	fput(file);
 	return ret;
 }
-int ksys_userfaultfd(unsigned int flags)
-{
-	return -ENOSYS;
-}
 
-long ksys_uffd_ioctl(int ufd, unsigned int cmd, void *arg)
-{
-	return -ENOSYS;
-}
+/* userfaultfd: lib/userfaultfd.c (chapter 5) */
+
 static struct mmlit_reset_hook *reset_hooks;
 
 void mmlit_register_reset(struct mmlit_reset_hook *hook)

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/01-shim.nw (chapter 1); do not edit. */
 /* syscalls.h: the model's system calls, on one simulated process. */
 #ifndef MMLIT_SYSCALLS_H
 #define MMLIT_SYSCALLS_H
@@ -46,7 +47,7 @@ int ksys_mprotect(unsigned long addr, size_t len, unsigned long prot);
 int ksys_memfd_create(const char *name, unsigned int flags);
 long ksys_fcntl(int fd, unsigned int cmd, unsigned long arg);
 int mmlit_memfd_freeze(int fd, bool freeze);
-/* Chapter 5: userfaultfd (not modeled yet: -ENOSYS). */
+/* Chapter 5: userfaultfd (lib/userfaultfd.c). */
 int ksys_userfaultfd(unsigned int flags);
 long ksys_uffd_ioctl(int ufd, unsigned int cmd, void *arg);
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/81-tasks.nw (appendix A); do not edit. */
 #include "locks.h"
 #include <sys/syscall.h>
 #include <time.h>
@@ -6,6 +7,7 @@
 
 __thread struct task_struct *__current_task;
 __thread int __this_cpu = -1;
+__thread long __this_cpu_off = -1;
 int mmlit_hooks = MMLIT_HOOK_LOCKDEP;
 struct mmlit_process mmlit_proc;
 int nr_cpu_ids;
@@ -32,6 +34,8 @@ static struct {
 	u64 rng;
 	int max_preempt;
 	int preemptions;
+	long pruned;			/* choices the bound took away */
+	bool overflow;			/* more than DET_MAX_CHOICES */
 	int nr;				/* choices made this run */
 	u16 choice[DET_MAX_CHOICES];
 	u16 options[DET_MAX_CHOICES];
@@ -42,6 +46,7 @@ static struct {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.done = PTHREAD_COND_INITIALIZER,
 };
+
 static int cpu_slot_get(void)
 {
 	for (int i = 0; i < NR_CPUS; i++) {
@@ -99,6 +104,7 @@ static void task_free(struct task_struct *t)
 	pthread_cond_destroy(&t->det_cond);
 	free(t);
 }
+
 static void adopted_thread_exit(void *p)
 {
 	struct task_struct *t = p;
@@ -130,6 +136,7 @@ struct task_struct *__task_adopt(void)
 	t->thread = pthread_self();
 	__current_task = t;
 	__this_cpu = t->cpu;
+	__this_cpu_off = (long)t->cpu * SMP_CACHE_BYTES;
 	pthread_setspecific(adopt_key, t);
 	return t;
 }
@@ -144,8 +151,10 @@ void task_release_current(void)
 	pthread_setspecific(adopt_key, NULL);
 	__current_task = NULL;
 	__this_cpu = -1;
+	__this_cpu_off = -1;
 	task_free(t);
 }
+
 void send_sig(int sig, struct task_struct *p)
 {
 	unsigned int state = TASK_INTERRUPTIBLE;
@@ -160,6 +169,7 @@ void flush_signals(struct task_struct *p)
 {
 	__atomic_store_n(&p->signal, 0, __ATOMIC_SEQ_CST);
 }
+
 #define DETECT_PERIOD_MS	10
 static long hung_timeout_ms = 1000;
 
@@ -171,14 +181,62 @@ void sched_set_hung_timeout(long ms)
 	hung_timeout_ms = ms;
 }
 
+/*
+ * The detector reads another task's record: it is written and copied
+ * whole under the task's pi_lock, so no reader sees half of one. Tests
+ * that only peek at the kind and the lock map read them unlocked.
+ */
 void set_blocked_on(const struct blocked_on *b)
 {
-	current->blocked_on = *b;
+	struct blocked_on *d = &current->blocked_on;
+
+	pthread_mutex_lock(&current->pi_lock);
+	WRITE_ONCE(d->kind, b->kind);
+	WRITE_ONCE(d->map, b->map);
+	d->obj = b->obj;
+	d->owner = b->owner;
+	d->what = b->what;
+	d->read = b->read;
+	d->site = b->site;
+	d->waits_for = b->waits_for;
+	pthread_mutex_unlock(&current->pi_lock);
 }
 
 void clear_blocked_on(void)
 {
-	current->blocked_on.kind = BLOCK_NONE;
+	struct task_struct *t = current;
+
+	pthread_mutex_lock(&t->pi_lock);
+	WRITE_ONCE(t->blocked_on.kind, BLOCK_NONE);
+	pthread_mutex_unlock(&t->pi_lock);
+}
+
+static void blocked_on_get(struct task_struct *u, struct blocked_on *b)
+{
+	pthread_mutex_lock(&u->pi_lock);
+	*b = u->blocked_on;
+	pthread_mutex_unlock(&u->pi_lock);
+}
+
+/*
+ * Whom @u waits for. A lock's waits_for may take the lock's wait_lock, under
+ * which records are set, so it runs on a copy. Any other record is read
+ * under @u's pi_lock: @u cannot leave the wait meanwhile, and so still
+ * holds its reference to the folio the record names.
+ */
+static int wf_next(struct task_struct *u, struct task_struct **out, int max)
+{
+	struct blocked_on b;
+	int n = 0;
+
+	pthread_mutex_lock(&u->pi_lock);
+	b = u->blocked_on;
+	if (b.kind != BLOCK_LOCK && b.kind != BLOCK_NONE && b.waits_for)
+		n = b.waits_for(&b, u, out, max);
+	pthread_mutex_unlock(&u->pi_lock);
+	if (b.kind == BLOCK_LOCK && b.waits_for)
+		n = b.waits_for(&b, u, out, max);
+	return n;
 }
 
 static void deadline_after_ms(struct timespec *ts, long ms)
@@ -204,7 +262,8 @@ void schedule(void)
 	}
 	sched_point(SP_SLEEP, t->blocked_on.obj);
 	pthread_mutex_lock(&t->pi_lock);
-	t->block_seq++;
+	WRITE_ONCE(t->block_seq, t->block_seq + 1);
+	t->hung_base_ms = 0;
 	WRITE_ONCE(t->waiting, true);
 	while (READ_ONCE(t->__state) != TASK_RUNNING && !t->abort_pending) {
 		if (signal_pending_state(t->__state, t)) {
@@ -226,8 +285,10 @@ void schedule(void)
 
 int wake_up_state(struct task_struct *p, unsigned int state)
 {
+	struct task_struct *self = current;
 	int ret = 0;
 
+	__atomic_store_n(&self->progress, self->progress + 1, __ATOMIC_RELAXED);
 	smp_mb();	/* the waker's condition store before reading the state */
 	pthread_mutex_lock(&p->pi_lock);
 	if (READ_ONCE(p->__state) & state) {
@@ -258,8 +319,9 @@ void sched_poll_begin(const struct blocked_on *b)
 	struct task_struct *t = current;
 
 	set_blocked_on(b);
-	t->block_seq++;
+	WRITE_ONCE(t->block_seq, t->block_seq + 1);
 	t->suspect_sig = 0;
+	t->hung_base_ms = 0;
 	WRITE_ONCE(t->waiting, true);
 }
 
@@ -280,6 +342,7 @@ void sched_poll_end(void)
 	t->suspect_sig = 0;
 	clear_blocked_on();
 }
+
 #define WF_MAX	16
 
 struct wf_path {
@@ -289,7 +352,7 @@ struct wf_path {
 
 static bool task_blocked(struct task_struct *u)
 {
-	if (u->stuck)
+	if (READ_ONCE(u->stuck))
 		return true;
 	return READ_ONCE(u->waiting) && READ_ONCE(u->__state) != TASK_RUNNING &&
 	       !READ_ONCE(u->abort_pending);
@@ -301,17 +364,23 @@ int lock_holders(const struct lockdep_map *map, bool readers_only,
 	struct task_struct *u;
 	int n = 0;
 
+	/*
+	 * Another task's held-lock stack, read while it pushes and pops: the
+	 * entries below the depth it published are filled in. A stale answer
+	 * is harmless; the detector looks twice before it reports.
+	 */
 	list_for_each_entry(u, &all_tasks, tasks) {
-		int depth = READ_ONCE(u->lockdep_depth);
+		int depth = __atomic_load_n(&u->lockdep_depth, __ATOMIC_ACQUIRE);
 
-		if (u->exited && !u->stuck)
+		if (READ_ONCE(u->exited) && !READ_ONCE(u->stuck))
 			continue;
 		for (int i = 0; i < depth && i < MAX_LOCK_DEPTH; i++) {
 			struct held_lock *hl = &u->held_locks[i];
 
-			if (hl->instance != map || !hl->acquired)
+			if (READ_ONCE(hl->instance) != map ||
+			    !READ_ONCE(hl->acquired))
 				continue;
-			if (readers_only && !hl->read)
+			if (readers_only && !READ_ONCE(hl->read))
 				continue;
 			if (n < max)
 				out[n++] = u;
@@ -328,13 +397,12 @@ static bool wf_search(struct task_struct *u, struct task_struct *start,
 	int n = 0;
 
 	path->task[path->n++] = u;
-	if (u->stuck && u != start) {
+	if (READ_ONCE(u->stuck) && u != start) {
 		*to_stuck = true;
 		return true;
 	}
-	if (u->blocked_on.kind != BLOCK_NONE && u->blocked_on.waits_for &&
-	    path->n < WF_MAX)
-		n = u->blocked_on.waits_for(&u->blocked_on, u, next, WF_MAX);
+	if (path->n < WF_MAX)
+		n = wf_next(u, next, WF_MAX);
 	for (int i = 0; i < n; i++) {
 		struct task_struct *v = next[i];
 		bool seen = false;
@@ -372,7 +440,8 @@ static const char *block_mode(const struct blocked_on *b)
 
 static void wf_describe(struct report *r, struct task_struct *u)
 {
-	const struct blocked_on *b = &u->blocked_on;
+	struct blocked_on copy;
+	const struct blocked_on *b = &copy;
 
 	if (u->stuck) {
 		report_printf(r, "  task %s is stuck (aborted earlier), "
@@ -381,6 +450,7 @@ static void wf_describe(struct report *r, struct task_struct *u)
 				(struct lock_site){ "", 0, "" });
 		return;
 	}
+	blocked_on_get(u, &copy);
 	report_printf(r, "  task %s waits for %s (%s) at %s:%d %s()\n",
 		      u->comm, b->what ? b->what : "?", block_mode(b),
 		      b->site.file ? b->site.file : "?", b->site.line,
@@ -391,9 +461,13 @@ static void wf_describe(struct report *r, struct task_struct *u)
 /* Called with tasks_lock held. Joiners are left to their join. */
 static void wf_abort(struct task_struct **tasks, int n)
 {
-	for (int i = 0; i < n; i++)
-		if (!tasks[i]->stuck && tasks[i]->blocked_on.kind != BLOCK_TASK)
+	for (int i = 0; i < n; i++) {
+		struct blocked_on b;
+
+		blocked_on_get(tasks[i], &b);
+		if (!tasks[i]->stuck && b.kind != BLOCK_TASK)
 			wake_to_abort(tasks[i]);
+	}
 }
 
 static bool all_tasks_asleep(struct task_struct **out, int *nr)
@@ -419,6 +493,66 @@ static bool all_tasks_asleep(struct task_struct **out, int *nr)
 	return n > 0;
 }
 
+static unsigned long all_progress(void)
+{
+	struct task_struct *u;
+	unsigned long sum = 0;
+
+	list_for_each_entry(u, &all_tasks, tasks)
+		if (!u->exited)
+			sum += __atomic_load_n(&u->progress, __ATOMIC_RELAXED) +
+			       READ_ONCE(u->block_seq);
+	return sum;
+}
+
+/* Does @u's wait lead to a task that runs? @seen: visited tasks. */
+static bool wf_reaches_running(struct task_struct *u,
+			       struct task_struct **seen, int *nr,
+			       bool *ownerless)
+{
+	struct task_struct *next[WF_MAX];
+	int n = wf_next(u, next, WF_MAX);
+
+	if (!n)
+		*ownerless = true;
+	for (int i = 0; i < n; i++) {
+		struct task_struct *v = next[i];
+		bool dup = false;
+
+		if (READ_ONCE(v->stuck))
+			continue;
+		if (!task_blocked(v))
+			return true;
+		for (int j = 0; j < *nr; j++)
+			dup |= seen[j] == v;
+		if (dup || *nr >= WF_MAX)
+			continue;
+		seen[(*nr)++] = v;
+		if (wf_reaches_running(v, seen, nr, ownerless))
+			return true;
+	}
+	return false;
+}
+
+/* Called with tasks_lock held, by @t about its own wait. */
+static bool wait_progresses(struct task_struct *t)
+{
+	struct task_struct *seen[WF_MAX] = { t };
+	bool ownerless = false;
+	unsigned long now;
+	int nr = 1;
+
+	if (wf_reaches_running(t, seen, &nr, &ownerless))
+		return true;
+	if (!ownerless)
+		return false;
+	now = all_progress();
+	if (now == t->hung_seen)
+		return false;
+	t->hung_seen = now;
+	return true;
+}
+
 static void detect_deadlock(struct task_struct *t, long waited_ms)
 {
 	struct wf_path path = { 0 };
@@ -428,7 +562,8 @@ static void detect_deadlock(struct task_struct *t, long waited_ms)
 	struct report r;
 	int n;
 
-	if (!(mmlit_hooks & MMLIT_HOOK_LOCKDEP) && waited_ms < hung_timeout_ms)
+	if (!(mmlit_hooks & MMLIT_HOOK_LOCKDEP) &&
+	    waited_ms - t->hung_base_ms < hung_timeout_ms)
 		return;
 	pthread_mutex_lock(&tasks_lock);
 	if (!task_blocked(t))
@@ -473,10 +608,15 @@ static void detect_deadlock(struct task_struct *t, long waited_ms)
 		return;
 	}
 hung:
-	if (hung_timeout_ms && waited_ms >= hung_timeout_ms) {
+	if (!hung_timeout_ms)
+		goto out;
+	if (wait_progresses(t))
+		t->hung_base_ms = waited_ms;	/* not hung: count again */
+	if (waited_ms - t->hung_base_ms >= hung_timeout_ms) {
 		report_init(&r, REPORT_HUNG);
-		report_printf(&r, "INFO: task %s blocked for more than %ld ms\n",
-			      t->comm, waited_ms);
+		report_printf(&r, "INFO: task %s blocked for more than %ld ms "
+			      "with no progress by any task it waits for\n",
+			      t->comm, waited_ms - t->hung_base_ms);
 		wf_describe(&r, t);
 		wake_to_abort(t);
 		pthread_mutex_unlock(&tasks_lock);
@@ -489,10 +629,10 @@ out:
 
 static void __attribute__((noreturn)) task_abort(struct task_struct *t)
 {
-	t->abort_pending = false;
+	WRITE_ONCE(t->abort_pending, false);
 	__set_current_state(TASK_RUNNING);
 	clear_blocked_on();
-	t->stuck = true;
+	WRITE_ONCE(t->stuck, true);
 	if (t->abort_armed)
 		siglongjmp(t->abort_env, 1);
 	fprintf(stderr, "mmlit: task %s, not started by task_run, is "
@@ -508,6 +648,7 @@ void task_abort_if_pending(void)
 	if (unlikely(t->abort_pending))
 		task_abort(t);
 }
+
 static void det_add(struct task_struct *t);
 static void det_wait_turn(struct task_struct *t);
 static void det_exit(struct task_struct *t);
@@ -541,9 +682,13 @@ static void task_exit(struct task_struct *t)
 	pthread_mutex_lock(&tasks_lock);
 	WRITE_ONCE(t->exited, true);
 	smp_mb();
-	list_for_each_entry(u, &all_tasks, tasks)
-		if (u->blocked_on.kind == BLOCK_TASK && u->blocked_on.obj == t)
+	list_for_each_entry(u, &all_tasks, tasks) {
+		struct blocked_on b;
+
+		blocked_on_get(u, &b);
+		if (b.kind == BLOCK_TASK && b.obj == t)
 			wake_up_process(u);
+	}
 	pthread_mutex_unlock(&tasks_lock);
 }
 
@@ -553,6 +698,7 @@ static void *task_trampoline(void *p)
 
 	__current_task = t;
 	__this_cpu = t->cpu;
+	__this_cpu_off = (long)t->cpu * SMP_CACHE_BYTES;
 	if (t->det)
 		det_wait_turn(t);
 	if (!sigsetjmp(t->abort_env, 0)) {
@@ -686,8 +832,10 @@ void tasks_reap_stuck(void)
 	}
 	pthread_mutex_unlock(&tasks_lock);
 }
+
 static const char *const sched_point_names[NR_SCHED_POINTS] = {
-	[SP_LOCK] = "lock", [SP_LOCKED] = "locked", [SP_UNLOCK] = "unlock",
+	[SP_LOCK] = "lock", [SP_LOCKED] = "locked", [SP_TRY] = "try",
+	[SP_ALLOC] = "alloc", [SP_UNLOCK] = "unlock",
 	[SP_SRCU_LOCK] = "srcu_lock", [SP_SRCU_UNLOCK] = "srcu_unlock",
 	[SP_GP] = "gp", [SP_SLEEP] = "sleep", [SP_WAKE] = "wake",
 	[SP_YIELD] = "yield", [SP_MARK] = "mark", [SP_TASK] = "task",
@@ -723,6 +871,7 @@ void sched_set_hook(sched_hook_t hook)
 		__atomic_and_fetch(&mmlit_hooks, ~MMLIT_HOOK_SCHED,
 				   __ATOMIC_SEQ_CST);
 }
+
 static bool det_runnable(struct task_struct *u)
 {
 	return u && !u->exited &&
@@ -752,6 +901,8 @@ static int det_choose(int n)
 		det.choice[det.nr] = c;
 		det.options[det.nr] = n;
 		det.nr++;
+	} else {
+		det.overflow = true;	/* an unrecorded choice: not explored */
 	}
 	return c;
 }
@@ -768,8 +919,12 @@ static struct task_struct *det_pick(struct task_struct *self, bool self_ok)
 			opt[n++] = det.tasks[i];
 	if (!n)
 		return NULL;
-	if (n == 1 || (self_ok && det.preemptions >= det.max_preempt))
+	if (n == 1)
 		return opt[0];
+	if (self_ok && det.preemptions >= det.max_preempt) {
+		det.pruned++;
+		return opt[0];
+	}
 	c = det_choose(n);
 	if (self_ok && c)
 		det.preemptions++;
@@ -865,7 +1020,7 @@ static void det_yield(struct task_struct *t)
 static void det_block(struct task_struct *t)
 {
 	pthread_mutex_lock(&det.lock);
-	t->block_seq++;
+	WRITE_ONCE(t->block_seq, t->block_seq + 1);
 	WRITE_ONCE(t->waiting, true);
 	det_switch(t, false);
 	WRITE_ONCE(t->waiting, false);
@@ -913,6 +1068,7 @@ static int det_run(int (*fn)(void *data), void *data)
 	pthread_mutex_lock(&det.lock);
 	det.nr = 0;
 	det.preemptions = 0;
+	det.overflow = false;
 	det.nr_tasks = 0;
 	det.live = 0;
 	det.deadlocked = false;
@@ -961,32 +1117,74 @@ int sched_run_seeded(int (*fn)(void *data), void *data, u64 seed,
 	det.rng = seed ? seed : 0x9e3779b97f4a7c15ULL;
 	det.max_preempt = INT_MAX;
 	det.script_len = 0;
+	det.pruned = 0;
 	ret = det_run(fn, data);
 	if (stats) {
-		stats->runs = 1;
+		*stats = (struct sched_stats){ .runs = 1 };
 		stats->choice_points = det.nr;
 		stats->deadlocks = det.deadlocked;
-		stats->complete = false;
+		stats->capped = det.overflow;
 	}
 	return ret;
 }
 
-int sched_explore(int (*fn)(void *data), void *data, int max_preemptions,
-		  long max_runs, struct sched_stats *stats)
+static void det_format(char *buf, size_t size)
+{
+	size_t len = 0;
+
+	buf[0] = 0;
+	for (int i = 0; i < det.nr && len + 16 < size; i++)
+		len += snprintf(buf + len, size - len, "%s%d/%d",
+				i ? " " : "", det.choice[i], det.options[i]);
+}
+
+static int explore_log_level(void)
+{
+	const char *env = getenv("MMLIT_EXPLORE_LOG");
+
+	return env ? atoi(env) : 0;
+}
+
+static void explore_log(const char *name, int bound,
+			const struct sched_stats *st, int ret)
+{
+	fprintf(stderr, "explore %s: %ld schedules, bound %d, %ld pruned, "
+		"%s\n", name, st->runs, bound, st->pruned,
+		ret ? "stopped: the scenario failed" :
+		st->complete ? "complete" : "capped");
+}
+
+int __sched_explore(int (*fn)(void *data), const char *name, void *data,
+		    int max_preemptions, long max_runs,
+		    struct sched_stats *stats)
 {
 	struct sched_stats st = { 0 };
+	int log = explore_log_level();
 	int ret = 0;
 
 	det.seeded = false;
 	det.max_preempt = max_preemptions;
 	det.script_len = 0;
-	while (st.runs < max_runs) {
+	det.pruned = 0;
+	for (;;) {
 		int k;
 
+		if (st.runs >= max_runs) {
+			st.capped = true;
+			break;
+		}
 		ret = det_run(fn, data);
 		st.runs++;
 		st.choice_points = det.nr;
 		st.deadlocks += det.deadlocked;
+		st.capped |= det.overflow;
+		if (log >= 2) {
+			static char buf[4096];
+
+			det_format(buf, sizeof(buf));
+			fprintf(stderr, "explore %s #%ld: %s\n", name,
+				st.runs, buf);
+		}
 		if (ret)
 			break;
 		/* Depth first: the deepest choice with an untried option. */
@@ -994,13 +1192,16 @@ int sched_explore(int (*fn)(void *data), void *data, int max_preemptions,
 			if (det.choice[k] + 1 < det.options[k])
 				break;
 		if (k < 0) {
-			st.complete = true;
+			st.complete = !st.capped;
 			break;
 		}
 		memcpy(det.script, det.choice, k * sizeof(det.script[0]));
 		det.script[k] = det.choice[k] + 1;
 		det.script_len = k + 1;
 	}
+	st.pruned = det.pruned;
+	if (log)
+		explore_log(name, max_preemptions, &st, ret);
 	if (stats)
 		*stats = st;
 	return ret;
@@ -1009,11 +1210,7 @@ int sched_explore(int (*fn)(void *data), void *data, int max_preemptions,
 const char *sched_last_schedule(void)
 {
 	static char buf[4096];
-	size_t len = 0;
 
-	buf[0] = 0;
-	for (int i = 0; i < det.nr && len + 16 < sizeof(buf); i++)
-		len += snprintf(buf + len, sizeof(buf) - len, "%s%d/%d",
-				i ? " " : "", det.choice[i], det.options[i]);
+	det_format(buf, sizeof(buf));
 	return buf;
 }

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/01-shim.nw (chapter 1); do not edit. */
 /* task.h: tasks, current, signals, blocking and the scheduling point. */
 #ifndef MMLIT_TASK_H
 #define MMLIT_TASK_H
@@ -27,6 +28,7 @@ struct mem_cgroup;
 
 #define MAX_LOCK_DEPTH		48
 #define TASK_COMM_LEN		16
+
 struct lock_site {
 	const char *file;
 	int line;
@@ -42,6 +44,7 @@ struct held_lock {
 	bool acquired;		/* false while still waiting for it */
 	struct lock_site site;	/* where it was taken */
 };
+
 enum block_kind {
 	BLOCK_NONE,
 	BLOCK_LOCK,		/* mutex, rw_semaphore, spinlock: see map */
@@ -83,6 +86,9 @@ struct task_struct {
 	bool waiting;				/* inside a blocking wait */
 	bool abort_pending;			/* detector chose us to abort */
 	unsigned long block_seq;		/* counts blocking waits */
+	unsigned long progress;			/* might_sleep()s and wakeups */
+	long hung_base_ms;			/* this wait's last progress */
+	unsigned long hung_seen;		/* progress seen then */
 
 	int pid;
 	char comm[TASK_COMM_LEN];
@@ -112,10 +118,13 @@ struct task_struct {
 	int det_order;
 	pthread_cond_t det_cond;
 };
+
 extern __thread struct task_struct *__current_task;
 /* current->cpu, or -1 while the thread has no task: one load for fast paths. */
 extern __thread int __this_cpu;
 #define raw_smp_processor_id()	(__this_cpu)
+/* The same slot in bytes, __this_cpu * SMP_CACHE_BYTES, or -1: for SRCU. */
+extern __thread long __this_cpu_off;
 struct task_struct *__task_adopt(void);
 
 static inline struct task_struct *get_current(void)
@@ -141,6 +150,7 @@ extern int nr_cpu_ids;
 
 /* Adopted threads that end should give their slot back. */
 void task_release_current(void);
+
 #undef sigmask
 #define sigmask(sig)	(1UL << ((sig) - 1))
 
@@ -165,6 +175,7 @@ static inline bool signal_pending_state(long state, struct task_struct *p)
 		return false;
 	return (state & TASK_INTERRUPTIBLE) || fatal_signal_pending(p);
 }
+
 static inline void pagefault_disable(void)
 {
 	current->pagefault_disabled++;
@@ -201,11 +212,13 @@ static inline void __memalloc_restore(unsigned int flag, unsigned int old)
 #define memalloc_noio_restore(f) __memalloc_restore(PF_MEMALLOC_NOIO, f)
 #define memalloc_noreclaim_save() __memalloc_save(PF_MEMALLOC)
 #define memalloc_noreclaim_restore(f) __memalloc_restore(PF_MEMALLOC, f)
+
 void __might_sleep(const char *file, int line, const char *func);
 #define might_sleep()	__might_sleep(__FILE__, __LINE__, __func__)
 #define preempt_disable()	(current->preempt_count++)
 #define preempt_enable()	(current->preempt_count--)
 #define in_atomic()	(current->preempt_count != 0)
+
 static inline void __set_current_state(long state)
 {
 	WRITE_ONCE(current->__state, state);
@@ -219,7 +232,7 @@ static inline void set_current_state(long state)
 
 void set_blocked_on(const struct blocked_on *b);
 void clear_blocked_on(void);
-/* The hung-task timeout of the detector, in milliseconds (0: none). */
+/* The hung-task timeout: a wait without progress this long (ms; 0: none). */
 void sched_set_hung_timeout(long ms);
 void schedule(void);
 int wake_up_process(struct task_struct *p);
@@ -241,6 +254,7 @@ static inline long now_ms(void)
 	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 int wake_up_state(struct task_struct *p, unsigned int state);
+
 /*
  * task_run - start @fn(@data) in a new task named @name.
  * The task shares current's mm, files and memcg. Never fails: a failure to
@@ -266,9 +280,12 @@ void tasks_reap_stuck(void);
  * reports after the test's body ends is filed before the test is judged.
  */
 int tasks_join_left(void);
+
 enum sched_point_kind {
 	SP_LOCK,		/* about to take a lock */
 	SP_LOCKED,		/* took it */
+	SP_TRY,			/* a trylock, or a look at a lock's state */
+	SP_ALLOC,		/* an allocation that may sleep */
 	SP_UNLOCK,
 	SP_SRCU_LOCK,
 	SP_SRCU_UNLOCK,
@@ -304,11 +321,14 @@ static inline void cond_resched(void)
 }
 
 const char *sched_point_name(enum sched_point_kind kind);
+
 struct sched_stats {
 	long runs;		/* schedules run */
 	long choice_points;	/* in the last run */
 	long deadlocks;		/* runs that ended in a detected deadlock */
-	bool complete;		/* sched_explore: every schedule was run */
+	long pruned;		/* choices the preemption bound took away */
+	bool capped;		/* stopped by max_runs or the choice cap */
+	bool complete;		/* every schedule within the bound was run */
 };
 
 /*
@@ -322,9 +342,14 @@ int sched_run_seeded(int (*fn)(void *data), void *data, u64 seed,
  * @max_preemptions preemptions, stopping after @max_runs runs. @fn must
  * rebuild its state each run. Returns 0, or the first non-zero value @fn
  * returned (the explorer stops there; @stats tells which run).
+ * @stats->complete: every schedule within the bound was run; never set when
+ * max_runs or the per-run choice cap cut the search short (@stats->capped).
  */
-int sched_explore(int (*fn)(void *data), void *data, int max_preemptions,
-		  long max_runs, struct sched_stats *stats);
+int __sched_explore(int (*fn)(void *data), const char *name, void *data,
+		    int max_preemptions, long max_runs,
+		    struct sched_stats *stats);
+#define sched_explore(fn, data, max_preemptions, max_runs, stats)	\
+	__sched_explore((fn), #fn, (data), (max_preemptions), (max_runs), (stats))
 /* The choices of the last run, for a failure message. */
 const char *sched_last_schedule(void);
 /* Make the tasks of the run that sleep on @obj runnable (spin locks, SRCU). */

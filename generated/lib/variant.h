@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/01-shim.nw (chapter 1); do not edit. */
 /* variant.h: design variants, selected at run time by name. */
 #ifndef MMLIT_VARIANT_H
 #define MMLIT_VARIANT_H

@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/84-memory.nw (appendix D); do not edit. */
 #include "xarray.h"
+#include "fault.h"
 
 #define XA_MAX_SHIFT	60	/* top node covers every unsigned long */
+
+DEFINE_FAULT_SITE(fail_xa_node_alloc, "xa_node_alloc",
+		  "every node of an xarray (page cache, page tables)");
 
 void xa_init(struct xarray *xa)
 {
@@ -17,10 +22,13 @@ static unsigned long xa_max_index(unsigned char shift)
 
 static struct xa_node *xa_node_alloc(unsigned char shift)
 {
-	struct xa_node *node = calloc(1, sizeof(*node));
+	struct xa_node *node;
 
-	BUG_ON(!node);
-	node->shift = shift;
+	if (should_fail(&fail_xa_node_alloc))
+		return NULL;
+	node = calloc(1, sizeof(*node));
+	if (node)
+		node->shift = shift;
 	return node;
 }
 
@@ -34,8 +42,11 @@ void *xa_load(struct xarray *xa, unsigned long index)
 	return entry;
 }
 
-/* Called with xa_lock held; make the tree tall enough for @index. */
-static void xa_grow(struct xarray *xa, unsigned long index)
+/*
+ * Called with xa_lock held; make the tree tall enough for @index. A failure
+ * leaves it as tall as it got, which holds the same entries.
+ */
+static int xa_grow(struct xarray *xa, unsigned long index)
 {
 	if (!xa->xa_head) {
 		unsigned char shift = 0;
@@ -43,17 +54,72 @@ static void xa_grow(struct xarray *xa, unsigned long index)
 		while (index > xa_max_index(shift))
 			shift += XA_CHUNK_SHIFT;
 		xa->xa_head = xa_node_alloc(shift);
+		if (!xa->xa_head)
+			return -ENOMEM;
 		xa->xa_shift = shift;
-		return;
+		return 0;
 	}
 	while (index > xa_max_index(xa->xa_shift)) {
 		struct xa_node *top = xa_node_alloc(xa->xa_shift + XA_CHUNK_SHIFT);
 
+		if (!top)
+			return -ENOMEM;
 		top->slots[0] = xa->xa_head;
 		top->count = 1;
 		xa->xa_head = top;
 		xa->xa_shift = top->shift;
 	}
+	return 0;
+}
+
+/* Free the emptied nodes of @index's path below the top, bottom up. */
+static void xa_prune(struct xa_node **path, int depth, unsigned long index)
+{
+	while (depth > 1 && !path[depth - 1]->count) {
+		struct xa_node *parent = path[depth - 2];
+		int slot = (index >> parent->shift) & (XA_CHUNK_SIZE - 1);
+
+		free(parent->slots[slot]);
+		parent->slots[slot] = NULL;
+		parent->count--;
+		depth--;
+	}
+}
+
+/*
+ * Called with xa_lock held: the path of nodes down to @index's leaf, made
+ * when @create, else NULL where it is missing; XA_ERROR on a failed node.
+ */
+static struct xa_node *xa_walk(struct xarray *xa, unsigned long index,
+			       bool create, struct xa_node **path, int *depthp)
+{
+	struct xa_node *node;
+	int depth = 0, slot;
+
+	if (!create && (!xa->xa_head || index > xa_max_index(xa->xa_shift)))
+		return NULL;
+	if (create && xa_grow(xa, index))
+		return XA_ERROR(-ENOMEM);
+	node = xa->xa_head;
+	for (;;) {
+		path[depth++] = node;
+		if (!node->shift)
+			break;
+		slot = (index >> node->shift) & (XA_CHUNK_SIZE - 1);
+		if (!node->slots[slot]) {
+			if (!create)
+				return NULL;
+			node->slots[slot] = xa_node_alloc(node->shift - XA_CHUNK_SHIFT);
+			if (!node->slots[slot]) {
+				xa_prune(path, depth, index);
+				return XA_ERROR(-ENOMEM);
+			}
+			node->count++;
+		}
+		node = node->slots[slot];
+	}
+	*depthp = depth;
+	return node;
 }
 
 /* Called with xa_lock held. */
@@ -64,24 +130,9 @@ static void *__xa_store(struct xarray *xa, unsigned long index, void *entry)
 	void *old;
 	int depth = 0, slot;
 
-	if (!entry && (!xa->xa_head || index > xa_max_index(xa->xa_shift)))
-		return NULL;
-	if (entry)
-		xa_grow(xa, index);
-	node = xa->xa_head;
-	for (;;) {
-		path[depth++] = node;
-		if (!node->shift)
-			break;
-		slot = (index >> node->shift) & (XA_CHUNK_SIZE - 1);
-		if (!node->slots[slot]) {
-			if (!entry)
-				return NULL;
-			node->slots[slot] = xa_node_alloc(node->shift - XA_CHUNK_SHIFT);
-			node->count++;
-		}
-		node = node->slots[slot];
-	}
+	node = xa_walk(xa, index, entry != NULL, path, &depth);
+	if (!node || xa_is_err(node))
+		return node;
 	slot = index & (XA_CHUNK_SIZE - 1);
 	old = node->slots[slot];
 	node->slots[slot] = entry;
@@ -91,18 +142,21 @@ static void *__xa_store(struct xarray *xa, unsigned long index, void *entry)
 	} else if (old && !entry) {
 		node->count--;
 		xa->xa_count--;
-		/* Free emptied nodes below the top, bottom up. */
-		while (depth > 1 && !path[depth - 1]->count) {
-			struct xa_node *parent = path[depth - 2];
-
-			slot = (index >> parent->shift) & (XA_CHUNK_SIZE - 1);
-			free(parent->slots[slot]);
-			parent->slots[slot] = NULL;
-			parent->count--;
-			depth--;
-		}
+		xa_prune(path, depth, index);
 	}
 	return old;
+}
+
+int xa_prealloc(struct xarray *xa, unsigned long index)
+{
+	struct xa_node *path[XA_MAX_SHIFT / XA_CHUNK_SHIFT + 2];
+	struct xa_node *node;
+	int depth;
+
+	arch_spin_lock(&xa->xa_lock);
+	node = xa_walk(xa, index, true, path, &depth);
+	arch_spin_unlock(&xa->xa_lock);
+	return xa_err(node);
 }
 
 void *xa_store(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp)
@@ -136,8 +190,8 @@ void *xa_cmpxchg(struct xarray *xa, unsigned long index, void *old,
 
 	arch_spin_lock(&xa->xa_lock);
 	cur = __xa_load(xa, index);
-	if (cur == old)
-		__xa_store(xa, index, entry);
+	if (cur == old && xa_is_err(__xa_store(xa, index, entry)))
+		cur = XA_ERROR(-ENOMEM);
 	arch_spin_unlock(&xa->xa_lock);
 	return cur;
 }

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/01-shim.nw (chapter 1); do not edit. */
 /* xarray.h: a radix tree from unsigned long to pointers and values. */
 #ifndef MMLIT_XARRAY_H
 #define MMLIT_XARRAY_H
@@ -29,11 +30,25 @@ static inline unsigned long xa_to_value(const void *entry)
 	return (unsigned long)entry >> 1;
 }
 
+/* An error entry, as the kernel encodes one: bit 1 set, errno above it. */
+#define XA_ERROR(errno)	((void *)(((unsigned long)(long)(errno) << 2) | 2UL))
+static inline bool xa_is_err(const void *entry)
+{
+	return ((unsigned long)entry & 3) == 2 &&
+	       (unsigned long)entry >= (unsigned long)XA_ERROR(-4095);
+}
+static inline int xa_err(const void *entry)
+{
+	return xa_is_err(entry) ? (int)((long)entry >> 2) : 0;
+}
+
 void xa_init(struct xarray *xa);
 void *xa_load(struct xarray *xa, unsigned long index);
-/* Store @entry (NULL erases); returns the old entry. Never fails here:
- * node allocation failure is a BUG (it is kmalloc in the kernel). */
+/* Store @entry (NULL erases); returns the old entry, or XA_ERROR(-ENOMEM)
+ * when a node cannot be allocated: then nothing was stored. */
 void *xa_store(struct xarray *xa, unsigned long index, void *entry, gfp_t gfp);
+/* Allocate the nodes a later store at @index needs: 0 or -ENOMEM. */
+int xa_prealloc(struct xarray *xa, unsigned long index);
 static inline void *xa_erase(struct xarray *xa, unsigned long index)
 {
 	return xa_store(xa, index, NULL, 0);

@@ -1,3 +1,4 @@
+/* Tangled from src-lit/90-mmsim.nw (appendix F); do not edit. */
 /*
  * mmsim: the interface between the scenario runner and its backends.
  * Only C's own types here: the kernel backend includes the host's
@@ -37,6 +38,7 @@ enum { MMSIM_SIGBUS = 1, MMSIM_SIGSEGV = 2 };
 enum mmsim_backend_id { MMSIM_KERNEL, MMSIM_SHIM, MMSIM_NR_BACKENDS };
 
 enum mmsim_kind { MMSIM_FILE, MMSIM_MAP, MMSIM_UFFD };
+
 enum mmsim_rtype {
 	MMSIM_R_NONE,		/* the line did not run */
 	MMSIM_R_NUM,		/* what the call returned */
@@ -53,6 +55,7 @@ struct mmsim_result {
 	enum mmsim_rtype type;
 	long long val;
 };
+
 struct mmsim_op;
 
 struct mmsim_arg {
@@ -70,6 +73,7 @@ struct mmsim_line {
 	int has_expect;
 	struct mmsim_result expect;
 };
+
 struct mmsim_obj {
 	enum mmsim_kind kind;
 	const char *name;
@@ -92,6 +96,7 @@ static inline struct mmsim_obj *mmsim_obj(struct mmsim_ctx *c,
 {
 	return &c->obj[l->arg[i].slot];
 }
+
 typedef void mmsim_fn(struct mmsim_ctx *c, const struct mmsim_line *l,
 		      struct mmsim_result *r);
 
@@ -114,6 +119,7 @@ struct mmsim_backend {
 
 extern const struct mmsim_backend mmsim_kernel_backend;
 extern const struct mmsim_backend mmsim_shim_backend;
+
 void mmsim_ret(struct mmsim_result *r, long long ret);
 void mmsim_pread_result(struct mmsim_result *r, const unsigned char *buf,
 			long long len, long long ret);
@@ -126,6 +132,7 @@ unsigned char *mmsim_buffer(struct mmsim_ctx *c, struct mmsim_result *r,
 void mmsim_buffer_free(unsigned char *buf);
 unsigned long mmsim_map_hint(struct mmsim_ctx *c, long long len);
 int mmsim_in_mapping(const struct mmsim_obj *m, long long off);
+
 int mmsim_shim_check_variant(const char *area, const char *name, char *msg, size_t n);
 int mmsim_shim_check_site(const char *site, char *msg, size_t n);
 void mmsim_shim_list_variants(FILE *f);

@@ -1,3 +1,4 @@
+/* Tangled from src-lit/90-mmsim.nw (appendix F); do not edit. */
 /*
  * mmsim: the kernel backend, the real system calls of this machine.
  * Includes only libc and Linux UAPI headers, never the model's.
@@ -32,6 +33,7 @@
 #ifndef UFFD_USER_MODE_ONLY
 #define UFFD_USER_MODE_ONLY	1
 #endif
+
 _Static_assert(F_SEAL_SEAL == MMSIM_SEAL_SEAL &&
 	       F_SEAL_SHRINK == MMSIM_SEAL_SHRINK &&
 	       F_SEAL_GROW == MMSIM_SEAL_GROW &&
@@ -76,6 +78,7 @@ static int user_access(unsigned long addr, unsigned char *val, int store)
 	access_armed = 0;
 	return 0;
 }
+
 static long long sys_ret(long long ret)
 {
 	return ret < 0 ? -errno : ret;
@@ -134,6 +137,7 @@ static void kernel_fallocate(struct mmsim_ctx *c, const struct mmsim_line *l,
 	mmsim_ret(r, sys_ret(fallocate(kfd(c, l, 0), l->arg[1].v,
 				       l->arg[2].v, l->arg[3].v)));
 }
+
 static void kernel_pwrite(struct mmsim_ctx *c, const struct mmsim_line *l,
 			  struct mmsim_result *r)
 {
@@ -172,6 +176,7 @@ static void kernel_get_seals(struct mmsim_ctx *c, const struct mmsim_line *l,
 	if (seals >= 0)
 		r->type = MMSIM_R_SEALS;
 }
+
 static void kernel_stat(struct mmsim_ctx *c, const struct mmsim_line *l,
 			struct mmsim_result *r, int blocks)
 {
@@ -207,6 +212,7 @@ static void kernel_seek_hole(struct mmsim_ctx *c, const struct mmsim_line *l,
 {
 	mmsim_ret(r, sys_ret(lseek(kfd(c, l, 0), l->arg[1].v, SEEK_HOLE)));
 }
+
 static void kernel_mmap(struct mmsim_ctx *c, const struct mmsim_line *l,
 			struct mmsim_result *r)
 {
@@ -249,6 +255,7 @@ static void kernel_mprotect(struct mmsim_ctx *c, const struct mmsim_line *l,
 
 	mmsim_ret(r, sys_ret(mprotect((void *)(unsigned long)m->h, m->len, prot)));
 }
+
 static void kernel_load(struct mmsim_ctx *c, const struct mmsim_line *l,
 			struct mmsim_result *r)
 {
@@ -278,6 +285,7 @@ static void kernel_store(struct mmsim_ctx *c, const struct mmsim_line *l,
 	r->type = ret ? MMSIM_R_SIGNAL : MMSIM_R_NUM;
 	r->val = ret ? -ret : 0;
 }
+
 static unsigned long long uffd_features;	/* what UFFDIO_API offered */
 
 static int uffd_open(void)
@@ -356,6 +364,7 @@ static void kernel_uffd(struct mmsim_ctx *c, const struct mmsim_line *l,
 	u->h = fd;
 	mmsim_ret(r, 0);
 }
+
 static void kernel_uffd_register(struct mmsim_ctx *c, const struct mmsim_line *l,
 				 struct mmsim_result *r)
 {
@@ -377,6 +386,7 @@ static void kernel_uffd_register(struct mmsim_ctx *c, const struct mmsim_line *l
 	}
 	mmsim_ret(r, sys_ret(ioctl(kfd(c, l, 0), UFFDIO_REGISTER, &reg)));
 }
+
 static void kernel_uffd_copy(struct mmsim_ctx *c, const struct mmsim_line *l,
 			     struct mmsim_result *r)
 {
@@ -436,7 +446,9 @@ static void kernel_uffd_continue(struct mmsim_ctx *c, const struct mmsim_line *l
 	else
 		mmsim_ret(r, cont.mapped);
 }
+
 /* methods of operations added by chapters come here */
+
 static int kernel_host_ok(char *why, size_t n)
 {
 	long size = sysconf(_SC_PAGESIZE);
@@ -478,6 +490,7 @@ static int kernel_finish(struct mmsim_ctx *c, int aborted)
 	}
 	return 0;
 }
+
 static const struct mmsim_method kernel_methods[] = {
 	{ "memfd",		kernel_memfd },
 	{ "reopen",		kernel_reopen },

@@ -1,3 +1,4 @@
+/* Tangled from src-lit/90-mmsim.nw (appendix F); do not edit. */
 /*
  * mmsim: run scenario files against the model, the kernel, or both.
  * Tangled from src-lit/90-mmsim.nw (appendix "The scenario tool").
@@ -27,6 +28,7 @@ static void usage(FILE *f)
 			op->flags & MMSIM_OP_MODEL_ONLY ? "(model only)" : "");
 	}
 }
+
 static void crash_verdict(const char *file, int st)
 {
 	if (WIFSIGNALED(st))

@@ -1,3 +1,4 @@
+/* Tangled from src-lit/90-mmsim.nw (appendix F); do not edit. */
 /*
  * mmsim: declarations shared by the parser, the runner and the table.
  * Tangled from src-lit/90-mmsim.nw (appendix "The scenario tool").
@@ -16,6 +17,7 @@ enum mmsim_rkind {
 
 #define MMSIM_OP_MODEL_ONLY	0x1	/* only the shim backend has it */
 #define MMSIM_OP_ASSERT		0x2	/* without "=>" it expects 0 */
+
 enum mmsim_argkind {
 	MMSIM_A_NAME,		/* a file, mapping or userfaultfd name */
 	MMSIM_A_NUM,		/* a number: 0x, k, p, a minus sign */
@@ -47,6 +49,7 @@ struct mmsim_argspec {
 };
 
 extern const struct mmsim_flag mmsim_seal_flags[];
+
 struct mmsim_op {
 	const char *name;
 	const char *syntax;		/* arguments, as the contract writes them */
@@ -62,6 +65,7 @@ struct mmsim_op {
 
 extern struct mmsim_op mmsim_ops[];
 extern const struct mmsim_backend *const mmsim_backends[MMSIM_NR_BACKENDS];
+
 struct mmsim_name {
 	char *name;
 	enum mmsim_kind kind;
@@ -78,6 +82,7 @@ struct mmsim_scenario {
 	int model_only;		/* line of the first model-only operation, or 0 */
 	int errors;
 };
+
 int mmsim_ops_init(FILE *err);
 const struct mmsim_op *mmsim_op_find(const char *name);
 void mmsim_usage_of(const struct mmsim_op *op, char *buf, size_t n);

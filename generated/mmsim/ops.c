@@ -1,3 +1,4 @@
+/* Tangled from src-lit/90-mmsim.nw (appendix F); do not edit. */
 /*
  * mmsim: the operation table, the argument types, and the binding of
  * each operation to the methods of the backends.
@@ -33,6 +34,7 @@ static const struct mmsim_flag uffd_flags[] = {
 	{ "wp",			MMSIM_UFFD_WP },
 	{ NULL }
 };
+
 #define NAME_ARG(t, k)		{ .token = t, .kind = MMSIM_A_NAME, .name_kind = k }
 #define PLAIN_ARG(t, k)		{ .token = t, .kind = k }
 #define FLAGS_ARG(t, set)	{ .token = t, .kind = MMSIM_A_FLAGS, .flags = set }
@@ -57,6 +59,7 @@ static const struct mmsim_argtype mmsim_argtypes[] = {
 	/* argument types added by chapters come here */
 	{ NULL }
 };
+
 static int check_variant(const struct mmsim_line *l, char *msg, size_t n)
 {
 	return mmsim_shim_check_variant(l->arg[0].word, l->arg[1].word, msg, n);
@@ -66,6 +69,7 @@ static int check_site(const struct mmsim_line *l, char *msg, size_t n)
 {
 	return mmsim_shim_check_site(l->arg[0].word, msg, n);
 }
+
 #define OP(n, syn, ...)	{ .name = n, .syntax = syn, __VA_ARGS__ }
 #define MODEL_ONLY	.flags = MMSIM_OP_MODEL_ONLY	/* | MMSIM_OP_ASSERT */
 
@@ -105,6 +109,7 @@ struct mmsim_op mmsim_ops[] = {
 	/* operations added by chapters come here */
 	{ NULL }
 };
+
 const struct mmsim_backend *const mmsim_backends[MMSIM_NR_BACKENDS] = {
 	[MMSIM_KERNEL]	= &mmsim_kernel_backend,
 	[MMSIM_SHIM]	= &mmsim_shim_backend,
@@ -151,6 +156,7 @@ static int parse_spec_token(struct mmsim_argspec *a, const char *tok)
 	}
 	return -1;
 }
+
 static int parse_syntax(struct mmsim_op *op, FILE *err)
 {
 	char buf[128], *tok, *save;
@@ -174,6 +180,7 @@ static int parse_syntax(struct mmsim_op *op, FILE *err)
 	}
 	return 0;
 }
+
 static mmsim_fn *find_method(const struct mmsim_backend *be, const char *name)
 {
 	const struct mmsim_method *m;
@@ -234,6 +241,7 @@ const struct mmsim_op *mmsim_op_find(const char *name)
 	}
 	return NULL;
 }
+
 void mmsim_usage_of(const struct mmsim_op *op, char *buf, size_t n)
 {
 	size_t len;

@@ -1,3 +1,4 @@
+/* Tangled from src-lit/90-mmsim.nw (appendix F); do not edit. */
 /*
  * mmsim: reading scenario files.
  * Tangled from src-lit/90-mmsim.nw (appendix "The scenario tool").
@@ -35,6 +36,7 @@ static int parse_error(struct parser *p, const char *fmt, ...)
 	fputc('\n', p->err);
 	return -1;
 }
+
 static int split_words(char *s, char **w, int max)
 {
 	int n = 0;
@@ -73,6 +75,7 @@ static char *join_words(char **w, int n)
 	}
 	return text;
 }
+
 static const char *const kind_names[] = {
 	[MMSIM_FILE]	= "file",
 	[MMSIM_MAP]	= "mapping",
@@ -101,6 +104,7 @@ static struct mmsim_name *find_name(struct mmsim_scenario *s, const char *w,
 	}
 	return NULL;
 }
+
 static void creators_of(enum mmsim_kind kind, char *buf, size_t n)
 {
 	const struct mmsim_op *op;
@@ -142,6 +146,7 @@ static int use_name(struct parser *p, const struct mmsim_argspec *a,
 			   "expected a %s made by %s on an earlier line",
 			   kind, w, kind, creators);
 }
+
 static int open_descriptors(const struct mmsim_scenario *s)
 {
 	int i, n = 0;
@@ -182,6 +187,7 @@ static int create_name(struct parser *p, const struct mmsim_argspec *a,
 	arg->slot = name - s->names;
 	return 0;
 }
+
 static int choice_index(const char *choices, const char *w)
 {
 	size_t len = strlen(w);
@@ -272,6 +278,7 @@ static int parse_arg(struct parser *p, const struct mmsim_argspec *a,
 	}
 	return parse_error(p, "internal error: bad argument kind");
 }
+
 static int parse_option(struct parser *p, struct mmsim_line *l, const char *w)
 {
 	const struct mmsim_op *op = l->op;
@@ -290,6 +297,7 @@ static int parse_option(struct parser *p, struct mmsim_line *l, const char *w)
 	mmsim_usage_of(op, usage, sizeof(usage));
 	return parse_error(p, "unexpected '%s': expected '%s'", w, usage);
 }
+
 static char *copy_word(char *w)
 {
 	return w ? strdup(w) : NULL;
@@ -386,6 +394,7 @@ static int parse_line(struct parser *p, char *buf)
 		s->model_only = p->lineno;
 	return 0;
 }
+
 /* One line into @buf (NUL-terminated, newline dropped): 1, 0 at EOF, -1. */
 static int read_line(struct parser *p, FILE *f, char *buf, size_t *len)
 {

@@ -1,3 +1,4 @@
+/* Tangled from src-lit/90-mmsim.nw (appendix F); do not edit. */
 /*
  * mmsim: results of scenario lines, and the helpers of the methods.
  * Tangled from src-lit/90-mmsim.nw (appendix "The scenario tool").
@@ -53,6 +54,7 @@ static int flag_value(const struct mmsim_flag *set, const char *name, long long 
 	}
 	return -1;
 }
+
 static int digit_value(int ch, int base)
 {
 	if (isdigit(ch))
@@ -93,6 +95,7 @@ int mmsim_number(const char *w, long long *v)
 	*v = neg ? -n : n;
 	return 0;
 }
+
 int mmsim_flags(const struct mmsim_flag *set, const char *w, long long *v,
 		const char **bad)
 {
@@ -120,6 +123,7 @@ int mmsim_flags(const struct mmsim_flag *set, const char *w, long long *v,
 	*v = bits;
 	return 0;
 }
+
 static int parse_byte(const char *w, long long *v)
 {
 	size_t len = strlen(w);
@@ -186,6 +190,7 @@ const char *mmsim_result_forms(const struct mmsim_op *op)
 		return "a number, an errno name (EPERM, EINVAL, ...), or SIGBUS or SIGSEGV";
 	}
 }
+
 static void format_seals(long long v, char *buf, size_t n)
 {
 	const struct mmsim_flag *f;
@@ -245,12 +250,14 @@ void mmsim_format(const struct mmsim_result *r, char *buf, size_t n)
 		break;
 	}
 }
+
 int mmsim_same(const struct mmsim_result *a, const struct mmsim_result *b)
 {
 	if (a->type != b->type)
 		return 0;
 	return a->type == MMSIM_R_MIXED || a->val == b->val;
 }
+
 void mmsim_ret(struct mmsim_result *r, long long ret)
 {
 	if (ret < 0)
@@ -276,6 +283,7 @@ void mmsim_pread_result(struct mmsim_result *r, const unsigned char *buf,
 	}
 	set_result(r, MMSIM_R_BYTE, buf[0]);
 }
+
 static void give_up(struct mmsim_ctx *c, struct mmsim_result *r,
 		    enum mmsim_rtype type, const char *fmt, va_list ap)
 {
@@ -300,6 +308,7 @@ void mmsim_abort(struct mmsim_ctx *c, struct mmsim_result *r, const char *fmt, .
 	give_up(c, r, MMSIM_R_ABORT, fmt, ap);
 	va_end(ap);
 }
+
 unsigned char *mmsim_buffer(struct mmsim_ctx *c, struct mmsim_result *r,
 			    long long len, int byte)
 {
@@ -324,6 +333,7 @@ void mmsim_buffer_free(unsigned char *buf)
 {
 	free(buf);
 }
+
 unsigned long mmsim_map_hint(struct mmsim_ctx *c, long long len)
 {
 	unsigned long hint = c->next_addr;
@@ -335,6 +345,7 @@ unsigned long mmsim_map_hint(struct mmsim_ctx *c, long long len)
 	c->next_addr += (pages + 1) * MMSIM_PAGE_SIZE;
 	return hint;
 }
+
 int mmsim_in_mapping(const struct mmsim_obj *m, long long off)
 {
 	long long pages = (m->len + MMSIM_PAGE_SIZE - 1) / MMSIM_PAGE_SIZE;

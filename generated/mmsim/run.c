@@ -1,3 +1,4 @@
+/* Tangled from src-lit/90-mmsim.nw (appendix F); do not edit. */
 /*
  * mmsim: running scenarios on one backend or on both, checking the
  * expectations, comparing the backends, and printing verdicts.
@@ -25,6 +26,7 @@ struct run {
 	char *notes;			/* what finish() printed */
 	size_t notes_len;
 };
+
 static void trace_event(const char *line)
 {
 	printf("        | %s\n", line);
@@ -66,6 +68,7 @@ static int run_lines(void *data)
 	run->cur = i;
 	return 0;
 }
+
 static void run_backend(struct run *run)
 {
 	const struct mmsim_scenario *s = run->s;
@@ -112,6 +115,7 @@ static void run_free(struct run *run)
 	free(run->ctx.obj);
 	free(run->notes);
 }
+
 static void print_line(FILE *out, const struct mmsim_scenario *s,
 		       const struct mmsim_line *l)
 {
@@ -146,6 +150,7 @@ static int check_expectations(struct run *run, FILE *out)
 	}
 	return bad;
 }
+
 static int ran(const struct mmsim_result *r)
 {
 	return r->type != MMSIM_R_NONE && r->type != MMSIM_R_SKIP &&
@@ -172,6 +177,7 @@ static int compare_runs(const struct run *k, const struct run *m, FILE *out)
 	}
 	return bad;
 }
+
 static void verdict(const char *what, const char *who, const char *file,
 		    const char *why, FILE *details)
 {
@@ -194,6 +200,7 @@ static void model_only_reason(const struct mmsim_scenario *s, char *buf, size_t 
 	snprintf(buf, n, "line %d uses %s, which only the model has",
 		 s->model_only, s->lines[i].op->name);
 }
+
 static int finish_file(const char *what, const char *who, const char *file,
 		       const char *why, char *details, struct run *runs, int nruns)
 {
@@ -254,6 +261,7 @@ static int run_one(const struct mmsim_scenario *s, const struct mmsim_opts *o,
 	run_free(&run);
 	return ret;
 }
+
 static int run_both(const struct mmsim_scenario *s, const struct mmsim_opts *o)
 {
 	struct run runs[2] = {

@@ -1,9 +1,11 @@
+/* Tangled from src-lit/90-mmsim.nw (appendix F); do not edit. */
 /*
  * mmsim: the shim backend, the model's system calls.
  * Includes the model's headers, never the kernel's UAPI headers.
  * Tangled from src-lit/90-mmsim.nw (appendix "The scenario tool").
  */
 #include "mmlit.h"
+#include "userfaultfd.h"
 #include "backend.h"
 
 #ifndef MFD_ALLOW_SEALING
@@ -28,6 +30,7 @@
 #ifndef F_SEAL_EXEC
 #define F_SEAL_EXEC		0x0020
 #endif
+
 _Static_assert(F_SEAL_SEAL == MMSIM_SEAL_SEAL &&
 	       F_SEAL_SHRINK == MMSIM_SEAL_SHRINK &&
 	       F_SEAL_GROW == MMSIM_SEAL_GROW &&
@@ -112,6 +115,7 @@ static void shim_pread(struct mmsim_ctx *c, const struct mmsim_line *l,
 			   ksys_pread64(sfd(c, l, 0), buf, l->arg[2].v, l->arg[1].v));
 	mmsim_buffer_free(buf);
 }
+
 static void shim_add_seals(struct mmsim_ctx *c, const struct mmsim_line *l,
 			   struct mmsim_result *r)
 {
@@ -164,6 +168,7 @@ static void shim_seek_hole(struct mmsim_ctx *c, const struct mmsim_line *l,
 {
 	mmsim_ret(r, ksys_lseek(sfd(c, l, 0), l->arg[1].v, SEEK_HOLE));
 }
+
 static void shim_mmap(struct mmsim_ctx *c, const struct mmsim_line *l,
 		      struct mmsim_result *r)
 {
@@ -212,6 +217,7 @@ static void shim_mprotect(struct mmsim_ctx *c, const struct mmsim_line *l,
 
 	mmsim_ret(r, ksys_mprotect(m->h, m->len, prot));
 }
+
 static int shim_signal(struct mmsim_ctx *c, struct mmsim_result *r, int ret)
 {
 	if (ret == -SIGBUS || ret == -SIGSEGV) {
@@ -253,31 +259,99 @@ static void shim_store(struct mmsim_ctx *c, const struct mmsim_line *l,
 						    l->arg[2].v)))
 		mmsim_ret(r, 0);
 }
-#define SHIM_NO_UFFD	"userfaultfd not modeled yet (chapter 5)"
 
 static void shim_uffd(struct mmsim_ctx *c, const struct mmsim_line *l,
 		      struct mmsim_result *r)
 {
-	int fd = ksys_userfaultfd(0);
+	struct mmsim_obj *u = mmsim_obj(c, l, 0);
+	struct uffdio_api api = {
+		.api = UFFD_API,
+		.features = UFFD_FEATURE_SIGBUS | UFFD_FEATURE_MINOR_SHMEM |
+			    UFFD_FEATURE_WP_HUGETLBFS_SHMEM,
+	};
+	int fd = ksys_userfaultfd(O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
+	long ret;
 
-	if (fd == -ENOSYS) {
-		mmsim_skip(c, r, SHIM_NO_UFFD);
+	u->h = -1;
+	if (fd < 0) {
+		mmsim_ret(r, fd);
 		return;
 	}
-	if (fd >= 0) {
+	ret = ksys_uffd_ioctl(fd, UFFDIO_API, &api);
+	if (ret) {
 		ksys_close(fd);
-		mmsim_skip(c, r, "mmsim's shim backend does not drive "
-			   "the model's userfaultfd yet");
+		mmsim_ret(r, ret);
 		return;
 	}
-	mmsim_ret(r, fd);
+	u->h = fd;
+	mmsim_ret(r, 0);
 }
 
-static void shim_uffd_fill(struct mmsim_ctx *c, const struct mmsim_line *l,
+static void shim_uffd_register(struct mmsim_ctx *c, const struct mmsim_line *l,
+			       struct mmsim_result *r)
+{
+	struct mmsim_obj *m = mmsim_obj(c, l, 1);
+	struct uffdio_register reg = {
+		.range = { .start = m->h, .len = m->len },
+		.mode = l->arg[2].v,
+	};
+
+	mmsim_ret(r, ksys_uffd_ioctl(sfd(c, l, 0), UFFDIO_REGISTER, &reg));
+}
+
+static void shim_uffd_copy(struct mmsim_ctx *c, const struct mmsim_line *l,
 			   struct mmsim_result *r)
 {
-	mmsim_skip(c, r, SHIM_NO_UFFD);
+	struct mmsim_obj *m = mmsim_obj(c, l, 1);
+	long long len = l->arg[3].v;
+	size_t srclen = (len + MMSIM_PAGE_SIZE) & ~(MMSIM_PAGE_SIZE - 1);
+	unsigned char *buf = mmsim_buffer(c, r, srclen, l->arg[4].v);
+	struct uffdio_copy copy;
+	unsigned long src;
+	long ret;
+
+	if (!buf)
+		return;
+	src = ksys_mmap_pgoff(0, srclen, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (IS_ERR_VALUE(src) || copy_to_user(src, buf, srclen)) {
+		mmsim_abort(c, r, "no model memory for the source of UFFDIO_COPY");
+		mmsim_buffer_free(buf);
+		return;
+	}
+	mmsim_buffer_free(buf);
+	copy = (struct uffdio_copy){
+		.dst = m->h + l->arg[2].v, .src = src, .len = len,
+	};
+	ret = ksys_uffd_ioctl(sfd(c, l, 0), UFFDIO_COPY, &copy);
+	mmsim_ret(r, ret ? ret : copy.copy);
+	ksys_munmap(src, srclen);
 }
+
+static void shim_uffd_zeropage(struct mmsim_ctx *c, const struct mmsim_line *l,
+			       struct mmsim_result *r)
+{
+	struct mmsim_obj *m = mmsim_obj(c, l, 1);
+	struct uffdio_zeropage z = {
+		.range = { .start = m->h + l->arg[2].v, .len = l->arg[3].v },
+	};
+	long ret = ksys_uffd_ioctl(sfd(c, l, 0), UFFDIO_ZEROPAGE, &z);
+
+	mmsim_ret(r, ret ? ret : z.zeropage);
+}
+
+static void shim_uffd_continue(struct mmsim_ctx *c, const struct mmsim_line *l,
+			       struct mmsim_result *r)
+{
+	struct mmsim_obj *m = mmsim_obj(c, l, 1);
+	struct uffdio_continue cont = {
+		.range = { .start = m->h + l->arg[2].v, .len = l->arg[3].v },
+	};
+	long ret = ksys_uffd_ioctl(sfd(c, l, 0), UFFDIO_CONTINUE, &cont);
+
+	mmsim_ret(r, ret ? ret : cont.mapped);
+}
+
 static void shim_freeze(struct mmsim_ctx *c, const struct mmsim_line *l,
 			struct mmsim_result *r)
 {
@@ -307,7 +381,9 @@ static void shim_expect_report(struct mmsim_ctx *c, const struct mmsim_line *l,
 {
 	mmsim_ret(r, report_expect(l->arg[0].word) ? 0 : -ENOENT);
 }
+
 /* methods of operations added by chapters come here */
+
 static struct {
 	const char *area, *name;
 	int area_found, name_found;
@@ -357,6 +433,7 @@ int mmsim_shim_check_variant(const char *area, const char *name, char *msg, size
 		 look.len ? look.known : "(the model has no variants)");
 	return -1;
 }
+
 static void look_site(const char *name, const char *desc)
 {
 	look_add(name);
@@ -375,6 +452,7 @@ int mmsim_shim_check_site(const char *site, char *msg, size_t n)
 		 look.len ? look.known : "(the model has no sites)");
 	return -1;
 }
+
 static FILE *list_out;
 
 static void list_variant(const char *area, const char *name, const char *desc,
@@ -399,6 +477,7 @@ void mmsim_shim_list_sites(FILE *f)
 	list_out = f;
 	fault_site_for_each(list_site);
 }
+
 static int shim_start(struct mmsim_ctx *c)
 {
 	report_discard();
@@ -406,6 +485,7 @@ static int shim_start(struct mmsim_ctx *c)
 	report_set_quiet(true);
 	return 0;
 }
+
 static int shim_run(struct mmsim_ctx *c, int (*body)(void *data), void *data)
 {
 	int ret = task_call(body, data, "mmsim");
@@ -429,6 +509,7 @@ static int shim_finish(struct mmsim_ctx *c, int aborted)
 	report_print_pending(c->out);
 	return n;
 }
+
 static void (*trace_sink)(const char *line);
 
 static void shim_trace_report(const struct report *r)
@@ -452,6 +533,7 @@ static void shim_set_trace(void (*sink)(const char *line))
 	mmlit_set_trace(sink);
 	report_set_sink(sink ? shim_trace_report : NULL);
 }
+
 static const struct mmsim_method shim_methods[] = {
 	{ "memfd",		shim_memfd },
 	{ "reopen",		shim_reopen },
@@ -472,10 +554,10 @@ static const struct mmsim_method shim_methods[] = {
 	{ "load",		shim_load },
 	{ "store",		shim_store },
 	{ "uffd",		shim_uffd },
-	{ "uffd_register",	shim_uffd_fill },
-	{ "uffd_copy",		shim_uffd_fill },
-	{ "uffd_zeropage",	shim_uffd_fill },
-	{ "uffd_continue",	shim_uffd_fill },
+	{ "uffd_register",	shim_uffd_register },
+	{ "uffd_copy",		shim_uffd_copy },
+	{ "uffd_zeropage",	shim_uffd_zeropage },
+	{ "uffd_continue",	shim_uffd_continue },
 	{ "freeze",		shim_freeze },
 	{ "unfreeze",		shim_unfreeze },
 	{ "variant",		shim_variant },

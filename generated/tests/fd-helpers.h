@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/02-seals-freeze.nw (chapter 2); do not edit. */
 /* fd-helpers.h: what the tests of chapters 2 and 3 ask of a descriptor. */
 #ifndef MMLIT_FD_HELPERS_H
 #define MMLIT_FD_HELPERS_H

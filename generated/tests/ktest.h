@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/01-shim.nw (chapter 1); do not edit. */
 /* ktest.h: how mmlit's Check suites register and what every test shares. */
 #ifndef MMLIT_KTEST_H
 #define MMLIT_KTEST_H

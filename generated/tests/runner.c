@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/01-shim.nw (chapter 1); do not edit. */
 #include "ktest.h"
 #include <stdarg.h>
 #include <sys/wait.h>
@@ -60,6 +61,12 @@ int ktest_run_alone(const TTest *test)
 
 		if (!freopen("/dev/null", "w", stderr))
 			_exit(127);
+		/* the parent's logs: reopening them here would truncate them */
+		unsetenv("CK_XML_LOG_FILE_NAME");
+		unsetenv("CK_LOG_FILE_NAME");
+		unsetenv("CK_TAP_LOG_FILE_NAME");
+		unsetenv("CK_INCLUDE_TAGS");
+		unsetenv("CK_EXCLUDE_TAGS");
 		tcase_add_test(tc, test);
 		suite_add_tcase(s, tc);
 		sr = srunner_create(s);

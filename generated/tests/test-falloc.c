@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/03-falloc.nw (chapter 3); do not edit. */
 /* test-falloc.c: claims FX1-FX10, against every design of chapter 3. */
 #include <unistd.h>
 #include "ktest.h"
@@ -56,6 +57,7 @@ static bool has_folio(struct inode *inode, pgoff_t index)
 
 	return entry && !xa_is_value(entry);
 }
+
 static bool task_sleeps(struct task_struct *t)
 {
 	return READ_ONCE(t->waiting) && READ_ONCE(t->__state) != TASK_RUNNING;
@@ -97,6 +99,7 @@ static bool waits_in_exclusion(struct task_struct *t,
 		usleep(100);
 	}
 }
+
 struct falloc_call {
 	int fd, mode;
 	loff_t offset, len;
@@ -136,6 +139,7 @@ static int touch_fn(void *data)
 	c->done = __atomic_add_fetch(&done_seq, 1, __ATOMIC_SEQ_CST);
 	return 0;
 }
+
 #define FX_BALLAST	20	/* fewer than SWAP_CLUSTER_MAX */
 #define FX_BYSTANDER	24
 #define FX_FREE		40
@@ -160,6 +164,7 @@ static void falloc_pressure_setup(struct falloc_pressure *p, long swap)
 	ck_assert_int_eq(mem_free_pages(), FX_FREE);
 	ck_assert_int_eq(lru_nr_folios(), FX_BALLAST);
 }
+
 struct pressure_result {
 	long ret;		/* fallocate's result, or -EDEADLK */
 	int killed;		/* bystanders the OOM killer chose */
@@ -202,6 +207,7 @@ static void falloc_under_pressure(long swap, struct pressure_result *r)
 	r->victim_blocks = fd_pages(p.victim);
 	r->victim_size = fd_size(p.victim);
 }
+
 struct punch_pause {
 	int fd;
 	struct inode *inode;
@@ -297,6 +303,7 @@ START_TEST(fx2_fault_outside_punched_range_does_not_wait)
 	}
 }
 END_TEST
+
 static bool fault_waits_for_punch(pgoff_t page, bool *after)
 {
 	struct touch_call t = { 0 };
@@ -354,6 +361,7 @@ START_TEST(fx2_fault_just_outside_a_punch)
 	}
 }
 END_TEST
+
 START_TEST(fx3_enomem_exactly_when_unswapped_exceeds_falloced)
 {
 	struct shmem_falloc sf = { 0 };
@@ -414,6 +422,58 @@ START_TEST(fx5_writeout_counts_only_the_range_covered_so_far)
 	ksys_close(fd);
 }
 END_TEST
+
+static bool pte_mapped(unsigned long addr)
+{
+	spinlock_t *ptl;
+	struct pte *pte = pte_offset_map_lock(current->mm, addr, &ptl);
+
+	pte_unmap_unlock(pte, ptl);
+	return pte != NULL;
+}
+
+START_TEST(fx12_fault_around_neither_sleeps_nor_waits)
+{
+	for (int i = 0; i < NR_EXCL_DESIGNS; i++) {
+		struct touch_call t = { 0 };
+		struct task_struct *toucher;
+		struct punch_pause pp;
+		unsigned long addr;
+		int fd;
+		u8 byte;
+
+		use_design(i);
+		fd = new_memfd("cached", P(16));	/* nothing locked */
+		fill(fd, 0, 12, 0x11);
+		addr = map_shared(fd, 16);
+		ck_assert_int_eq(user_load_byte(addr + P(10), &byte), 0);
+		ck_assert_msg(!report_pending(), "falloc/%s: fault-around "
+			      "reported a sleep", design_name());
+		ck_assert(pte_mapped(addr + P(10)) && pte_mapped(addr + P(3)));
+		ck_assert_int_eq(ksys_munmap(addr, P(16)), 0);
+		ck_assert_int_eq(ksys_close(fd), 0);
+
+		punch_and_pause(&pp);		/* page 5 locked, in the window */
+		t.addr = pp.addr + P(10);
+		toucher = task_run(touch_fn, &t, "fault");
+		ck_assert_msg(!waits_in_exclusion(toucher, pp.inode->i_mapping),
+			      "falloc/%s: fault-around waited during a punch",
+			      design_name());
+		ck_assert_int_eq(task_join(toucher), 0);
+		ck_assert_int_eq(t.ret, 0);
+		ck_assert_msg(!report_pending(), "falloc/%s: fault-around "
+			      "reported a sleep", design_name());
+		ck_assert(pte_mapped(pp.addr + P(10)) &&
+			  pte_mapped(pp.addr + P(6)));
+		ck_assert(!pte_mapped(pp.addr + P(5)));	/* locked: skipped */
+		punch_resume(&pp);
+		ck_assert_int_gt(pp.punch.done, t.done);
+		ck_assert_int_eq(ksys_munmap(pp.addr, P(16)), 0);
+		ck_assert_int_eq(ksys_close(pp.fd), 0);
+	}
+}
+END_TEST
+
 struct fx11_map {
 	unsigned long addr;
 	long done;
@@ -479,6 +539,7 @@ START_TEST(fx11_waiting_fault_holds_mmap_lock_under_the_rfc)
 	}
 }
 END_TEST
+
 START_TEST(fx3_fallocate_stops_with_enomem_under_pressure)
 {
 	for (int i = 0; i < NR_EXCL_DESIGNS; i++) {
@@ -564,6 +625,7 @@ START_TEST(fx4_only_a_fatal_signal_stops_fallocate)
 	}
 }
 END_TEST
+
 START_TEST(fx5_faults_wait_for_an_allocation_only_under_the_rfc)
 {
 	for (int i = 0; i < NR_EXCL_DESIGNS; i++) {
@@ -683,6 +745,7 @@ START_TEST(fx6_rfc_cycle_is_reported_without_reclaim)
 	}
 }
 END_TEST
+
 START_TEST(fx6_rfc_fault_path_closes_the_cycle_too)
 {
 	for (int i = 0; i < NR_EXCL_DESIGNS; i++) {
@@ -789,6 +852,7 @@ START_TEST(fx7_rfc_reclaim_in_fallocate_waits_for_itself)
 	}
 }
 END_TEST
+
 struct two_tasks {
 	struct inode *inode;
 	struct folio *held;
@@ -848,6 +912,7 @@ START_TEST(fx7_rfc_deadlock_between_reclaim_and_fallocate_tasks)
 	}
 }
 END_TEST
+
 START_TEST(fx8_without_feedback_the_oom_killer_kills_bystanders)
 {
 	static const struct {
@@ -991,6 +1056,7 @@ static void design_row(int i, struct design_row *row)
 		report_reset();
 	}
 }
+
 START_TEST(fx9_fix_keeps_fx1_to_fx3_without_fx6_or_fx7)
 {
 	struct design_row row;
@@ -1091,6 +1157,7 @@ KTEST_FIGURE("falloc-graph-upstream", falloc_graph_shmem_falloc)
 KTEST_FIGURE("falloc-graph-rfc", falloc_graph_rfc)
 KTEST_FIGURE("falloc-graph-rfc-trylock", falloc_graph_rfc_trylock)
 KTEST_FIGURE("falloc-graph-fix", falloc_graph_fix)
+
 static void print_verbatim_line(const char *line)
 {
 	fputs(line, stdout);
@@ -1160,13 +1227,14 @@ static void falloc_fx7_chain(void)
 	report_reset();
 }
 KTEST_FIGURE("falloc-fx7-chain", falloc_fx7_chain)
+
 /* The FX5 table, from figures/falloc-fx5.dat. */
 static void falloc_fx5_table(void)
 {
 	struct {
 		char design[32], op[8];
-		double base, mean, p99, max, op_ms;
-		long faults;
+		double base, mean, p99, max, op_ms, map_us;
+		long faults, maps;
 	} row[2 * NR_EXCL_DESIGNS];
 	double upstream[2] = { 0, 0 };
 	char path[4096], line[256], machine[256] = "";
@@ -1185,10 +1253,10 @@ static void falloc_fx5_table(void)
 					*c = ' ';
 		}
 		if (line[0] == '#' ||
-		    sscanf(line, "%31s %7s %lf %lf %lf %lf %lf %ld",
+		    sscanf(line, "%31s %7s %lf %lf %lf %lf %lf %ld %lf %ld",
 			   row[n].design, row[n].op, &row[n].base, &row[n].mean,
 			   &row[n].p99, &row[n].max, &row[n].op_ms,
-			   &row[n].faults) != 8)
+			   &row[n].faults, &row[n].map_us, &row[n].maps) != 10)
 			continue;
 		if (!strcmp(row[n].design, "shmem_falloc"))
 			upstream[!strcmp(row[n].op, "punch")] = row[n].p99;
@@ -1196,21 +1264,24 @@ static void falloc_fx5_table(void)
 	}
 	fclose(f);
 	ck_assert_int_eq(n, 2 * NR_EXCL_DESIGNS);
-	printf("\\begin{tabular}{llrrrrrrr}\n"
+	printf("\\begin{tabular}{llrrrrrrrrr}\n"
 	       "design & op & baseline $\\mu$s & mean $\\mu$s & "
 	       "99\\%% $\\mu$s & longest $\\mu$s & op ms & faults & "
-	       "99\\%% / today \\\\\n\\hline\n");
+	       "99\\%% / today & mmap $\\mu$s & mmaps \\\\\n\\hline\n");
 	for (int i = 0; i < n; i++) {
 		printf("\\texttt{");
 		print_tex(row[i].design);
 		printf("} & %s & %.2f & %.1f & %.1f & %.0f & %.1f & %ld & "
-		       "%.1f \\\\\n", row[i].op, row[i].base, row[i].mean,
-		       row[i].p99, row[i].max, row[i].op_ms, row[i].faults,
-		       row[i].p99 / upstream[!strcmp(row[i].op, "punch")]);
+		       "%.1f & %.0f & %ld \\\\\n", row[i].op, row[i].base,
+		       row[i].mean, row[i].p99, row[i].max, row[i].op_ms,
+		       row[i].faults,
+		       row[i].p99 / upstream[!strcmp(row[i].op, "punch")],
+		       row[i].map_us, row[i].maps);
 	}
 	printf("\\end{tabular}\n\n\\smallskip Measured on: %s.\n", machine);
 }
 KTEST_FIGURE("falloc-fx5", falloc_fx5_table)
+
 static const char *yes(bool b)
 {
 	return b ? "yes" : "no";
@@ -1266,6 +1337,7 @@ static Suite *falloc_suite(void)
 	tcase_add_test(tc, fx2_fault_just_outside_a_punch);
 	tcase_add_test(tc, fx3_enomem_exactly_when_unswapped_exceeds_falloced);
 	tcase_add_test(tc, fx5_writeout_counts_only_the_range_covered_so_far);
+	tcase_add_test(tc, fx12_fault_around_neither_sleeps_nor_waits);
 	tcase_add_test(tc, fx11_waiting_fault_holds_mmap_lock_under_the_rfc);
 	tcase_add_test(tc, fx3_fallocate_stops_with_enomem_under_pressure);
 	tcase_add_test(tc, fx4_only_a_fatal_signal_stops_fallocate);

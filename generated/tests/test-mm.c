@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/84-memory.nw (appendix D); do not edit. */
 #include "ktest.h"
 #include <unistd.h>
 
@@ -76,6 +77,7 @@ static void testfs_reset(void)
 	testfs_writeouts = 0;
 }
 DEFINE_RESET_HOOK(testfs_reset);
+
 static void sh3_learn_reclaim_takes_mutex(void)
 {
 	struct inode *inode = testfs_inode();
@@ -133,6 +135,7 @@ START_TEST(sh3_nofs_allocation_is_not_a_cycle)
 	ck_assert_int_eq(report_count(), 0);
 }
 END_TEST
+
 static void sh3_figure(void)
 {
 	void *p;
@@ -145,6 +148,7 @@ static void sh3_figure(void)
 	lockdep_export_dot(stdout, "fs_reclaim and a lock taken inside reclaim");
 }
 KTEST_FIGURE("shim-fs-reclaim", sh3_figure)
+
 START_TEST(sh5_page_alloc_fails_the_nth_allocation)
 {
 	struct folio *f[4];
@@ -182,8 +186,8 @@ START_TEST(sh5_pressure_reclaim_calls_owner_writeout)
 	ck_assert_int_gt(vm_events.pgsteal, 0);
 	/* The oldest folio went to swap; its data is in the slot. */
 	ck_assert(xa_is_value(filemap_get_entry(inode->i_mapping, 0)));
-	swap_read_folio(folio, radix_to_swp_entry(filemap_get_entry(
-				inode->i_mapping, 0)));
+	ck_assert_int_eq(swap_read_folio(folio, radix_to_swp_entry(
+				filemap_get_entry(inode->i_mapping, 0))), 0);
 	folio_read_data(folio, 100, &byte, 1);
 	ck_assert_int_eq(byte, 0x77);
 	folio_put(folio);
@@ -216,6 +220,7 @@ START_TEST(sh5_refused_writeout_fails_or_kills_a_bystander)
 	iput(inode);
 }
 END_TEST
+
 START_TEST(xarray_store_find_erase)
 {
 	struct xarray xa;
@@ -268,6 +273,44 @@ START_TEST(xarray_indexes_up_to_ulong_max)
 		ck_assert_ptr_eq(xa_erase(&xa, big[i]), (void *)(0x100UL << i));
 	ck_assert_uint_eq(xa.xa_count, 1);
 	ck_assert_ptr_eq(xa_load(&xa, 5), (void *)0x50);
+	xa_destroy(&xa);
+}
+END_TEST
+
+START_TEST(xarray_node_allocation_failure_is_enomem)
+{
+	static const int nths[] = { 1, 2, 7, 4 };
+	const unsigned long far = 1UL << 40;
+	struct xarray xa;
+	void *old;
+
+	xa_init(&xa);
+	ck_assert_ptr_null(xa_store(&xa, 5, (void *)0x50, 0));
+	/*
+	 * 2^40 needs six new levels above the leaf: the first fails, then
+	 * the second (the first stays: a taller tree holds the same). Then
+	 * five levels, and six nodes on the way down: the second fails, then
+	 * (the tree is tall now) the fourth.
+	 */
+	for (int i = 0; i < 4; i++) {
+		int nth = nths[i];
+		struct xa_node *top;
+
+		ck_assert_int_eq(fault_inject_set("xa_node_alloc", nth), 0);
+		old = xa_store(&xa, far, (void *)0x60, 0);
+		fault_inject_reset();
+		ck_assert(xa_is_err(old));
+		ck_assert_int_eq(xa_err(old), -ENOMEM);
+		ck_assert_ptr_null(xa_load(&xa, far));
+		ck_assert_ptr_eq(xa_load(&xa, 5), (void *)0x50);
+		ck_assert_uint_eq(xa.xa_count, 1);
+		top = xa.xa_head;
+		if (i > 1)		/* the new nodes below the top are gone */
+			ck_assert_ptr_null(top->slots[far >> top->shift]);
+	}
+	ck_assert_ptr_null(xa_store(&xa, far, (void *)0x60, 0));
+	ck_assert_ptr_eq(xa_load(&xa, far), (void *)0x60);
+	ck_assert_int_eq(xa_err(xa_store(&xa, 5, NULL, 0)), 0);
 	xa_destroy(&xa);
 }
 END_TEST
@@ -413,6 +456,7 @@ START_TEST(copy_from_user_faulting_under_mmap_lock_is_recursion)
 	ck_assert_report("recursion");
 }
 END_TEST
+
 /* Map a private anonymous page, make it present, return its address. */
 static unsigned long present_user_page(void)
 {
@@ -521,6 +565,7 @@ START_TEST(vma_write_lock_ends_with_mmap_write_unlock)
 	ck_assert_int_eq(task_call(vma_lock_check, NULL, "vma"), 0);
 }
 END_TEST
+
 START_TEST(warn_then_reset)
 {
 	WARN_ON(1);
@@ -562,6 +607,31 @@ START_TEST(a_late_report_of_an_unjoined_task_fails_its_test)
 }
 END_TEST
 
+START_TEST(a_test_run_alone_leaves_the_runners_log_whole)
+{
+	char path[] = "/tmp/mmlit-log-XXXXXX", buf[16] = "";
+	const char *old = getenv("CK_XML_LOG_FILE_NAME");
+	char *saved = old ? strdup(old) : NULL;
+	int fd = mkstemp(path);
+	ssize_t n;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, "<log/>", 6), 6);
+	setenv("CK_XML_LOG_FILE_NAME", path, 1);
+	ck_assert_int_eq(ktest_run_alone(consume_warn_then_reset), 0);
+	if (saved)
+		setenv("CK_XML_LOG_FILE_NAME", saved, 1);
+	else
+		unsetenv("CK_XML_LOG_FILE_NAME");
+	free(saved);
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	close(fd);
+	unlink(path);
+	ck_assert_int_eq(n, 6);
+	ck_assert_str_eq(buf, "<log/>");
+}
+END_TEST
+
 static Suite *mm_suite(void)
 {
 	Suite *s = suite_create("mm");
@@ -574,6 +644,7 @@ static Suite *mm_suite(void)
 	tcase_add_test(tc, sh5_refused_writeout_fails_or_kills_a_bystander);
 	tcase_add_test(tc, xarray_store_find_erase);
 	tcase_add_test(tc, xarray_indexes_up_to_ulong_max);
+	tcase_add_test(tc, xarray_node_allocation_failure_is_enomem);
 	tcase_add_test(tc, folio_data_is_allocated_on_first_write);
 	tcase_add_test(tc, page_cache_add_remove_and_refcounts);
 	tcase_add_test(tc, memcg_limit_reclaims_then_fails);
@@ -586,6 +657,7 @@ static Suite *mm_suite(void)
 	tcase_add_test(tc, vma_write_lock_ends_with_mmap_write_unlock);
 	tcase_add_test(tc, a_reset_does_not_hide_a_report);
 	tcase_add_test(tc, a_late_report_of_an_unjoined_task_fails_its_test);
+	tcase_add_test(tc, a_test_run_alone_leaves_the_runners_log_whole);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/06-mmap.nw (chapter 6); do not edit. */
 #include <sys/mman.h>
 #include "ktest.h"
 #include "mmap.h"
@@ -43,6 +44,7 @@ static const struct vm_operations_struct drv_close_vm_ops = {
 	.fault = drv_fault,
 	.close = drv_close,
 };
+
 static int plain_mmap_prepare(struct vm_area_desc *desc)
 {
 	drv.prepare++;
@@ -76,6 +78,7 @@ static const struct file_operations plain_v1_fops = {
 static const struct file_operations plain_legacy_fops = {
 	.mmap = plain_mmap,
 };
+
 static int drv_remap(struct vm_area_struct *vma)
 {
 	for (int i = 0; i < DRV_PAGES; i++)
@@ -114,6 +117,7 @@ static const struct file_operations prepop_v1_fops = {
 static const struct file_operations prepop_legacy_fops = {
 	.mmap = prepop_mmap,
 };
+
 static int hold_mmap_prepare(struct vm_area_desc *desc)
 {
 	int err = plain_mmap_prepare(desc);
@@ -166,6 +170,7 @@ static const struct file_operations hold_v1_fops = {
 static const struct file_operations hold_legacy_fops = {
 	.mmap = hold_mmap,
 };
+
 static int v2_success(const struct vm_area_struct *vma)
 {
 	drv.complete++;
@@ -223,6 +228,7 @@ static const struct file_operations prepop_v2_fops = {
 static const struct file_operations hold_v2_fops = {
 	.mmap_prepare = hold_v2_mmap_prepare,
 };
+
 static int hold_plain_mmap_complete(struct file *file,
 				    struct vm_area_struct *vma,
 				    const void *context)
@@ -248,6 +254,7 @@ static int hooked_v2_mmap_prepare(struct vm_area_desc *desc)
 static const struct file_operations hooked_v2_fops = {
 	.mmap_prepare = hooked_v2_mmap_prepare,
 };
+
 static bool jk_forget_undo;
 
 static int prepop_jk_hook(struct file *file, struct mmap_req *req)
@@ -297,6 +304,7 @@ static const struct file_operations prepop_jk_fops = {
 static const struct file_operations hold_jk_fops = {
 	.mmap_hook = hold_jk_hook,
 };
+
 static int drv_open(const struct file_operations *fops)
 {
 	static struct super_block *sb;
@@ -344,6 +352,7 @@ static void assert_nothing_left(int fd)
 	ck_assert_int_eq(current->lockdep_depth, 0);
 	fput(file);
 }
+
 static void mp1_seal_cases(const struct file_operations *fops, long res[4])
 {
 	int fd = ksys_memfd_create("m", MFD_ALLOW_SEALING);
@@ -380,6 +389,7 @@ START_TEST(mp1_shmem_seals_same_through_mmap_prepare)
 	ck_assert_int_eq(legacy[3], 0);
 }
 END_TEST
+
 START_TEST(mp1_frozen_memfd_maps_shared_writable)
 {
 	int fd = ksys_memfd_create("m", 0);
@@ -399,6 +409,7 @@ START_TEST(mp1_frozen_memfd_maps_shared_writable)
 	ksys_close(fd);
 }
 END_TEST
+
 START_TEST(mp1_prepare_sees_no_vma_and_its_fields_land)
 {
 	int fd = drv_open(&plain_v1_fops);
@@ -415,6 +426,17 @@ START_TEST(mp1_prepare_sees_no_vma_and_its_fields_land)
 }
 END_TEST
 
+START_TEST(mp1_pgoff_lands_in_the_vma)
+{
+	int fd = drv_open(&plain_v1_fops);
+	unsigned long addr = ksys_mmap_pgoff(0, DRV_PAGES * PAGE_SIZE,
+					     PROT_READ, MAP_SHARED, fd, 3);
+
+	ck_assert(!IS_ERR_VALUE(addr));
+	ck_assert_int_eq(find_vma(current->mm, addr)->vm_pgoff, 3);
+}
+END_TEST
+
 START_TEST(mp1_changed_start_is_caught)
 {
 	int fd = drv_open(&hold_v1_fops);
@@ -428,6 +450,7 @@ START_TEST(mp1_changed_start_is_caught)
 	assert_nothing_left(fd);
 }
 END_TEST
+
 START_TEST(mp2_complete_runs_linked_locked_and_prepopulates)
 {
 	int fd = drv_open(&prepop_v1_fops);
@@ -444,6 +467,7 @@ START_TEST(mp2_complete_runs_linked_locked_and_prepopulates)
 	ck_assert_int_eq(drv.faults, 0);
 }
 END_TEST
+
 static const char *const mp3_sites[] = { "vm_area_alloc", "vma_iter_prealloc" };
 
 static int mp3_sweep(const struct file_operations *const *fops, int n,
@@ -487,6 +511,7 @@ START_TEST(mp3_every_step_between_prepare_and_complete)
 	       "legacy: 1 site x 3 drivers = %d runs\n", n1, n0);
 }
 END_TEST
+
 static const char *sweep_sites[16];
 static int sweep_nr;
 
@@ -531,6 +556,7 @@ static bool sweep_run(const struct file_operations *fops, int design,
 	ksys_close(fd);
 	return true;
 }
+
 START_TEST(mp3_sweep_every_site_every_design)
 {
 	static const char *const names[] = {
@@ -589,6 +615,7 @@ START_TEST(mp3_no_abort_when_prepare_fails_or_after_complete)
 	ck_assert_int_eq(drv.abort, 0);
 }
 END_TEST
+
 START_TEST(mp4_failing_complete_leaves_nothing)
 {
 	static const struct file_operations *const fops[] = {
@@ -606,6 +633,7 @@ START_TEST(mp4_failing_complete_leaves_nothing)
 	}
 }
 END_TEST
+
 START_TEST(mp5_impossible_hooks_refused_at_mmap)
 {
 	static const struct file_operations complete_only = {
@@ -628,6 +656,7 @@ START_TEST(mp5_impossible_hooks_refused_at_mmap)
 	ck_assert(file_mmap_ops_valid(&hold_v1_fops));
 }
 END_TEST
+
 START_TEST(mp6_legacy_mmap_gets_a_half_built_vma)
 {
 	int fd = drv_open(&plain_legacy_fops);
@@ -643,6 +672,7 @@ START_TEST(mp6_legacy_mmap_gets_a_half_built_vma)
 	ck_assert_int_eq(vma->vm_end - vma->vm_start, PAGE_SIZE);
 }
 END_TEST
+
 START_TEST(mp6_legacy_partial_remap_is_undone)
 {
 	int fd = drv_open(&prepop_legacy_fops);
@@ -653,6 +683,7 @@ START_TEST(mp6_legacy_partial_remap_is_undone)
 	assert_nothing_left(fd);
 }
 END_TEST
+
 START_TEST(mp7_remap_action_prepopulates)
 {
 	int fd = drv_open(&prepop_v2_fops);
@@ -726,6 +757,7 @@ START_TEST(mp7_v2_sweep_error_hook_only_for_the_action)
 	       "(2 sites each, and the remap for the 2 that remap)\n", runs);
 }
 END_TEST
+
 static int mp7_map_failing(void *arg)
 {
 	int fd = *(int *)arg;
@@ -767,6 +799,7 @@ START_TEST(mp7_fixed_error_path_unlocks_first)
 	assert_nothing_left(fd);
 }
 END_TEST
+
 START_TEST(mp8_jan_kara_hook_same_drivers_same_sweep)
 {
 	static const char *const sites[] = {
@@ -816,6 +849,7 @@ START_TEST(mp8_jan_kara_driver_that_forgets_to_undo_leaves_a_vma)
 	ck_assert(!xa_empty(&current->mm->page_table));
 }
 END_TEST
+
 #define MP9_LEN	(DRV_PAGES * PAGE_SIZE)
 
 static unsigned long mp9_map_at(int fd, unsigned long addr, pgoff_t pgoff)
@@ -864,6 +898,7 @@ START_TEST(mp9_no_merge_without_contiguous_offset)
 	ck_assert_int_eq(drv.refs, 0);
 }
 END_TEST
+
 START_TEST(mp9_v2_merge_runs_no_action)
 {
 	int fd = drv_open(&hooked_v2_fops);
@@ -888,6 +923,7 @@ START_TEST(mp9_remapped_mapping_never_merges)
 	ck_assert(find_vma(current->mm, a)->vm_flags & VM_PFNMAP);
 }
 END_TEST
+
 static int mp9_fill_the_gap(bool with_close)
 {
 	int fd = drv_open(&hooked_v2_fops);
@@ -921,6 +957,7 @@ START_TEST(mp9_fixed_noreplace_over_a_mapping_is_eexist)
 	ck_assert_int_eq(current->mm->map_count, 1);
 }
 END_TEST
+
 static bool nothing_left_now(int fd)
 {
 	struct mm_struct *mm = current->mm;
@@ -964,6 +1001,7 @@ static void design_cell(const struct file_operations *fops, char *buf,
 	ksys_close(fd);
 	snprintf(buf, len, "%d & %d/%d & %d", faults, clean, runs, hooks);
 }
+
 static void mmap_designs_figure(void)
 {
 	static const char *const designs[] = {
@@ -998,6 +1036,7 @@ static void mmap_designs_figure(void)
 	       "\\label{tab:mmap-designs}\n\\end{table}\n");
 }
 KTEST_FIGURE("mmap-designs", mmap_designs_figure)
+
 static int function_lines(const char *src, const char *name)
 {
 	char head[96];
@@ -1031,6 +1070,7 @@ static int driver_lines(const char *src, const char *const *fns)
 	}
 	return total;
 }
+
 static const char *const *const driver_fns[4][3] = {
 	{ (const char *[]){ "plain_mmap", NULL },
 	  (const char *[]){ "prepop_mmap", "drv_remap", NULL },
@@ -1093,6 +1133,7 @@ static void mmap_lines_figure(void)
 	free(src);
 }
 KTEST_FIGURE("mmap-lines", mmap_lines_figure)
+
 START_TEST(mp8_driver_lines_are_counted_from_the_source)
 {
 	char *src = read_test_source();
@@ -1122,6 +1163,7 @@ static Suite *mmap_suite(void)
 	tcase_add_test(tc, mp9_next_with_close_is_not_absorbed);
 	tcase_add_test(tc, mp9_fixed_noreplace_over_a_mapping_is_eexist);
 	tcase_add_test(tc, mp1_shmem_seals_same_through_mmap_prepare);
+	tcase_add_test(tc, mp1_pgoff_lands_in_the_vma);
 	tcase_add_test(tc, mp1_frozen_memfd_maps_shared_writable);
 	tcase_add_test(tc, mp8_jan_kara_hook_same_drivers_same_sweep);
 	tcase_add_test(tc, mp8_jan_kara_driver_that_forgets_to_undo_leaves_a_vma);

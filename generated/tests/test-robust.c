@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/91-robust.nw (appendix G); do not edit. */
 /* test-robust.c: failure sweeps and the soak (appendix "Reliability"). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,6 +110,7 @@ static const char *snap_diff(const struct snap *a, const struct snap *b,
 		return "i_blocks";
 	return NULL;
 }
+
 static const char *invariants_broken(void)
 {
 	long walked = lru_walk_count();
@@ -123,6 +125,7 @@ static const char *invariants_broken(void)
 		return "a lockdep-lite report is pending";
 	return NULL;
 }
+
 struct sweep_ctx {
 	int fd;
 	unsigned long map;
@@ -156,6 +159,7 @@ static void sweep_gmem_setup(struct sweep_ctx *c)
 	c->gmem = fget(c->fd);
 	ck_assert_ptr_nonnull(c->gmem);
 }
+
 static long op_allocate(struct sweep_ctx *c)
 {
 	return ksys_fallocate(c->fd, 0, 0, P(10));
@@ -219,6 +223,7 @@ static long op_gmem_fault(struct sweep_ctx *c)
 
 	return kvm_vcpu_fault(&vcpu, 5);
 }
+
 struct sweep_op {
 	const char *name;
 	const char *area;
@@ -242,6 +247,7 @@ static const struct sweep_op sweep_ops[] = {
 	{ "gmem-fault", "gmem-freeze", sweep_gmem_setup, op_gmem_fault, true, false },
 	{ NULL }
 };
+
 struct sweep_tally {
 	int reached, failures;
 	char sites[256];
@@ -295,6 +301,7 @@ out:
 		fput(c.gmem);
 	return fs->failed != failed;
 }
+
 /* make sweeps sets MMLIT_SWEEP_REPORT; make check stays quiet. */
 static bool sweep_verbose;
 
@@ -343,6 +350,7 @@ static void sweep_op_named(const char *name)
 		printf("sweep: %s: %d failures checked in all\n", o->name, total);
 	mmlit_process_reset();
 }
+
 START_TEST(sweep_fallocate) { sweep_op_named("fallocate"); } END_TEST
 START_TEST(sweep_punch) { sweep_op_named("punch"); } END_TEST
 START_TEST(sweep_write) { sweep_op_named("write"); } END_TEST
@@ -381,6 +389,7 @@ static u64 soak_rand(struct soak_task *t, u64 n)
 	t->rng ^= t->rng << 17;
 	return t->rng % n;
 }
+
 static bool soak_one(struct soak_task *t, int op, long *retp)
 {
 	static __thread u8 buf[3 * PAGE_SIZE];
@@ -453,6 +462,7 @@ static int soak_task_fn(void *data)
 	}
 	return 0;
 }
+
 static const char *soak_file_broken(int fd)
 {
 	struct inode *inode = fd_inode(fd);
@@ -479,6 +489,7 @@ static const char *soak_file_broken(int fd)
 		return "alloced is not nrpages + swapped";
 	return NULL;
 }
+
 START_TEST(soak_random_operations_keep_the_invariants)
 {
 	const char *env = getenv("MMLIT_SOAK_SEED"), *why = NULL;

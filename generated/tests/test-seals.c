@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/02-seals-freeze.nw (chapter 2); do not edit. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <setjmp.h>
@@ -91,6 +92,7 @@ static void trace_start(void)
 	seal_trace_nr = 0;
 	mmlit_set_trace(seal_trace_sink);
 }
+
 START_TEST(sf1_born_sealed_without_allow_sealing)
 {
 	int fd = new_memfd(0);
@@ -127,6 +129,7 @@ START_TEST(sf1_allow_sealing_and_noexec_seal_unseal)
 	ck_assert_int_eq(ksys_memfd_create(NULL, 0), -EFAULT);
 }
 END_TEST
+
 START_TEST(sf2_seal_seal_refuses_even_nothing)
 {
 	int fd = new_memfd(MFD_ALLOW_SEALING);
@@ -192,6 +195,7 @@ START_TEST(sf2_add_seals_checks_in_order)
 	ck_assert_int_eq(ksys_fcntl(200, F_GET_SEALS, 0), -EBADF);
 }
 END_TEST
+
 START_TEST(sf3_shrink_seal_refuses_shrinking)
 {
 	int fd = new_memfd(MFD_ALLOW_SEALING);
@@ -249,6 +253,7 @@ START_TEST(sf3_same_size_truncate_passes_both_seals)
 	ck_assert_int_eq(fd_size(fd), P(4));
 }
 END_TEST
+
 START_TEST(sf4_grow_shrink_allow_punch)
 {
 	int fd = new_memfd(MFD_ALLOW_SEALING);
@@ -310,6 +315,7 @@ START_TEST(sf4_punch_frees_swapped_pages)
 	ck_assert(reads_as(fd, 0, P(4), 0x00));
 }
 END_TEST
+
 static const unsigned int sf5_write_seals[] = { F_SEAL_WRITE,
 						F_SEAL_FUTURE_WRITE };
 
@@ -472,6 +478,7 @@ START_TEST(sf5_exec_implies_write_seals)
 	ck_assert_int_eq(ksys_ftruncate(nx, P(1)), 0);
 }
 END_TEST
+
 START_TEST(sf6_no_operation_removes_a_seal)
 {
 	const unsigned int all = F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE |
@@ -515,6 +522,7 @@ START_TEST(sf6_no_operation_removes_a_seal)
 #undef SEALS_STAY
 }
 END_TEST
+
 START_TEST(sf7_freeze_refuses_size_changes)
 {
 	int fd = new_memfd(0);
@@ -614,6 +622,7 @@ START_TEST(sf7_same_size_truncate_per_variant)
 	ck_assert_int_eq(ksys_ftruncate(fd, P(5)), -EPERM);
 }
 END_TEST
+
 START_TEST(sf8_freeze_is_invisible_to_get_seals)
 {
 	int fd = new_memfd(MFD_ALLOW_SEALING);
@@ -696,6 +705,7 @@ START_TEST(sf8_write_seal_busy_while_preserved)
 	ck_assert_int_eq(add_seals(fd, F_SEAL_WRITE), 0);
 }
 END_TEST
+
 START_TEST(sf9_freeze_requires_inode_lock_exclusive)
 {
 	int fd = new_memfd(0);
@@ -714,6 +724,7 @@ START_TEST(sf9_freeze_requires_inode_lock_exclusive)
 	ck_assert_int_eq(report_pending(), 0);
 }
 END_TEST
+
 START_TEST(sf10_fallocate_checks_mode_then_freeze_then_seals)
 {
 	int fd = new_memfd(MFD_ALLOW_SEALING);
@@ -745,6 +756,7 @@ START_TEST(sf10_fallocate_checks_mode_then_freeze_then_seals)
 	mmlit_set_trace(NULL);
 }
 END_TEST
+
 struct sf11_map {
 	long nr;
 	pgoff_t index[64];
@@ -895,6 +907,7 @@ START_TEST(sf11_freeze_without_pins_lets_the_map_change)
 	inode_unlock(inode);
 }
 END_TEST
+
 START_TEST(sf11_preserve_that_cannot_allocate_leaves_no_freeze)
 {
 	static const char *const sites[] = { "kmalloc", "page_alloc" };
@@ -928,6 +941,7 @@ START_TEST(sf11_preserve_that_cannot_allocate_leaves_no_freeze)
 	ck_assert_int_ge(failures, 3);
 }
 END_TEST
+
 START_TEST(shmem_swap_roundtrip_keeps_data_and_counts)
 {
 	int fd = new_memfd(0);
@@ -993,6 +1007,7 @@ START_TEST(shmem_last_close_gives_every_block_back)
 	ck_assert_int_eq(nr_free_swap_pages(), 4);
 }
 END_TEST
+
 struct matrix_backend {
 	const char *name;
 	int (*create)(void);
@@ -1098,6 +1113,7 @@ static const struct matrix_backend host_backend = {
 	.mprotect = host_mprotect, .store = host_store,
 	.cleanup = host_cleanup,
 };
+
 static int model_create(void)
 {
 	return ksys_memfd_create("matrix", MFD_ALLOW_SEALING);
@@ -1160,6 +1176,7 @@ static const struct matrix_backend model_backend = {
 	.mmap = model_mmap, .mprotect = model_mprotect, .store = model_store,
 	.cleanup = model_cleanup,
 };
+
 #define COL_FREEZE	0x80000000u
 
 static const struct {
@@ -1290,6 +1307,7 @@ static void matrix_cell(const struct matrix_backend *be, enum matrix_op op,
 out:
 	be->cleanup(fd, addr);
 }
+
 #define NR_COLS	ARRAY_SIZE(matrix_cols)
 
 static char seal_matrix[2][NR_MATRIX_OPS][NR_COLS][24];

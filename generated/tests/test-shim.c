@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/82-locks.nw (appendix B); do not edit. */
 #include "ktest.h"
 #include <unistd.h>
 
@@ -75,6 +76,7 @@ START_TEST(sh1_srcu_readers_nest_silently)
 	ck_assert_int_eq(report_count(), 0);
 }
 END_TEST
+
 static DEFINE_MUTEX(sh2_a);
 static DEFINE_MUTEX(sh2_b);
 
@@ -166,15 +168,17 @@ START_TEST(sh2_sync_under_lock_that_readers_take_is_cycle)
 	ck_assert_report("cycle");
 }
 END_TEST
+
 DEFINE_STATIC_SRCU(sh4_srcu);
 static struct completion sh4_r1_in, sh4_r1_go, sh4_r2_in, sh4_u_done;
-static int sh4_updater_done;
+static int sh4_updater_done, sh4_r1_idx;
 
 static int sh4_reader1(void *unused)
 {
 	int idx = srcu_read_lock(&sh4_srcu);
 	int nested = srcu_read_lock(&sh4_srcu);
 
+	WRITE_ONCE(sh4_r1_idx, idx | nested);
 	complete(&sh4_r1_in);
 	wait_for_completion(&sh4_r1_go);
 	srcu_read_unlock(&sh4_srcu, nested);
@@ -199,11 +203,12 @@ static int sh4_reader2(void *unused)
 	return 0;
 }
 
-START_TEST(sh4_gp_waits_for_old_readers_not_new_ones)
+static void sh4_gp_waits_for_old_readers(void)
 {
 	struct task_struct *r1, *u, *r2;
 	unsigned int idx0 = READ_ONCE(sh4_srcu.srcu_idx);
 
+	WRITE_ONCE(sh4_updater_done, 0);
 	init_completion(&sh4_r1_in);
 	init_completion(&sh4_r1_go);
 	init_completion(&sh4_r2_in);
@@ -228,7 +233,23 @@ START_TEST(sh4_gp_waits_for_old_readers_not_new_ones)
 	ck_assert_int_eq(task_join(r2), 0);
 	ck_assert_int_eq(srcu_readers_active(&sh4_srcu), 0);
 }
+
+START_TEST(sh4_gp_waits_for_old_readers_not_new_ones)
+{
+	sh4_gp_waits_for_old_readers();
+	ck_assert(READ_ONCE(sh4_r1_idx) & SRCU_IDX_SLOW);
+}
 END_TEST
+
+START_TEST(sh4_gp_waits_for_fast_path_readers)
+{
+	lockdep_set_enabled(false);
+	sh4_gp_waits_for_old_readers();
+	if (!(mmlit_hooks & MMLIT_HOOK_FENCE))	/* membarrier(2) works */
+		ck_assert(!(READ_ONCE(sh4_r1_idx) & SRCU_IDX_SLOW));
+}
+END_TEST
+
 static struct srcu_struct sh4_det_srcu;
 static int sh4_reader_state;	/* 0 before, 1 inside, 2 left */
 static int sh4_violations;
@@ -281,6 +302,7 @@ START_TEST(sh4_gp_waits_under_every_schedule)
 	cleanup_srcu_struct(&sh4_det_srcu);
 }
 END_TEST
+
 #define TORTURE_UPDATES	2000
 #define TORTURE_POISON	0xdead
 
@@ -300,7 +322,7 @@ static int torture_reader(void *unused)
 	__atomic_add_fetch(&torture_started, 1, __ATOMIC_SEQ_CST);
 	while (!READ_ONCE(torture_done)) {
 		int idx = srcu_read_lock(&torture_srcu);
-		struct torture_obj *p = READ_ONCE(torture_ptr);
+		struct torture_obj *p = smp_load_acquire(&torture_ptr);
 
 		barrier();
 		if (READ_ONCE(p->value) == TORTURE_POISON)
@@ -329,7 +351,7 @@ START_TEST(sh4_srcu_torture_on_the_fast_path)
 		struct torture_obj *old = torture_ptr;
 
 		objs[i].value = i;
-		WRITE_ONCE(torture_ptr, &objs[i]);
+		smp_store_release(&torture_ptr, &objs[i]);
 		synchronize_srcu(&torture_srcu);
 		WRITE_ONCE(old->value, TORTURE_POISON);
 	}
@@ -342,6 +364,7 @@ START_TEST(sh4_srcu_torture_on_the_fast_path)
 	cleanup_srcu_struct(&torture_srcu);
 }
 END_TEST
+
 static int sh4_det_two_gps(void *unused)
 {
 	for (int gp = 0; gp < 2; gp++)
@@ -375,6 +398,7 @@ START_TEST(sh4_two_grace_periods_in_a_row_wait_for_a_straggler)
 	cleanup_srcu_struct(&sh4_det_srcu);
 }
 END_TEST
+
 /*
  * Each deadlocking test has locks of its own: its stuck tasks keep them held
  * for the rest of the process, which under CK_FORK=no is the whole run.
@@ -456,6 +480,7 @@ START_TEST(sh6_abba_deadlock_detected_within_a_second)
 	ck_assert_int_eq(tasks_stuck(), 2);
 }
 END_TEST
+
 static struct completion sh6_never;
 
 static int sh6_wait_forever(void *unused)
@@ -516,6 +541,258 @@ START_TEST(sh6_deterministic_deadlock_ends_the_run)
 	ck_assert_report("deadlock");
 }
 END_TEST
+
+DEFINE_STATIC_SRCU(sh6_long_srcu);
+static struct completion sh6_reader_in;
+
+static int sh6_long_reader(void *unused)
+{
+	int idx = srcu_read_lock(&sh6_long_srcu);
+
+	complete(&sh6_reader_in);
+	usleep(1500 * 1000);		/* long, not stuck */
+	srcu_read_unlock(&sh6_long_srcu, idx);
+	return 0;
+}
+
+static int sh6_long_updater(void *unused)
+{
+	synchronize_srcu(&sh6_long_srcu);
+	return 0;
+}
+
+START_TEST(sh6_long_grace_period_is_not_a_hang)
+{
+	struct task_struct *reader, *updater;
+	long start;
+
+	init_completion(&sh6_reader_in);
+	reader = task_run(sh6_long_reader, NULL, "reader");
+	wait_for_completion(&sh6_reader_in);
+	start = now_ms();
+	updater = task_run(sh6_long_updater, NULL, "updater");
+	ck_assert_int_eq(task_join(updater), 0);
+	ck_assert_int_ge(now_ms() - start, 1400);
+	ck_assert_int_eq(task_join(reader), 0);
+	ck_assert_int_eq(report_count(), 0);
+}
+END_TEST
+
+START_TEST(sh6_wait_nobody_ends_is_hung)
+{
+	struct task_struct *waiter;
+	long start = now_ms();
+
+	init_completion(&sh6_never);
+	waiter = task_run(sh6_wait_forever, NULL, "waiter");
+	while (!report_count() && now_ms() - start < 5000)
+		usleep(10 * 1000);	/* runs, but ends nothing */
+	ck_assert_int_lt(now_ms() - start, 2500);
+	ck_assert_int_eq(task_join(waiter), -EDEADLK);
+	ck_assert_report("hung");
+}
+END_TEST
+
+enum sh7_lock_kind {
+	SH7_FOLIO_LOCK, SH7_FOLIO_TRYLOCK, SH7_MUTEX_TRYLOCK, SH7_SPIN_TRYLOCK,
+	SH7_RWSEM_TRYLOCK, NR_SH7_KINDS
+};
+
+static struct {
+	enum sh7_lock_kind kind;
+	bool want_zeros;	/* look for r1 == r2 == 0 instead */
+	int x, y, r1, r2;
+} sh7;
+static struct folio sh7_folio;
+static DEFINE_MUTEX(sh7_mutex);
+static DEFINE_SPINLOCK(sh7_spin);
+static DECLARE_RWSEM(sh7_rwsem);
+
+/* The lock of the first task: a trylock when the kind names one. */
+static bool sh7_try_or_lock(void)
+{
+	switch (sh7.kind) {
+	case SH7_FOLIO_LOCK:	folio_lock(&sh7_folio); return true;
+	case SH7_FOLIO_TRYLOCK:	return folio_trylock(&sh7_folio);
+	case SH7_MUTEX_TRYLOCK:	return mutex_trylock(&sh7_mutex);
+	case SH7_SPIN_TRYLOCK:	return spin_trylock(&sh7_spin);
+	default:		return down_write_trylock(&sh7_rwsem);
+	}
+}
+
+/* The second task always waits for its lock. */
+static void sh7_lock(void)
+{
+	switch (sh7.kind) {
+	case SH7_FOLIO_LOCK:
+	case SH7_FOLIO_TRYLOCK:	folio_lock(&sh7_folio); break;
+	case SH7_MUTEX_TRYLOCK:	mutex_lock(&sh7_mutex); break;
+	case SH7_SPIN_TRYLOCK:	spin_lock(&sh7_spin); break;
+	default:		down_write(&sh7_rwsem); break;
+	}
+}
+
+static void sh7_unlock(void)
+{
+	switch (sh7.kind) {
+	case SH7_FOLIO_LOCK:
+	case SH7_FOLIO_TRYLOCK:	folio_unlock(&sh7_folio); break;
+	case SH7_MUTEX_TRYLOCK:	mutex_unlock(&sh7_mutex); break;
+	case SH7_SPIN_TRYLOCK:	spin_unlock(&sh7_spin); break;
+	default:		up_write(&sh7_rwsem); break;
+	}
+}
+
+static int sh7_first(void *unused)
+{
+	WRITE_ONCE(sh7.y, 1);
+	if (!sh7_try_or_lock()) {
+		sh7.r1 = -1;
+		return 0;
+	}
+	sh7.r1 = READ_ONCE(sh7.x);
+	sh7_unlock();
+	return 0;
+}
+
+static int sh7_second(void *unused)
+{
+	sh7_lock();
+	WRITE_ONCE(sh7.x, 1);
+	sh7.r2 = READ_ONCE(sh7.y);
+	sh7_unlock();
+	return 0;
+}
+
+static int sh7_scenario(void *unused)
+{
+	struct task_struct *a, *b;
+	int want = sh7.want_zeros ? 0 : 1;
+
+	sh7.x = sh7.y = sh7.r1 = sh7.r2 = 0;
+	a = task_run(sh7_first, NULL, "first");
+	b = task_run(sh7_second, NULL, "second");
+	task_join(a);
+	task_join(b);
+	return sh7.r1 == want && sh7.r2 == want;
+}
+
+static const char *const sh7_kind_names[NR_SH7_KINDS] = {
+	"folio_lock", "folio_trylock", "mutex_trylock", "spin_trylock",
+	"down_write_trylock",
+};
+
+static void sh7_check(enum sh7_lock_kind kind)
+{
+	struct sched_stats st;
+
+	sh7.kind = kind;
+	sh7.want_zeros = false;
+	ck_assert_msg(sched_explore(sh7_scenario, NULL, 1, 100000, &st) == 1,
+		      "%s: r1 == r2 == 1 not found in %ld schedules",
+		      sh7_kind_names[kind], st.runs);
+	sh7.want_zeros = true;
+	ck_assert_msg(sched_explore(sh7_scenario, NULL, 2, 100000, &st) == 0,
+		      "%s: r1 == r2 == 0 found: %s", sh7_kind_names[kind],
+		      sched_last_schedule());
+	ck_assert(st.complete && !st.capped);
+	ck_assert_int_eq(st.deadlocks, 0);
+}
+
+START_TEST(sh7_folio_lock_critical_sections_interleave)
+{
+	sh7_check(SH7_FOLIO_LOCK);
+}
+END_TEST
+
+START_TEST(sh7_trylock_against_a_critical_section)
+{
+	for (int k = SH7_FOLIO_TRYLOCK; k < NR_SH7_KINDS; k++)
+		sh7_check(k);
+}
+END_TEST
+
+static gfp_t sh7_gfp;
+
+static int sh7_allocator(void *unused)
+{
+	WRITE_ONCE(sh7.y, 1);
+	kfree(kmalloc(16, sh7_gfp));
+	sh7.r1 = READ_ONCE(sh7.x);
+	return 0;
+}
+
+static int sh7_writer(void *unused)
+{
+	WRITE_ONCE(sh7.x, 1);
+	sh7.r2 = READ_ONCE(sh7.y);
+	return 0;
+}
+
+static int sh7_alloc_scenario(void *unused)
+{
+	struct task_struct *a, *b;
+
+	sh7.x = sh7.y = sh7.r1 = sh7.r2 = 0;
+	a = task_run(sh7_allocator, NULL, "allocator");
+	b = task_run(sh7_writer, NULL, "writer");
+	task_join(a);
+	task_join(b);
+	return sh7.r1 == 1 && sh7.r2 == 1;
+}
+
+START_TEST(sh7_allocation_that_may_sleep_is_a_point)
+{
+	struct sched_stats st;
+
+	sh7_gfp = GFP_KERNEL;
+	ck_assert_int_eq(sched_explore(sh7_alloc_scenario, NULL, 1, 1000, &st),
+			 1);
+	sh7_gfp = GFP_NOWAIT;
+	ck_assert_int_eq(sched_explore(sh7_alloc_scenario, NULL, 1, 1000, &st),
+			 0);
+	ck_assert(st.complete);
+}
+END_TEST
+
+static int sh7_yields;
+
+static int sh7_yielder(void *unused)
+{
+	for (int i = 0; i < sh7_yields; i++)
+		cond_resched();
+	return 0;
+}
+
+static int sh7_yield_scenario(void *unused)
+{
+	struct task_struct *a = task_run(sh7_yielder, NULL, "a");
+	struct task_struct *b = task_run(sh7_yielder, NULL, "b");
+
+	task_join(a);
+	task_join(b);
+	return 0;
+}
+
+START_TEST(sh7_capped_exploration_is_not_complete)
+{
+	struct sched_stats st;
+
+	sh7.kind = SH7_FOLIO_LOCK;
+	sh7.want_zeros = true;
+	ck_assert_int_eq(sched_explore(sh7_scenario, NULL, 2, 3, &st), 0);
+	ck_assert_int_eq(st.runs, 3);
+	ck_assert(st.capped && !st.complete);
+
+	sh7_yields = 100;
+	ck_assert_int_eq(sched_run_seeded(sh7_yield_scenario, NULL, 1, &st), 0);
+	ck_assert(!st.capped);
+	sh7_yields = 5000;
+	ck_assert_int_eq(sched_run_seeded(sh7_yield_scenario, NULL, 1, &st), 0);
+	ck_assert(st.capped);
+}
+END_TEST
+
 static DECLARE_RWSEM(sem_fair);
 static struct completion fair_reader_in, fair_writer_queued;
 
@@ -642,6 +919,7 @@ START_TEST(lockdep_assert_held_reports_when_not_held)
 	ck_assert_report("assert");
 }
 END_TEST
+
 static DECLARE_RWSEM(sem_mode);
 
 static bool last_report_says(const char *what)
@@ -668,9 +946,11 @@ START_TEST(rwsem_release_in_the_other_mode_warns)
 	ck_assert_int_eq(report_pending(), 0);
 }
 END_TEST
+
 START_TEST(sh5_fault_site_fails_the_nth_call_once)
 {
 	struct srcu_struct a, b, c;
+	long base = pcpu_nr_bytes();	/* guest_memfd's domain is loaded */
 
 	ck_assert_int_eq(fault_inject_set("alloc_percpu", 2), 0);
 	ck_assert_int_eq(init_srcu_struct(&a), 0);
@@ -679,7 +959,7 @@ START_TEST(sh5_fault_site_fails_the_nth_call_once)
 	ck_assert_int_eq(fault_inject_set("no_such_site", 1), -ENOENT);
 	cleanup_srcu_struct(&a);
 	cleanup_srcu_struct(&c);
-	ck_assert_int_eq(pcpu_nr_bytes(), 0);
+	ck_assert_int_eq(pcpu_nr_bytes(), base);
 }
 END_TEST
 
@@ -688,6 +968,12 @@ static Suite *shim_suite(void)
 	Suite *s = suite_create("shim");
 	TCase *tc = ktest_tcase("locks");
 
+	tcase_add_test(tc, sh6_long_grace_period_is_not_a_hang);
+	tcase_add_test(tc, sh6_wait_nobody_ends_is_hung);
+	tcase_add_test(tc, sh7_folio_lock_critical_sections_interleave);
+	tcase_add_test(tc, sh7_trylock_against_a_critical_section);
+	tcase_add_test(tc, sh7_allocation_that_may_sleep_is_a_point);
+	tcase_add_test(tc, sh7_capped_exploration_is_not_complete);
 	tcase_add_test(tc, sh1_mutex_taken_twice_is_recursion);
 	tcase_add_test(tc, sh1_rwsem_read_under_write_is_recursion);
 	tcase_add_test(tc, sh1_rwsem_read_twice_is_recursion);
@@ -696,6 +982,7 @@ static Suite *shim_suite(void)
 	tcase_add_test(tc, sh2_recursive_read_cycle_is_not_strong);
 	tcase_add_test(tc, sh2_sync_under_lock_that_readers_take_is_cycle);
 	tcase_add_test(tc, sh4_gp_waits_for_old_readers_not_new_ones);
+	tcase_add_test(tc, sh4_gp_waits_for_fast_path_readers);
 	tcase_add_test(tc, sh4_gp_waits_under_every_schedule);
 	tcase_add_test(tc, sh4_two_grace_periods_in_a_row_wait_for_a_straggler);
 	tcase_add_test(tc, sh4_srcu_torture_on_the_fast_path);

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/04-srcu-freeze.nw (chapter 4); do not edit. */
 #include "ktest.h"
 #include "gmem.h"
 #include <math.h>
 #include <unistd.h>
-#include "bench-data.h"
+#include "../bench/bench-data.h"
 
 #define GMEM_PAGES	4
 #define GMEM_SIZE	((loff_t)GMEM_PAGES * PAGE_SIZE)
@@ -64,6 +65,7 @@ static const char *gmem_variant_name(int v)
 {
 	return gmem_freeze_variants.choices[v].name;
 }
+
 struct falloc_vs_freeze {
 	long ret;
 	unsigned long present;
@@ -120,6 +122,7 @@ START_TEST(sr1_fallocate_nests_read_sections_under_every_schedule)
 	ck_assert_int_eq(report_count(), 0);
 }
 END_TEST
+
 DEFINE_STATIC_PERCPU_RWSEM(sr1_sem);
 static struct completion sr1_reader_in;
 
@@ -166,6 +169,7 @@ START_TEST(sr1_percpu_rwsem_read_does_not_nest)
 	ck_assert_report("deadlock");
 }
 END_TEST
+
 static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -282,6 +286,7 @@ START_TEST(sr2_freeze_waits_for_allocations_in_flight_only)
 	gmem_close(&c.g);
 }
 END_TEST
+
 enum sr3_op { SR3_FAULT, SR3_ALLOCATE, SR3_PUNCH };
 
 struct sr3_run;
@@ -334,6 +339,7 @@ static int sr3_freezer(void *data)
 	WRITE_ONCE(r->frozen, 1);
 	return 0;
 }
+
 static const char *sr3_violation(struct sr3_run *r)
 {
 	if (gmem_present(r->g.inode) != r->at_freeze)
@@ -375,6 +381,7 @@ static int sr3_scenario(void *data)
 	gmem_close(&r->g);
 	return r->why != NULL;
 }
+
 static int sr3_explore(int variant, struct sched_stats *st, struct sr3_run *r)
 {
 	variant_select(&gmem_freeze_variants, variant);
@@ -401,6 +408,7 @@ START_TEST(sr3_no_allocation_after_freeze_every_schedule)
 	ck_assert_str_eq(r.why, "the page cache changed after the freeze returned");
 }
 END_TEST
+
 #define SR3_SEEDS	300
 
 START_TEST(sr3_random_schedules_with_fallocate)
@@ -429,6 +437,7 @@ START_TEST(sr3_random_schedules_with_fallocate)
 	}
 }
 END_TEST
+
 START_TEST(sr4_frozen_file_serves_existing_folios)
 {
 	for (int v = 0; v < NR_GMEM_VARIANTS; v++) {
@@ -452,6 +461,7 @@ START_TEST(sr4_frozen_file_serves_existing_folios)
 	}
 }
 END_TEST
+
 static struct completion sr5_in, sr5_go;
 static int sr5_unfrozen;
 
@@ -508,6 +518,7 @@ START_TEST(sr5_unfreeze_does_not_wait_for_readers)
 	ck_assert(!sr5_unfreeze_returns_with_reader_inside(GMEM_SYNC_UNFREEZE));
 }
 END_TEST
+
 struct sr5_run {
 	struct gmem_file g;
 	int first, second;
@@ -568,6 +579,7 @@ START_TEST(sr5_late_eperm_only_without_grace_period)
 	ck_assert_int_eq(r.late_eperm, 0);
 }
 END_TEST
+
 START_TEST(sr6_punch_on_frozen_file_needs_the_fallocate_check)
 {
 	for (int v = 0; v < NR_GMEM_VARIANTS; v++) {
@@ -589,6 +601,7 @@ START_TEST(sr6_punch_on_frozen_file_needs_the_fallocate_check)
 	}
 }
 END_TEST
+
 struct sr7_case {
 	const char *what;
 	int mode;
@@ -638,6 +651,7 @@ START_TEST(sr7_frozen_check_before_or_after_validation)
 	}
 }
 END_TEST
+
 START_TEST(gmem_allocate_up_to_the_end_not_past)
 {
 	for (int v = 0; v < NR_GMEM_VARIANTS; v++) {
@@ -657,6 +671,7 @@ START_TEST(gmem_allocate_up_to_the_end_not_past)
 	}
 }
 END_TEST
+
 struct sr8_ctx {
 	struct gmem_file a, b;
 	struct completion locked, in_punch;
@@ -715,6 +730,7 @@ START_TEST(sr8_freeze_under_invalidate_lock_is_a_cycle)
 					 "kvm_gmem_freeze_srcu"));
 }
 END_TEST
+
 static int sr8_locker(void *data)
 {
 	struct sr8_ctx *c = data;
@@ -744,6 +760,7 @@ START_TEST(sr8_freeze_under_invalidate_lock_deadlocks)
 	ck_assert_report("deadlock");
 }
 END_TEST
+
 #define SR9_FILES	8
 
 START_TEST(sr9_per_inode_domains_are_charged_to_nobody)
@@ -789,6 +806,7 @@ START_TEST(sr9_per_inode_domain_allocation_can_fail)
 	ck_assert_int_ge(kvm_gmem_create(GMEM_SIZE, 0), 0);
 }
 END_TEST
+
 static void tex_puts(const char *s, FILE *f)
 {
 	for (; *s; s++) {
@@ -798,24 +816,24 @@ static void tex_puts(const char *s, FILE *f)
 	}
 }
 
-static void tex_machine(const struct dataset *ds, FILE *f)
+static void tex_machine(const struct bench_dataset *ds, FILE *f)
 {
 	fprintf(f, "\\par\\noindent{\\small Measured by \\texttt{make bench} on ");
-	tex_puts(ds_meta(ds, "date"), f);
+	tex_puts(bench_meta(ds, "date"), f);
 	fprintf(f, ": ");
-	tex_puts(ds_meta(ds, "cpu"), f);
-	fprintf(f, ", %s CPUs, ", ds_meta(ds, "nproc"));
-	tex_puts(ds_meta(ds, "kernel"), f);
+	tex_puts(bench_meta(ds, "cpu"), f);
+	fprintf(f, ", %s CPUs, ", bench_meta(ds, "nproc"));
+	tex_puts(bench_meta(ds, "kernel"), f);
 	fprintf(f, ", ");
-	tex_puts(ds_meta(ds, "compiler"), f);
+	tex_puts(bench_meta(ds, "compiler"), f);
 	fprintf(f, ", liburcu %s; medians of %s rounds.}\\par\n",
-		ds_meta(ds, "liburcu"), ds_meta(ds, "runs"));
+		bench_meta(ds, "liburcu"), bench_meta(ds, "runs"));
 }
 
-static void tex_block(const struct dataset *ds, int k, const char *corner,
+static void tex_block(const struct bench_dataset *ds, int k, const char *corner,
 		      const char *unit, const char *colword, FILE *f)
 {
-	const struct block *b = &ds->blk[k];
+	const struct bench_block *b = &ds->blk[k];
 
 	fprintf(f, "\\begin{center}\n\\begin{tabular}{l");
 	for (int c = 0; c < 2 * b->nr_cols; c++)
@@ -833,7 +851,7 @@ static void tex_block(const struct dataset *ds, int k, const char *corner,
 				b->row[r].v[c]);
 		for (int c = 0; c < b->nr_cols; c++) {
 			double x = b->row[r].v[c] /
-				   ds_get(ds, k, "urcu-memb", b->cols[c]);
+				   bench_get(ds, k, "urcu-memb", b->cols[c]);
 
 			fprintf(f, isnan(x) ? " & --" : " & %.2f", x);
 		}
@@ -842,34 +860,34 @@ static void tex_block(const struct dataset *ds, int k, const char *corner,
 	fprintf(f, "\\bottomrule\n\\end{tabular}\n\\end{center}\n");
 }
 
-static void tex_bar(const struct dataset *ds, FILE *f)
+static void tex_bar(const struct bench_dataset *ds, FILE *f)
 {
-	struct bar bars[8];
-	int n = bar_check(ds, bars);
+	struct bench_bar bars[8];
+	int n = bench_bar_check(ds, bars);
 
 	fprintf(f, "\\begin{center}\n\\begin{tabular}{lrrl}\n\\toprule\n"
-		"the bar (issue 5) & measured & limit & \\\\\n\\midrule\n");
+		"the bar (issues 5, 8) & measured & limit & \\\\\n\\midrule\n");
 	for (int i = 0; i < n; i++) {
 		tex_puts(bars[i].what, f);
 		fprintf(f, " & %.2f & %.2f & %s \\\\\n", bars[i].value,
-			bars[i].limit, bar_held(&bars[i]) ? "held" :
+			bars[i].limit, bench_bar_held(&bars[i]) ? "held" :
 			"\\textbf{not held}");
 	}
 	fprintf(f, "\\bottomrule\n\\end{tabular}\n\\end{center}\n");
 }
 
-static void tex_read(const struct dataset *ds, FILE *f)
+static void tex_read(const struct bench_dataset *ds, FILE *f)
 {
-	tex_block(ds, BLK_READ, "read side", "ns", "thr.", f);
+	tex_block(ds, BENCH_BLK_READ, "read side", "ns", "thr.", f);
 	tex_machine(ds, f);
 	tex_bar(ds, f);
 }
 
-static void tex_gp(const struct dataset *ds, FILE *f)
+static void tex_gp(const struct bench_dataset *ds, FILE *f)
 {
-	const struct block *mb = &ds->blk[BLK_GP_MB];
+	const struct bench_block *mb = &ds->blk[BENCH_BLK_GP_MB];
 
-	tex_block(ds, BLK_GP, "update side", "\\textmu s", "rd.", f);
+	tex_block(ds, BENCH_BLK_GP, "update side", "\\textmu s", "rd.", f);
 	fprintf(f, "\\noindent\\texttt{membarrier(2)} calls per grace period:");
 	for (int r = 0; r < mb->nr_rows; r++) {
 		if (isnan(mb->row[r].v[0]))
@@ -886,6 +904,7 @@ static void tex_gp(const struct dataset *ds, FILE *f)
 	fprintf(f, " the others are not counted.\n");
 	tex_machine(ds, f);
 }
+
 #define KERNEL_SRCU_DATA_ESTIMATE	384	/* bytes, x86-64, estimated */
 
 static void tex_bytes(double b, FILE *f)
@@ -931,6 +950,7 @@ static int tex_sr9(FILE *f)
 		KERNEL_SRCU_DATA_ESTIMATE);
 	return 0;
 }
+
 static const char *bench_data_path(void)
 {
 	static char path[4096];
@@ -939,15 +959,16 @@ static const char *bench_data_path(void)
 	return path;
 }
 
-static struct dataset *bench_data(void)
+static struct bench_dataset *bench_data(void)
 {
-	static struct dataset ds;
+	static struct bench_dataset ds;
 
-	ck_assert_msg(ds_read(&ds, bench_data_path()) == 0,
+	ck_assert_msg(bench_data_read(&ds, bench_data_path()) == 0,
 		      "%s: missing or malformed (make bench writes it)",
 		      bench_data_path());
 	return &ds;
 }
+
 DEFINE_STATIC_SRCU(sr10_srcu);
 static int sr10_stop;
 
@@ -973,8 +994,8 @@ static long sr10_calls_for(int gps)
 START_TEST(sr10_one_membarrier_per_grace_period)
 {
 	long per_gp = (mmlit_hooks & MMLIT_HOOK_FENCE) ? 0 : 1;
-	struct dataset *ds = bench_data();
-	int n = ds_max_col(ds, BLK_GP);
+	struct bench_dataset *ds = bench_data();
+	int n = bench_max_col(ds, BENCH_BLK_GP);
 	static const char *const peers[] = { "srcu", "urcu-memb",
 					     "percpu-rwsem", "rwsem" };
 	struct task_struct *r;
@@ -988,16 +1009,18 @@ START_TEST(sr10_one_membarrier_per_grace_period)
 	ck_assert_int_ge(n, 1);
 	for (size_t i = 0; i < ARRAY_SIZE(peers); i++)
 		for (int readers = 0; readers <= n; readers++) {
-			double us = ds_get(ds, BLK_GP, peers[i], readers);
+			double us = bench_get(ds, BENCH_BLK_GP, peers[i],
+					      readers);
 
 			if (readers > 1 && readers < n)
 				continue;
 			ck_assert_msg(us > 0 && isfinite(us), "%s, %d readers",
 				      peers[i], readers);
 		}
-	ck_assert(fabs(ds_get(ds, BLK_GP_MB, "srcu", 1) - 1) < 0.01);
+	ck_assert(fabs(bench_get(ds, BENCH_BLK_GP_MB, "srcu", 1) - 1) < 0.01);
 }
 END_TEST
+
 START_TEST(sr11_read_side_costs_in_the_data)
 {
 	static const char *const keys[] = { "none", "srcu", "srcu-fenced",
@@ -1005,17 +1028,18 @@ START_TEST(sr11_read_side_costs_in_the_data)
 		"pthread-rwlock" };
 	static const char *const shared[] = { "rwsem", "spinlock",
 					      "pthread-rwlock" };
-	struct dataset *ds = bench_data();
-	const struct block *b = &ds->blk[BLK_READ];
-	int n = ds_max_col(ds, BLK_READ);
+	struct bench_dataset *ds = bench_data();
+	const struct bench_block *b = &ds->blk[BENCH_BLK_READ];
+	int n = bench_max_col(ds, BENCH_BLK_READ);
 
 	for (int c = 0; c < b->nr_cols; c++) {
 		int t = b->cols[c];
-		double srcu = ds_get(ds, BLK_READ, "srcu", t);
-		double pcpu = ds_get(ds, BLK_READ, "percpu-rwsem", t);
+		double srcu = bench_get(ds, BENCH_BLK_READ, "srcu", t);
+		double pcpu = bench_get(ds, BENCH_BLK_READ, "percpu-rwsem", t);
 
 		for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
-			ck_assert_msg(isfinite(ds_get(ds, BLK_READ, keys[i], t)),
+			ck_assert_msg(isfinite(bench_get(ds, BENCH_BLK_READ,
+							 keys[i], t)),
 				      "%s at %d threads", keys[i], t);
 		ck_assert_msg(pcpu / srcu < 2 && srcu / pcpu < 2,
 			      "%d threads: srcu %.2f, percpu-rwsem %.2f", t,
@@ -1024,11 +1048,12 @@ START_TEST(sr11_read_side_costs_in_the_data)
 	if (n < 2)
 		return;
 	for (size_t i = 0; i < ARRAY_SIZE(shared); i++)
-		ck_assert_msg(ds_get(ds, BLK_READ, shared[i], n) >=
-			      2 * ds_get(ds, BLK_READ, "srcu", n),
+		ck_assert_msg(bench_get(ds, BENCH_BLK_READ, shared[i], n) >=
+			      2 * bench_get(ds, BENCH_BLK_READ, "srcu", n),
 			      "%s at %d threads", shared[i], n);
 }
 END_TEST
+
 enum vmm_action { VMM_RESUME, VMM_MEMORY_FAULT, VMM_RUN_ERROR };
 
 /* What a VMM written to api.rst makes of KVM_RUN's result @r. */
@@ -1066,6 +1091,176 @@ START_TEST(sr12_documented_vmm_ignores_the_eperm_exit)
 	gmem_close(&g);
 }
 END_TEST
+
+#define SR13_EXITS	16
+
+struct sr13_exit {
+	char what[64];
+	long ret;
+};
+
+static void sr13_record(struct sr13_exit *e, int *n, int v, const char *what,
+			bool frozen, long ret)
+{
+	snprintf(e[*n].what, sizeof(e[*n].what), "%s, %s", what,
+		 frozen ? "frozen" : "unfrozen");
+	ck_assert_msg(srcu_readers_active(&kvm_gmem_freeze_srcu) == 0,
+		      "%s: %s left a reader", gmem_variant_name(v), e[*n].what);
+	e[(*n)++].ret = ret;
+}
+
+/* Every exit of fallocate and of the fault path under variant @v. */
+static int sr13_exits(int v, struct sr13_exit *e)
+{
+	struct gmem_file g;
+	int n = 0;
+
+	variant_select(&gmem_freeze_variants, v);
+	g = gmem_open(BIT(0));
+	for (int f = 0; f < 2; f++) {
+		pgoff_t hole = f ? 3 : 1;
+
+		kvm_gmem_freeze(g.inode, f);
+		for (size_t i = 0; i < ARRAY_SIZE(sr7_cases); i++) {
+			const struct sr7_case *c = &sr7_cases[i];
+
+			sr13_record(e, &n, v, c->what, f, ksys_fallocate(g.fd,
+				    c->mode, c->offset, c->len));
+		}
+		sr13_record(e, &n, v, "allocate", f, ksys_fallocate(g.fd, KEEP,
+			    hole * PAGE_SIZE, PAGE_SIZE));
+		sr13_record(e, &n, v, "punch", f, ksys_fallocate(g.fd, PUNCH,
+			    hole * PAGE_SIZE, PAGE_SIZE));
+		sr13_record(e, &n, v, "fault on a hole", f,
+			    vcpu_fault(g.file, f ? hole : 2, NULL));
+		sr13_record(e, &n, v, "fault on a folio", f,
+			    vcpu_fault(g.file, 0, NULL));
+	}
+	kvm_gmem_freeze(g.inode, false);
+	gmem_close(&g);
+	return n;
+}
+
+START_TEST(sr13_scope_guard_unlocks_on_every_exit)
+{
+	struct sr13_exit posted[SR13_EXITS], guarded[SR13_EXITS];
+	int n = sr13_exits(GMEM_POSTED, posted);
+
+	ck_assert_int_eq(n, SR13_EXITS);
+	ck_assert_int_eq(sr13_exits(GMEM_SCOPE_GUARD, guarded), n);
+	for (int i = 0; i < n; i++) {
+		ck_assert_msg(posted[i].ret == guarded[i].ret,
+			      "%s: posted %ld, scope-guard %ld", posted[i].what,
+			      posted[i].ret, guarded[i].ret);
+		/* frozen: every exit but the lookup's is the early EPERM */
+		if (i >= n / 2)
+			ck_assert_int_eq(posted[i].ret,
+					 i == n - 1 ? 0 : -EPERM);
+		else if (i >= 4)
+			ck_assert_int_eq(posted[i].ret, 0);
+	}
+}
+END_TEST
+
+static void sr14_nothing_loaded(long base, const char *after)
+{
+	ck_assert_msg(pcpu_nr_bytes() == base, "%s left the domain's per-CPU "
+		      "data", after);
+	ck_assert_msg(!kvm_gmem_module.srcu && !kvm_gmem_module.inode_cache &&
+		      !kvm_gmem_module.mnt_sb, "%s left a step set up", after);
+}
+
+START_TEST(sr14_gmem_init_unwinds_as_posted)
+{
+	static const char *const step[] = {
+		"kvm_gmem_inode_cache", "alloc_percpu", "kvm_gmem_init_mount",
+	};
+	long domain = NR_CPUS * sizeof(struct srcu_data);
+	struct gmem_file g;
+	long base;
+
+	ck_assert(kvm_gmem_module.srcu);	/* loaded by the reset */
+	kvm_gmem_exit();
+	base = pcpu_nr_bytes();
+	sr14_nothing_loaded(base, "the unload");
+	for (int i = 0; i < 3; i++) {
+		char what[64];
+
+		ck_assert_int_eq(fault_inject_set(step[i], 1), 0);
+		ck_assert_int_eq(kvm_gmem_init(), -ENOMEM);
+		snprintf(what, sizeof(what), "a failed %s",
+			 i == 2 ? "mount" : step[i]);
+		sr14_nothing_loaded(base, what);
+	}
+	ck_assert_int_eq(kvm_gmem_init(), 0);
+	ck_assert_int_eq(pcpu_nr_bytes(), base + domain);
+	ck_assert(kvm_gmem_module.inode_cache && kvm_gmem_module.mnt_sb);
+	g = gmem_open(BIT(0));
+	kvm_gmem_freeze(g.inode, true);
+	ck_assert_int_eq(vcpu_fault(g.file, 1, NULL), -EPERM);
+	kvm_gmem_freeze(g.inode, false);
+	ck_assert_int_eq(vcpu_fault(g.file, 1, NULL), 0);
+	gmem_close(&g);
+	kvm_gmem_exit();
+	sr14_nothing_loaded(base, "the unload");
+	ck_assert_int_eq(kvm_gmem_init(), 0);
+}
+END_TEST
+
+START_TEST(sr15_vmm_fault_on_a_frozen_hole_is_sigbus)
+{
+	const u64 flags = GUEST_MEMFD_FLAG_MMAP | GUEST_MEMFD_FLAG_INIT_SHARED;
+
+	for (int v = 0; v < NR_GMEM_VARIANTS; v++) {
+		struct inode *inode;
+		unsigned long addr;
+		int fd;
+		u8 b;
+
+		variant_select(&gmem_freeze_variants, v);
+		fd = kvm_gmem_create(GMEM_SIZE, flags);
+		ck_assert_int_ge(fd, 0);
+		inode = kvm_gmem_inode(fd);
+		ck_assert_int_eq(ksys_fallocate(fd, KEEP, 0, PAGE_SIZE), 0);
+		addr = ksys_mmap_pgoff(0, GMEM_SIZE, PROT_READ | PROT_WRITE,
+				       MAP_SHARED, fd, 0);
+		ck_assert(!IS_ERR_VALUE(addr));
+		kvm_gmem_freeze(inode, true);
+		ck_assert_int_eq(user_store_byte(addr, 0x5a), 0);
+		ck_assert_int_eq(user_load_byte(addr, &b), 0);
+		ck_assert_int_eq(b, 0x5a);
+		ck_assert_msg(user_load_byte(addr + PAGE_SIZE, &b) == -SIGBUS,
+			      "%s: the VMM's read of a hole of a frozen file did "
+			      "not get SIGBUS", gmem_variant_name(v));
+		ck_assert_int_eq(user_store_byte(addr + 2 * PAGE_SIZE, 1),
+				 -SIGBUS);
+		ck_assert_uint_eq(gmem_present(inode), BIT(0));
+		kvm_gmem_freeze(inode, false);
+		ck_assert_int_eq(user_store_byte(addr + 2 * PAGE_SIZE, 1), 0);
+		ck_assert_uint_eq(gmem_present(inode), BIT(0) | BIT(2));
+		ck_assert_int_eq(ksys_munmap(addr, GMEM_SIZE), 0);
+		ck_assert_int_eq(ksys_close(fd), 0);
+	}
+}
+END_TEST
+
+START_TEST(sr15_vmm_mapping_needs_mmap_flag_and_shared)
+{
+	int fd = kvm_gmem_create(GMEM_SIZE, 0);
+	long r;
+
+	ck_assert_int_ge(fd, 0);
+	r = ksys_mmap_pgoff(0, GMEM_SIZE, PROT_READ, MAP_SHARED, fd, 0);
+	ck_assert_int_eq(r, -ENODEV);
+	ck_assert_int_eq(ksys_close(fd), 0);
+	fd = kvm_gmem_create(GMEM_SIZE, GUEST_MEMFD_FLAG_MMAP);
+	ck_assert_int_ge(fd, 0);
+	r = ksys_mmap_pgoff(0, GMEM_SIZE, PROT_READ, MAP_PRIVATE, fd, 0);
+	ck_assert_int_eq(r, -EINVAL);
+	ck_assert_int_eq(ksys_close(fd), 0);
+}
+END_TEST
+
 static void figure_srcu_read(void)
 {
 	tex_read(bench_data(), stdout);
@@ -1118,6 +1313,10 @@ static Suite *srcu_freeze_suite(void)
 	tcase_add_test(tc, sr10_one_membarrier_per_grace_period);
 	tcase_add_test(tc, sr11_read_side_costs_in_the_data);
 	tcase_add_test(tc, sr12_documented_vmm_ignores_the_eperm_exit);
+	tcase_add_test(tc, sr13_scope_guard_unlocks_on_every_exit);
+	tcase_add_test(tc, sr14_gmem_init_unwinds_as_posted);
+	tcase_add_test(tc, sr15_vmm_fault_on_a_frozen_hole_is_sigbus);
+	tcase_add_test(tc, sr15_vmm_mapping_needs_mmap_flag_and_shared);
 	suite_add_tcase(s, tc);
 	return s;
 }

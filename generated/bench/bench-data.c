@@ -1,19 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/04-srcu-freeze.nw (chapter 4); do not edit. */
 /* bench-data.c: chapter 4's benchmark results, in memory and on file. */
 #include "kernel.h"
 #include "bench-data.h"
 #include <math.h>
 
-void ds_meta_set(struct dataset *ds, const char *key, const char *val)
+void bench_meta_set(struct bench_dataset *ds, const char *key, const char *val)
 {
 	int i = ds->nr_meta++;
 
-	BUG_ON(i >= MAX_META);
+	BUG_ON(i >= BENCH_MAX_META);
 	snprintf(ds->meta_key[i], sizeof(ds->meta_key[i]), "%.31s", key);
 	snprintf(ds->meta_val[i], sizeof(ds->meta_val[i]), "%.159s", val);
 }
 
-const char *ds_meta(const struct dataset *ds, const char *key)
+const char *bench_meta(const struct bench_dataset *ds, const char *key)
 {
 	for (int i = 0; i < ds->nr_meta; i++)
 		if (!strcmp(ds->meta_key[i], key))
@@ -21,21 +22,22 @@ const char *ds_meta(const struct dataset *ds, const char *key)
 	return "?";
 }
 
-int blk_row(struct block *b, const char *key, const char *label)
+int bench_row_add(struct bench_block *b, const char *key, const char *label)
 {
 	int r = b->nr_rows++;
 
-	BUG_ON(r >= MAX_ROWS);
+	BUG_ON(r >= BENCH_MAX_ROWS);
 	snprintf(b->row[r].key, sizeof(b->row[r].key), "%s", key);
 	snprintf(b->row[r].label, sizeof(b->row[r].label), "%s", label);
-	for (int c = 0; c < MAX_TCOUNTS; c++)
+	for (int c = 0; c < BENCH_MAX_COLS; c++)
 		b->row[r].v[c] = NAN;
 	return r;
 }
 
-double ds_get(const struct dataset *ds, int blk, const char *key, int col)
+double bench_get(const struct bench_dataset *ds, int blk, const char *key,
+		 int col)
 {
-	const struct block *b = &ds->blk[blk];
+	const struct bench_block *b = &ds->blk[blk];
 
 	for (int r = 0; r < b->nr_rows; r++) {
 		if (strcmp(b->row[r].key, key))
@@ -47,33 +49,34 @@ double ds_get(const struct dataset *ds, int blk, const char *key, int col)
 	return NAN;
 }
 
-int ds_max_col(const struct dataset *ds, int blk)
+int bench_max_col(const struct bench_dataset *ds, int blk)
 {
-	const struct block *b = &ds->blk[blk];
+	const struct bench_block *b = &ds->blk[blk];
 
 	return b->nr_cols ? b->cols[b->nr_cols - 1] : 0;
 }
 
-int cmp_double(const void *a, const void *b)
+int bench_cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 
 	return x < y ? -1 : x > y;
 }
 
-double median(double *v, int n)
+double bench_median(double *v, int n)
 {
-	qsort(v, n, sizeof(v[0]), cmp_double);
+	qsort(v, n, sizeof(v[0]), bench_cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
-static const char *const block_desc[NR_BLOCKS] = {
+
+static const char *const block_desc[BENCH_NR_BLKS] = {
 	"read side: ns per lock+unlock pair, median of the runs; columns: threads",
 	"grace period: latency in microseconds, median; columns: readers",
 	"grace period: latency in microseconds, 90th percentile; columns: readers",
 	"grace period: membarrier(2) calls per grace period; columns: readers",
 };
 
-void ds_write(const struct dataset *ds, FILE *f)
+void bench_data_write(const struct bench_dataset *ds, FILE *f)
 {
 	fprintf(f, "# mmlit-bench results: chapter 4, \"What the read side costs\".\n"
 		"# Written by `make bench` (build/mmlit-bench); the book's tables and\n"
@@ -81,8 +84,8 @@ void ds_write(const struct dataset *ds, FILE *f)
 		"# one run carry over to another machine.\n#\n");
 	for (int i = 0; i < ds->nr_meta; i++)
 		fprintf(f, "# meta %s %s\n", ds->meta_key[i], ds->meta_val[i]);
-	for (int k = 0; k < NR_BLOCKS; k++) {
-		const struct block *b = &ds->blk[k];
+	for (int k = 0; k < BENCH_NR_BLKS; k++) {
+		const struct bench_block *b = &ds->blk[k];
 
 		fprintf(f, "%s# index %d: %s\nkey label", k ? "\n\n" : "#\n",
 			k, block_desc[k]);
@@ -123,10 +126,10 @@ static int split_words(char *line, char **w, int max)
 	return n;
 }
 
-int ds_read(struct dataset *ds, const char *path)
+int bench_data_read(struct bench_dataset *ds, const char *path)
 {
 	FILE *f = fopen(path, "r");
-	char line[512], *w[MAX_TCOUNTS + 2];
+	char line[512], *w[BENCH_MAX_COLS + 2];
 	int blk = -1;
 
 	if (!f)
@@ -141,7 +144,7 @@ int ds_read(struct dataset *ds, const char *path)
 			if (val) {
 				*val++ = 0;
 				val[strcspn(val, "\n")] = 0;
-				ds_meta_set(ds, key, val);
+				bench_meta_set(ds, key, val);
 			}
 			continue;
 		}
@@ -151,22 +154,23 @@ int ds_read(struct dataset *ds, const char *path)
 		if (n < 2)
 			continue;
 		if (!strcmp(w[0], "key")) {
-			if (++blk >= NR_BLOCKS)
+			if (++blk >= BENCH_NR_BLKS)
 				break;
 			ds->blk[blk].nr_cols = n - 2;
 			for (int c = 2; c < n; c++)
 				ds->blk[blk].cols[c - 2] = atoi(w[c]);
 		} else if (blk >= 0) {
-			int r = blk_row(&ds->blk[blk], w[0], w[1]);
+			int r = bench_row_add(&ds->blk[blk], w[0], w[1]);
 
 			for (int c = 2; c < n; c++)
 				ds->blk[blk].row[r].v[c - 2] = strtod(w[c], NULL);
 		}
 	}
 	fclose(f);
-	return blk == NR_BLOCKS - 1 ? 0 : -EINVAL;
+	return blk == BENCH_NR_BLKS - 1 ? 0 : -EINVAL;
 }
-static void bar_add(struct bar *bars, int *n, double value, double limit,
+
+static void bar_add(struct bench_bar *bars, int *n, double value, double limit,
 		    const char *what, int nr)
 {
 	bars[*n].value = value;
@@ -178,32 +182,52 @@ static void bar_add(struct bar *bars, int *n, double value, double limit,
 	(*n)++;
 }
 
-bool bar_held(const struct bar *b)
+bool bench_bar_held(const struct bench_bar *b)
 {
 	return b->value <= b->limit;	/* false for NaN */
 }
 
-double bar_scaling(const struct dataset *ds, const char *key)
+double bench_bar_scaling(const struct bench_dataset *ds, const char *key)
 {
-	return ds_get(ds, BLK_READ, key, 2) / ds_get(ds, BLK_READ, key, 1);
+	return bench_get(ds, BENCH_BLK_READ, key, 2) /
+	       bench_get(ds, BENCH_BLK_READ, key, 1);
 }
 
-int bar_check(const struct dataset *ds, struct bar *bars)
+double bench_bar_net(const struct bench_dataset *ds, const char *key,
+		     int threads)
 {
-	int n = 0, N = ds_max_col(ds, BLK_GP);
+	double none = bench_get(ds, BENCH_BLK_READ, "none", threads);
+
+	return (bench_get(ds, BENCH_BLK_READ, key, threads) - none) /
+	       (bench_get(ds, BENCH_BLK_READ, "urcu-memb", threads) - none);
+}
+
+int bench_bar_check(const struct bench_dataset *ds, struct bench_bar *bars)
+{
+	int n = 0, N = bench_max_col(ds, BENCH_BLK_GP);
 
 	for (int t = 1; t <= 2; t++)
-		if (!isnan(ds_get(ds, BLK_READ, "srcu", t)))
-			bar_add(bars, &n, ds_get(ds, BLK_READ, "srcu", t) /
-				ds_get(ds, BLK_READ, "urcu-memb", t), BAR_READ,
+		if (!isnan(bench_get(ds, BENCH_BLK_READ, "srcu", t)))
+			bar_add(bars, &n,
+				bench_get(ds, BENCH_BLK_READ, "srcu", t) /
+				bench_get(ds, BENCH_BLK_READ, "urcu-memb", t),
+				BENCH_BAR_READ,
 				"SRCU reader / urcu-memb reader, threads: ", t);
-	if (!isnan(ds_get(ds, BLK_READ, "srcu", 2)))
-		bar_add(bars, &n, bar_scaling(ds, "srcu") /
-			max(1.0, bar_scaling(ds, "none")), BAR_SCALING,
+	for (int t = 1; t <= 2; t++)
+		if (!isnan(bench_get(ds, BENCH_BLK_READ, "srcu", t)))
+			bar_add(bars, &n, bench_bar_net(ds, "srcu", t),
+				BENCH_BAR_READ,
+				"the same, net of the check alone, threads: ",
+				t);
+	if (!isnan(bench_get(ds, BENCH_BLK_READ, "srcu", 2)))
+		bar_add(bars, &n, bench_bar_scaling(ds, "srcu") /
+			max(1.0, bench_bar_scaling(ds, "none")),
+			BENCH_BAR_SCALING,
 			"SRCU 2 threads / 1, over the check alone's", 0);
 	for (int r = 1; r <= N; r = r == N ? N + 1 : N)
-		bar_add(bars, &n, ds_get(ds, BLK_GP, "srcu", r) /
-			ds_get(ds, BLK_GP, "urcu-memb", r), BAR_GP,
+		bar_add(bars, &n, bench_get(ds, BENCH_BLK_GP, "srcu", r) /
+			bench_get(ds, BENCH_BLK_GP, "urcu-memb", r),
+			BENCH_BAR_GP,
 			"synchronize_srcu / synchronize_rcu, readers: ", r);
 	return n;
 }

@@ -1,0 +1,937 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Tangled from src-lit/05-uffd.nw (chapter 5); do not edit. */
+#define _GNU_SOURCE			/* strerrorname_np */
+#include <string.h>
+#include <unistd.h>
+#include "ktest.h"
+#include "shmem.h"
+#include "userfaultfd.h"
+
+#define UF_FILE	4
+#define UF_MAP	8
+
+struct uf {
+	int fd, ufd;
+	unsigned long shared, private, src, absent, minor;
+	struct inode *inode;
+	struct userfaultfd_ctx *ctx;
+};
+
+static unsigned long uf_map(int fd, long pages, unsigned long flags)
+{
+	unsigned long addr = ksys_mmap_pgoff(0, pages * PAGE_SIZE,
+					     PROT_READ | PROT_WRITE, flags,
+					     fd, 0);
+
+	ck_assert(!IS_ERR_VALUE(addr));
+	return addr;
+}
+
+static long uf_register(struct uf *u, unsigned long addr, long pages, u64 mode)
+{
+	struct uffdio_register reg = {
+		.range = { .start = addr, .len = pages * PAGE_SIZE },
+		.mode = mode,
+	};
+
+	return ksys_uffd_ioctl(u->ufd, UFFDIO_REGISTER, &reg);
+}
+
+static void uf_setup(struct uf *u, int design)
+{
+	struct uffdio_api api = { .api = UFFD_API,
+				  .features = UFFD_FEATURE_SIGBUS };
+	u8 buf[PAGE_SIZE];
+	struct file *file;
+
+	mmlit_process_reset();
+	variant_select(&uffd_area, design);
+	u->fd = ksys_memfd_create("uf", 0);
+	ck_assert_int_ge(u->fd, 0);
+	ck_assert_int_eq(ksys_ftruncate(u->fd, UF_FILE * PAGE_SIZE), 0);
+	u->shared = uf_map(u->fd, UF_MAP, MAP_SHARED);
+	u->private = uf_map(u->fd, UF_MAP, MAP_PRIVATE);
+	u->src = uf_map(-1, 4, MAP_PRIVATE | MAP_ANONYMOUS);
+	memset(buf, 0xab, sizeof(buf));
+	for (int i = 0; i < 4; i++)
+		ck_assert_int_eq(copy_to_user(u->src + i * PAGE_SIZE, buf,
+					      PAGE_SIZE), 0);
+	file = fget(u->fd);
+	u->inode = file_inode(file);
+	fput(file);
+	u->ufd = ksys_userfaultfd(UFFD_USER_MODE_ONLY);
+	ck_assert_int_ge(u->ufd, 0);
+	ck_assert_int_eq(ksys_uffd_ioctl(u->ufd, UFFDIO_API, &api), 0);
+	ck_assert_int_eq(uf_register(u, u->shared, UF_MAP,
+				     UFFDIO_REGISTER_MODE_MISSING), 0);
+	ck_assert_int_eq(uf_register(u, u->private, UF_MAP,
+				     UFFDIO_REGISTER_MODE_MISSING), 0);
+	u->ctx = userfaultfd_ctx_of(u->ufd);
+}
+
+static long uf_copy(struct uf *u, unsigned long dst, unsigned long src,
+		    long pages, u64 mode)
+{
+	struct uffdio_copy c = { .dst = dst, .src = src,
+				 .len = pages * PAGE_SIZE, .mode = mode };
+	long ret = ksys_uffd_ioctl(u->ufd, UFFDIO_COPY, &c);
+
+	return ret ? ret : c.copy;
+}
+
+static long uf_zeropage(struct uf *u, unsigned long dst, long pages)
+{
+	struct uffdio_zeropage z = {
+		.range = { .start = dst, .len = pages * PAGE_SIZE } };
+	long ret = ksys_uffd_ioctl(u->ufd, UFFDIO_ZEROPAGE, &z);
+
+	return ret ? ret : z.zeropage;
+}
+
+static long uf_continue(struct uf *u, unsigned long dst, long pages)
+{
+	struct uffdio_continue c = {
+		.range = { .start = dst, .len = pages * PAGE_SIZE } };
+	long ret = ksys_uffd_ioctl(u->ufd, UFFDIO_CONTINUE, &c);
+
+	return ret ? ret : c.mapped;
+}
+
+static int uf_load(unsigned long addr)
+{
+	u8 v;
+	int ret = user_load_byte(addr, &v);
+
+	return ret ? ret : v;
+}
+
+static int uf_pread(struct uf *u, long page)
+{
+	u8 v;
+
+	ck_assert_int_eq(ksys_pread64(u->fd, &v, 1, page * PAGE_SIZE), 1);
+	return v;
+}
+
+struct uf_counters {
+	long alloced, swapped, nrpages, blocks, used_blocks, memcg, folios, lru;
+};
+
+static void uf_count(struct uf *u, struct uf_counters *c)
+{
+	struct shmem_inode_info *info = SHMEM_I(u->inode);
+
+	c->alloced = info->alloced;
+	c->swapped = info->swapped;
+	c->nrpages = u->inode->i_mapping->nrpages;
+	c->blocks = u->inode->i_blocks * 512 / PAGE_SIZE;
+	c->used_blocks = atomic_long_read(&SHMEM_SB(u->inode->i_sb)->used_blocks);
+	c->memcg = mem_cgroup_usage(current->memcg ? current->memcg :
+				    &root_mem_cgroup);
+	c->folios = mem_used_pages();
+	c->lru = lru_nr_folios();
+}
+
+#define uf_assert_counters_eq(a, b)					\
+	ck_assert_msg(!memcmp((a), (b), sizeof(*(a))),			\
+		      "counters changed: alloced %ld->%ld blocks %ld->%ld "	\
+		      "nrpages %ld->%ld memcg %ld->%ld folios %ld->%ld "	\
+		      "lru %ld->%ld", (a)->alloced, (b)->alloced,		\
+		      (a)->blocks, (b)->blocks, (a)->nrpages, (b)->nrpages,	\
+		      (a)->memcg, (b)->memcg, (a)->folios, (b)->folios,	\
+		      (a)->lru, (b)->lru)
+static int uf_windows;
+static struct uf *uf_hook_uf;
+
+static void uf_count_window(void)
+{
+	uf_windows++;
+	ck_assert(!lock_is_held(&current->mm->mmap_lock.dep_map));
+}
+
+static unsigned long uf_absent_source(struct uf *u, u8 byte)
+{
+	u8 buf[PAGE_SIZE];
+	int sfd = ksys_memfd_create("src", 0);
+
+	memset(buf, byte, sizeof(buf));
+	ck_assert_int_eq(ksys_pwrite64(sfd, buf, PAGE_SIZE, 0), PAGE_SIZE);
+	return uf_map(sfd, 1, MAP_SHARED);
+}
+
+static void uf_truncate_in_window(void)
+{
+	uf_windows++;
+	ck_assert_int_eq(ksys_ftruncate(uf_hook_uf->fd, PAGE_SIZE), 0);
+}
+
+/* Fill page 2 from @src while the file shrinks to one page. */
+static long uf_fill_across_truncate(struct uf *u, unsigned long src)
+{
+	long ret;
+
+	uf_hook_uf = u;
+	uf_windows = 0;
+	mfill_unlocked_hook = uf_truncate_in_window;
+	ret = uf_copy(u, u->shared + 2 * PAGE_SIZE, src, 1, 0);
+	mfill_unlocked_hook = NULL;
+	ck_assert_int_eq(uf_windows, 1);
+	return ret;
+}
+
+START_TEST(uf1_copy_shared_fills_the_page_cache)
+{
+	for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
+		struct uf u;
+		unsigned long other;
+
+		uf_setup(&u, d);
+		ck_assert_int_eq(uf_copy(&u, u.shared, u.src, 1, 0), PAGE_SIZE);
+		ck_assert_int_eq(uf_pread(&u, 0), 0xab);
+		other = uf_map(u.fd, UF_FILE, MAP_SHARED);
+		ck_assert_int_eq(uf_load(other), 0xab);
+		ck_assert_int_eq(uf_load(u.shared + 17), 0xab);
+		ck_assert_int_eq(u.inode->i_blocks * 512 / PAGE_SIZE, 1);
+		ck_assert_int_eq(u.inode->i_mapping->nrpages, 1);
+	}
+}
+END_TEST
+
+START_TEST(uf2_copy_private_leaves_the_hole)
+{
+	for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
+		struct uf u;
+
+		uf_setup(&u, d);
+		ck_assert_int_eq(uf_copy(&u, u.private + PAGE_SIZE, u.src, 1, 0),
+				 PAGE_SIZE);
+		ck_assert_int_eq(uf_load(u.private + PAGE_SIZE), 0xab);
+		ck_assert_int_eq(uf_pread(&u, 1), 0);
+		ck_assert_int_eq(u.inode->i_blocks, 0);
+		ck_assert_int_eq(u.inode->i_mapping->nrpages, 0);
+		ck_assert_int_eq(uf_load(u.shared + PAGE_SIZE), -SIGBUS);
+	}
+}
+END_TEST
+
+START_TEST(uf6_zeropage_shared_folio_private_zero_page)
+{
+	for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
+		struct uf u;
+
+		uf_setup(&u, d);
+		ck_assert_int_eq(uf_zeropage(&u, u.shared, 1), PAGE_SIZE);
+		ck_assert_int_eq(u.inode->i_mapping->nrpages, 1);
+		ck_assert_int_eq(u.inode->i_blocks * 512 / PAGE_SIZE, 1);
+		ck_assert_int_eq(uf_load(u.shared), 0);
+		ck_assert_int_eq(uf_pread(&u, 0), 0);
+		ck_assert_int_eq(uf_zeropage(&u, u.private + PAGE_SIZE, 1),
+				 PAGE_SIZE);
+		ck_assert_int_eq(u.inode->i_mapping->nrpages, 1);
+		ck_assert_int_eq(uf_load(u.private + PAGE_SIZE), 0);
+		ck_assert_int_eq(user_store_byte(u.private + PAGE_SIZE, 7), 0);
+		ck_assert_int_eq(uf_load(u.private + PAGE_SIZE), 7);
+		ck_assert_int_eq(uf_pread(&u, 1), 0);
+	}
+}
+END_TEST
+
+START_TEST(uf11_continue_maps_the_cached_folio)
+{
+	for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
+		struct uf u;
+		unsigned long minor;
+		u8 c = 0x5c;
+
+		uf_setup(&u, d);
+		minor = uf_map(u.fd, UF_FILE, MAP_SHARED);
+		ck_assert_int_eq(uf_register(&u, minor, UF_FILE,
+					     UFFDIO_REGISTER_MODE_MINOR), 0);
+		ck_assert_int_eq(ksys_pwrite64(u.fd, &c, 1, 0), 1);
+		ck_assert_int_eq(uf_load(minor), -SIGBUS);
+		ck_assert_int_eq(uf_continue(&u, minor, 1), PAGE_SIZE);
+		ck_assert_int_eq(uf_load(minor), 0x5c);
+		ck_assert_int_eq(uf_continue(&u, minor, 1), -EEXIST);
+		ck_assert_int_eq(uf_continue(&u, minor + PAGE_SIZE, 1), -EFAULT);
+		ck_assert_int_eq(u.inode->i_mapping->nrpages, 1);
+	}
+}
+END_TEST
+
+START_TEST(uf3_fill_onto_a_present_page_is_eexist_and_clean)
+{
+	for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
+		struct uf_counters before, after;
+		struct uf u;
+
+		uf_setup(&u, d);
+		ck_assert_int_eq(uf_copy(&u, u.shared, u.src, 1, 0), PAGE_SIZE);
+		ck_assert_int_eq(uf_copy(&u, u.private, u.src, 1, 0), PAGE_SIZE);
+		uf_count(&u, &before);
+		ck_assert_int_eq(uf_copy(&u, u.shared, u.src, 1, 0), -EEXIST);
+		ck_assert_int_eq(uf_zeropage(&u, u.shared, 1), -EEXIST);
+		ck_assert_int_eq(uf_copy(&u, u.private, u.src, 1, 0), -EEXIST);
+		ck_assert_int_eq(uf_zeropage(&u, u.private, 1), -EEXIST);
+		uf_count(&u, &after);
+		uf_assert_counters_eq(&before, &after);
+	}
+}
+END_TEST
+
+START_TEST(uf4_fill_past_eof_errno_per_design)
+{
+	static const int want[NR_UFFD_DESIGNS] = {
+		[UFFD_UPSTREAM] = -EFAULT, [UFFD_RFC] = -ENOMEM,
+		[UFFD_FIX] = -EFAULT, [UFFD_RFC_NO_RECALC] = -ENOMEM,
+	};
+
+	for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
+		struct uf_counters before, after;
+		unsigned long eof;
+		struct uf u;
+
+		uf_setup(&u, d);
+		eof = u.shared + UF_FILE * PAGE_SIZE;
+		uf_count(&u, &before);
+		ck_assert_int_eq(uf_copy(&u, eof, u.src, 1, 0), want[d]);
+		ck_assert_int_eq(uf_zeropage(&u, eof + PAGE_SIZE, 1), want[d]);
+		uf_count(&u, &after);
+		uf_assert_counters_eq(&before, &after);
+	}
+}
+END_TEST
+
+START_TEST(uf5_absent_source_is_copied_outside_mmap_lock)
+{
+	for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
+		struct uf_counters before, after;
+		unsigned long src;
+		struct uf u;
+
+		uf_setup(&u, d);
+		src = uf_absent_source(&u, 0x77);
+		uf_windows = 0;
+		mfill_unlocked_hook = uf_count_window;
+		ck_assert_int_eq(uf_copy(&u, u.shared, src, 1, 0), PAGE_SIZE);
+		ck_assert_int_eq(uf_windows, 1);
+		ck_assert_int_eq(uf_pread(&u, 0), 0x77);
+		ksys_munmap(src, PAGE_SIZE);
+		src = uf_absent_source(&u, 0x78);
+		uf_count(&u, &before);
+		if (d == UFFD_UPSTREAM)		/* the second charge */
+			fault_inject_set("shmem_acct_blocks", 2);
+		else				/* a full tmpfs */
+			SHMEM_SB(u.inode->i_sb)->max_blocks = 1;
+		ck_assert_msg(uf_copy(&u, u.shared + PAGE_SIZE, src, 1, 0) ==
+			      -ENOMEM, "%s", uffd_area.choices[d].name);
+		mfill_unlocked_hook = NULL;
+		ck_assert_int_eq(uf_windows, 2);
+		SHMEM_SB(u.inode->i_sb)->max_blocks = 0;
+		uf_count(&u, &after);
+		uf_assert_counters_eq(&before, &after);
+	}
+}
+END_TEST
+
+START_TEST(uf7_filemap_remove_recalc_gives_the_block_back)
+{
+	for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
+		struct uf_counters before, after;
+		unsigned long src;
+		struct kstat st;
+		struct uf u;
+
+		uf_setup(&u, d);
+		src = uf_absent_source(&u, 0x99);
+		uf_count(&u, &before);
+		ck_assert_int_eq(uf_fill_across_truncate(&u, src), -EFAULT);
+		uf_count(&u, &after);
+		if (d != UFFD_RFC_NO_RECALC) {
+			uf_assert_counters_eq(&before, &after);
+			continue;
+		}
+		ck_assert_int_eq(after.alloced, before.alloced + 1);
+		ck_assert_int_eq(after.blocks, before.blocks + 1);
+		ck_assert_int_eq(after.used_blocks, before.used_blocks + 1);
+		ck_assert_int_eq(after.nrpages, before.nrpages);
+		ck_assert_int_eq(after.folios, before.folios);
+		ck_assert_int_eq(after.lru, before.lru);
+		ck_assert_int_eq(ksys_fstat(u.fd, &st), 0);	/* recalcs */
+		uf_count(&u, &after);
+		uf_assert_counters_eq(&before, &after);
+	}
+}
+END_TEST
+
+START_TEST(uf8_acct_failure_without_recalc)
+{
+	for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
+		struct shmem_sb_info *sbinfo;
+		struct uf_counters before, after;
+		struct uf u;
+
+		uf_setup(&u, d);
+		sbinfo = SHMEM_SB(u.inode->i_sb);
+		ck_assert_int_eq(uf_copy(&u, u.shared + PAGE_SIZE, u.src, 1, 0),
+				 PAGE_SIZE);
+		sbinfo->max_blocks = atomic_long_read(&sbinfo->used_blocks);
+		uf_count(&u, &before);
+		ck_assert_int_eq(uf_copy(&u, u.shared, u.src, 1, 0), -ENOMEM);
+		uf_count(&u, &after);
+		uf_assert_counters_eq(&before, &after);
+		sbinfo->max_blocks = 0;
+		uf_setup(&u, d);
+		sbinfo = SHMEM_SB(u.inode->i_sb);
+
+		variant_select(&uffd_area, UFFD_RFC_NO_RECALC);
+		ck_assert_int_eq(uf_fill_across_truncate(&u,
+				 uf_absent_source(&u, 0x99)), -EFAULT);
+		variant_select(&uffd_area, d);
+		ck_assert_int_eq(ksys_ftruncate(u.fd, UF_FILE * PAGE_SIZE), 0);
+		sbinfo->max_blocks = atomic_long_read(&sbinfo->used_blocks);
+		ck_assert_int_eq(SHMEM_I(u.inode)->alloced, 1);
+		ck_assert_int_eq(uf_copy(&u, u.shared, u.src, 1, 0),
+				 d == UFFD_FIX ? (long)PAGE_SIZE : -ENOMEM);
+		if (d != UFFD_FIX) {
+			ck_assert_int_eq(SHMEM_I(u.inode)->alloced, 1);
+			ck_assert_int_eq(ksys_pwrite64(u.fd, "x", 1, 0), 1);
+		}
+		ck_assert_int_eq(SHMEM_I(u.inode)->alloced, 1);
+		ck_assert_int_eq(u.inode->i_mapping->nrpages, 1);
+		sbinfo->max_blocks = 0;
+	}
+}
+END_TEST
+
+START_TEST(uf9_lru_before_pte_is_undone_on_error)
+{
+	for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
+		struct uf_counters before, after;
+		unsigned long src;
+		struct uf u;
+
+		uf_setup(&u, d);
+		src = uf_absent_source(&u, 0x99);
+		uf_count(&u, &before);
+		ck_assert_int_eq(uf_fill_across_truncate(&u, src), -EFAULT);
+		uf_count(&u, &after);
+		ck_assert_int_eq(after.lru, before.lru);
+		ck_assert_int_eq(after.folios, before.folios);
+		ck_assert_int_eq(after.nrpages, before.nrpages);
+		if (d == UFFD_FIX)
+			continue;	/* it recalculates and succeeds */
+		fault_inject_set("shmem_acct_blocks", 1);
+		ck_assert_int_eq(uf_copy(&u, u.shared, u.src, 1, 0), -ENOMEM);
+		uf_count(&u, &after);
+		ck_assert_int_eq(after.lru, before.lru);
+		ck_assert_int_eq(after.folios, before.folios);
+	}
+}
+END_TEST
+
+static int uf_run_scenario(const char *design, const char *file)
+{
+	return ktest_system("f=$(mktemp) && { echo 'variant uffd %s'; "
+			    "grep -v '^variant' %s; } > $f && "
+			    "${MMLIT_MMSIM:-build/mmsim} --backend shim $f "
+			    ">/dev/null 2>&1; r=$?; rm -f $f; exit $r",
+			    design, file);
+}
+
+START_TEST(uf10_old_and_new_paths_agree_but_for_uf4)
+{
+	static const char *const files[] = {
+		"tests/scenarios/mmsim-uffd.scn",
+		"tests/scenarios/uf-register-errors.scn",
+		"tests/scenarios/uf1-copy-shared.scn",
+		"tests/scenarios/uf2-copy-private.scn",
+		"tests/scenarios/uf3-eexist.scn",
+		"tests/scenarios/uf4-past-eof.scn",
+		"tests/scenarios/uf6-zeropage.scn",
+		"tests/scenarios/uf11-continue.scn",
+	};
+
+	for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
+		const char *name = uffd_area.choices[d].name;
+
+		for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+			bool enomem = d == UFFD_RFC || d == UFFD_RFC_NO_RECALC;
+			bool uf4 = strstr(files[i], "uf4-") != NULL;
+
+			ck_assert_msg(!uf_run_scenario(name, files[i]) ==
+				      !(enomem && uf4), "%s: %s", name, files[i]);
+		}
+	}
+}
+END_TEST
+
+struct uf12_proc {
+	struct mm_struct *mm;
+	struct userfaultfd_ctx *ctx;
+	unsigned long dst, src;
+	struct task_struct *filler, *writer;
+	long ret;
+};
+
+static struct {
+	struct uf12_proc p[2];
+	atomic_t holding;
+	int go;
+} uf12;
+
+static void uf12_hold(void)
+{
+	atomic_inc(&uf12.holding);
+	while (!READ_ONCE(uf12.go))
+		usleep(100);
+}
+
+static int uf12_filler(void *data)
+{
+	struct uf12_proc *me = data, *other = &uf12.p[me == uf12.p];
+
+	current->mm = me->mm;
+	me->ret = mfill_atomic_copy(other->ctx, other->dst, me->src,
+				    PAGE_SIZE, 0);
+	return 0;
+}
+
+static int uf12_writer(void *data)
+{
+	struct uf12_proc *me = data;
+
+	current->mm = me->mm;
+	mmap_write_lock(me->mm);
+	mmap_write_unlock(me->mm);
+	return 0;
+}
+
+static void uf12_make_proc(struct uf12_proc *p)
+{
+	struct mm_struct *mine = current->mm;
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = { .mode = UFFDIO_REGISTER_MODE_MISSING };
+	int fd, ufd;
+
+	p->mm = current->mm = mm_alloc();
+	fd = ksys_memfd_create("uf12", 0);
+	ck_assert_int_eq(ksys_ftruncate(fd, PAGE_SIZE), 0);
+	p->dst = uf_map(fd, 1, MAP_SHARED);
+	p->src = uf_map(-1, 1, MAP_PRIVATE | MAP_ANONYMOUS);
+	ufd = ksys_userfaultfd(UFFD_USER_MODE_ONLY);
+	ck_assert_int_eq(ksys_uffd_ioctl(ufd, UFFDIO_API, &api), 0);
+	reg.range = (struct uffdio_range){ p->dst, PAGE_SIZE };
+	ck_assert_int_eq(ksys_uffd_ioctl(ufd, UFFDIO_REGISTER, &reg), 0);
+	p->ctx = userfaultfd_ctx_of(ufd);
+	current->mm = mine;
+}
+
+static bool uf12_waits_for_write(struct task_struct *t, struct mm_struct *mm)
+{
+	for (long start = now_ms(); now_ms() - start < 2000; usleep(100))
+		if (READ_ONCE(t->waiting) &&
+		    READ_ONCE(t->blocked_on.kind) == BLOCK_LOCK &&
+		    READ_ONCE(t->blocked_on.map) == &mm->mmap_lock.dep_map)
+			return true;
+	return false;
+}
+
+/* 0: both fills done; -EDEADLK: the detector aborted the run. */
+static int uf12_run(int copy_variant)
+{
+	int ret = 0;
+
+	memset(&uf12, 0, sizeof(uf12));
+	variant_select(&uffd_copy_area, copy_variant);
+	uf12_make_proc(&uf12.p[0]);
+	uf12_make_proc(&uf12.p[1]);
+	mfill_locked_hook = uf12_hold;
+	for (int i = 0; i < 2; i++)
+		uf12.p[i].filler = task_run(uf12_filler, &uf12.p[i], "filler");
+	for (long start = now_ms(); atomic_read(&uf12.holding) < 2;
+	     usleep(100))
+		ck_assert(now_ms() - start < 2000);
+	mfill_locked_hook = NULL;
+	for (int i = 0; i < 2; i++) {
+		uf12.p[i].writer = task_run(uf12_writer, &uf12.p[i], "mmap");
+		ck_assert(uf12_waits_for_write(uf12.p[i].writer, uf12.p[i].mm));
+	}
+	WRITE_ONCE(uf12.go, 1);
+	for (int i = 0; i < 2; i++) {
+		if (task_join(uf12.p[i].filler) == -EDEADLK)
+			ret = -EDEADLK;
+		if (task_join(uf12.p[i].writer) == -EDEADLK)
+			ret = -EDEADLK;
+	}
+	return ret;
+}
+
+static bool uf12_first_report_says(enum report_kind kind, const char *what)
+{
+	for (int i = 0; i < report_count(); i++)
+		if (report_get(i)->kind == kind)
+			return strstr(report_get(i)->text, what);
+	return false;
+}
+
+START_TEST(uf12_copy_with_faults_enabled_deadlocks_two_processes)
+{
+	ck_assert_int_eq(uf12_run(0), 0);
+	ck_assert_int_eq(uf12.p[0].ret, PAGE_SIZE);
+	ck_assert_int_eq(uf12.p[1].ret, PAGE_SIZE);
+	ck_assert_int_eq(report_pending(), 0);
+	for (int i = 0; i < 2; i++)
+		mmput(uf12.p[i].mm);
+
+	ck_assert_int_eq(uf12_run(1), -EDEADLK);
+	ck_assert(uf12_first_report_says(REPORT_RECURSION, "copy_from_user()"));
+	ck_assert(uf12_first_report_says(REPORT_DEADLOCK, "mmap_lock"));
+	while (report_expect("recursion"))
+		;			/* might_fault's, then the fault's */
+	ck_assert_report("deadlock");
+	for (int i = 0; i < 2; i++)	/* abandoned: closing must not lock */
+		userfaultfd_mm_release(uf12.p[i].mm);
+}
+END_TEST
+
+START_TEST(uffd_register_modes_and_errors)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	unsigned long anon, ro;
+	struct uf u;
+	int other, rofd;
+
+	uf_setup(&u, UFFD_UPSTREAM);
+	anon = uf_map(-1, 2, MAP_PRIVATE | MAP_ANONYMOUS);
+	ck_assert_int_eq(uf_register(&u, anon, 2, UFFDIO_REGISTER_MODE_MINOR),
+			 -EINVAL);
+	ck_assert_int_eq(uf_register(&u, anon, 2, UFFDIO_REGISTER_MODE_MISSING |
+				     UFFDIO_REGISTER_MODE_WP), 0);
+	ck_assert_int_eq(uf_register(&u, u.private, UF_MAP,
+				     UFFDIO_REGISTER_MODE_MINOR), 0);
+	ck_assert_int_eq(uf_register(&u, u.shared, UF_MAP, 0), -EINVAL);
+	ck_assert_int_eq(uf_register(&u, u.shared, UF_MAP, 8), -EINVAL);
+	ck_assert_int_eq(uf_register(&u, u.shared + 1, 1, 1), -EINVAL);
+	other = ksys_userfaultfd(UFFD_USER_MODE_ONLY);
+	ck_assert_int_eq(ksys_userfaultfd(0), -EPERM);
+	ck_assert_int_eq(ksys_uffd_ioctl(other, UFFDIO_REGISTER, &api), -EINVAL);
+	ck_assert_int_eq(ksys_uffd_ioctl(other, UFFDIO_API, &api), 0);
+	ck_assert_int_eq(ksys_uffd_ioctl(other, UFFDIO_API, &api), -EINVAL);
+	u.ufd = other;
+	ck_assert_int_eq(uf_register(&u, anon, 2, 1), -EBUSY);
+	rofd = ksys_reopen(u.fd, 0);
+	ro = ksys_mmap_pgoff(0, PAGE_SIZE, PROT_READ, MAP_SHARED, rofd, 0);
+	ck_assert(!IS_ERR_VALUE(ro));
+	ck_assert_int_eq(uf_register(&u, ro, 1, 1), -EPERM);
+	/* find_dst_vma asks only that the VMA is registered, not with whom */
+	ck_assert_int_eq(uf_copy(&u, anon, u.src, 1, 0), PAGE_SIZE);
+}
+END_TEST
+
+START_TEST(uffd_wp_flag_and_poison)
+{
+	for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
+		struct uffdio_poison p = { .range = { 0, PAGE_SIZE } };
+		unsigned long anon;
+		struct uf u;
+
+		uf_setup(&u, d);
+		anon = uf_map(-1, 2, MAP_PRIVATE | MAP_ANONYMOUS);
+		ck_assert_int_eq(uf_register(&u, anon, 2,
+					     UFFDIO_REGISTER_MODE_MISSING |
+					     UFFDIO_REGISTER_MODE_WP), 0);
+		ck_assert_int_eq(uf_copy(&u, u.shared, u.src, 1,
+					 UFFDIO_COPY_MODE_WP), -EINVAL);
+		ck_assert_int_eq(uf_copy(&u, anon, u.src, 1,
+					 UFFDIO_COPY_MODE_WP), PAGE_SIZE);
+		ck_assert_int_eq(uf_load(anon), 0xab);
+		ck_assert(!((struct pte *)xa_load(&current->mm->page_table,
+						  anon >> PAGE_SHIFT))->write);
+		p.range.start = anon + PAGE_SIZE;
+		ck_assert_int_eq(ksys_uffd_ioctl(u.ufd, UFFDIO_POISON, &p), 0);
+		ck_assert_int_eq(p.updated, PAGE_SIZE);
+		ck_assert_int_eq(uf_load(anon + PAGE_SIZE), -SIGBUS);
+		ck_assert_int_eq(ksys_uffd_ioctl(u.ufd, UFFDIO_POISON, &p),
+				 -EEXIST);
+	}
+}
+END_TEST
+
+struct uf_sweep_op {
+	const char *name;
+	void (*prep)(struct uf *u);
+	long (*op)(struct uf *u);
+};
+
+static void uf_prep_absent(struct uf *u)
+{
+	u->absent = uf_absent_source(u, 0x66);
+}
+
+static void uf_prep_minor(struct uf *u)
+{
+	u->minor = uf_map(u->fd, UF_FILE, MAP_SHARED);
+	ck_assert_int_eq(uf_register(u, u->minor, UF_FILE,
+				     UFFDIO_REGISTER_MODE_MINOR), 0);
+	ck_assert_int_eq(ksys_pwrite64(u->fd, "m", 1, 0), 1);
+}
+
+static long uf_op_copy(struct uf *u)
+{
+	return uf_copy(u, u->shared, u->src, 1, 0);
+}
+static long uf_op_copy_absent(struct uf *u)
+{
+	return uf_copy(u, u->shared, u->absent, 1, 0);
+}
+static long uf_op_copy_private(struct uf *u)
+{
+	return uf_copy(u, u->private, u->src, 1, 0);
+}
+static long uf_op_zero(struct uf *u) { return uf_zeropage(u, u->shared, 1); }
+static long uf_op_zero_private(struct uf *u)
+{
+	return uf_zeropage(u, u->private, 1);
+}
+static long uf_op_continue(struct uf *u) { return uf_continue(u, u->minor, 1); }
+
+static const struct uf_sweep_op uf_sweep_ops[] = {
+	{ "copy", NULL, uf_op_copy },
+	{ "copy-absent-source", uf_prep_absent, uf_op_copy_absent },
+	{ "copy-private", NULL, uf_op_copy_private },
+	{ "zeropage", NULL, uf_op_zero },
+	{ "zeropage-private", NULL, uf_op_zero_private },
+	{ "continue", uf_prep_minor, uf_op_continue },
+};
+
+static const char *uf_sites[32];
+static int uf_nr_sites;
+
+static void uf_collect_site(const char *name, const char *desc)
+{
+	if (uf_nr_sites < 32)
+		uf_sites[uf_nr_sites++] = name;
+}
+
+/* Fail the @nth call of @site in @o; false when it was not reached. */
+static bool uf_sweep_once(const struct uf_sweep_op *o, int d,
+			  const char *site, long nth, int *failures)
+{
+	struct fault_site *fs = fault_site_find(site);
+	struct uf_counters before, after;
+	bool cached;
+	long failed, ret;
+	struct uf u;
+
+	uf_setup(&u, d);
+	if (o->prep)
+		o->prep(&u);
+	uf_count(&u, &before);
+	cached = filemap_get_entry(u.inode->i_mapping, 0);
+	failed = fs->failed;
+	ck_assert_int_eq(fault_inject_set(site, nth), 0);
+	ret = o->op(&u);
+	fault_inject_reset();
+	if (fs->failed == failed)
+		return false;
+	(*failures)++;
+	ck_assert_msg(current->lockdep_depth == 0, "%s (%s) %s #%ld: a lock "
+		      "is held", o->name, uffd_area.choices[d].name, site, nth);
+	if (ret >= 0)
+		return true;			/* absorbed */
+	ck_assert_msg(ret == -ENOMEM, "%s (%s) %s #%ld: returned %ld", o->name,
+		      uffd_area.choices[d].name, site, nth, ret);
+	uf_count(&u, &after);
+	uf_assert_counters_eq(&before, &after);
+	ck_assert(!filemap_get_entry(u.inode->i_mapping, 0) == !cached);
+	return true;
+}
+
+START_TEST(uffd_sweep_every_site_of_the_fill_path)
+{
+	bool verbose = getenv("MMLIT_SWEEP_REPORT");
+
+	if (!uf_nr_sites)
+		fault_site_for_each(uf_collect_site);
+	for (size_t i = 0; i < ARRAY_SIZE(uf_sweep_ops); i++) {
+		for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
+			const struct uf_sweep_op *o = &uf_sweep_ops[i];
+			int reached = 0, failures = 0, fill_sites = 0;
+			char names[256] = "";
+
+			for (int s = 0; s < uf_nr_sites; s++) {
+				long nth = 1;
+
+				while (uf_sweep_once(o, d, uf_sites[s], nth,
+						     &failures))
+					nth++;
+				if (nth == 1)
+					continue;
+				reached++;
+				fill_sites += !!strstr(" page_alloc shmem_alloc_folio"
+						       " memcg_charge shmem_acct_blocks ",
+						       uf_sites[s]);
+				snprintf(names + strlen(names),
+					 sizeof(names) - strlen(names), " %s x%ld",
+					 uf_sites[s], nth - 1);
+			}
+			if (!strcmp(o->name, "copy"))
+				ck_assert_int_eq(fill_sites, 4);
+			if (verbose)
+				printf("sweep: uffd %s, %s: %d of %d sites reached, "
+				       "%d failures checked:%s\n", o->name,
+				       uffd_area.choices[d].name, reached,
+				       uf_nr_sites, failures, names);
+		}
+	}
+}
+END_TEST
+
+static const char *const uf_path_names[] = {
+	"page present", "past i\\_size", "PTE refused after add",
+	"block charge fails", "memcg charge fails", "allocation fails",
+};
+#define UF_NR_PATHS	ARRAY_SIZE(uf_path_names)
+
+/* Run error path @path of a shared COPY in design @d. */
+static long uf_error_path(int d, size_t path, struct uf_counters *before,
+			  struct uf_counters *after)
+{
+	static const char *const site[UF_NR_PATHS] = {
+		[3] = "shmem_acct_blocks", [4] = "memcg_charge",
+		[5] = "shmem_alloc_folio",
+	};
+	unsigned long dst, src;
+	struct uf u;
+	long ret;
+
+	uf_setup(&u, d);
+	src = uf_absent_source(&u, 0x42);
+	dst = path == 1 ? u.shared + UF_FILE * PAGE_SIZE : u.shared;
+	if (path == 0)
+		ck_assert_int_eq(uf_copy(&u, dst, u.src, 1, 0), PAGE_SIZE);
+	uf_count(&u, before);
+	if (site[path])
+		fault_inject_set(site[path], 1);
+	if (path == 2)
+		ret = uf_fill_across_truncate(&u, src);
+	else
+		ret = uf_copy(&u, dst, u.src, 1, 0);
+	fault_inject_reset();
+	uf_count(&u, after);
+	return ret;
+}
+
+static const char *uf_result(long ret)
+{
+	static char buf[24];
+
+	if (ret >= 0)
+		snprintf(buf, sizeof(buf), "%ld", ret);
+	else
+		snprintf(buf, sizeof(buf), "%s", strerrorname_np(-ret));
+	return buf;
+}
+
+static void uffd_counters_figure(void)
+{
+	printf("\\begin{table}\n\\centering\\small\n"
+	       "\\begin{tabular}{llrrrrrrrr}\n"
+	       "path & design & result & alloced & blocks & used & nrpages "
+	       "& memcg & folios & LRU \\\\\n\\hline\n");
+	for (size_t p = 0; p < UF_NR_PATHS; p++) {
+		for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
+			struct uf_counters b, a;
+			long ret = uf_error_path(d, p, &b, &a);
+
+			printf("%s & %s & %s & %+ld & %+ld & %+ld & %+ld & %+ld "
+			       "& %+ld & %+ld \\\\\n", d ? "" : uf_path_names[p],
+			       uffd_area.choices[d].name, uf_result(ret),
+			       a.alloced - b.alloced, a.blocks - b.blocks,
+			       a.used_blocks - b.used_blocks,
+			       a.nrpages - b.nrpages, a.memcg - b.memcg,
+			       a.folios - b.folios, a.lru - b.lru);
+		}
+		printf("\\hline\n");
+	}
+	printf("\\end{tabular}\n\\caption{Counters across each error path "
+	       "of a shared UFFDIO\\_COPY, per design, from a run: the "
+	       "change of each (0: exactly as before). A result of 4096 is "
+	       "a failure the design absorbed (claims UF3, UF4, UF7--UF9).}\n"
+	       "\\label{tab:uffd-counters}\n\\end{table}\n");
+	mmlit_process_reset();
+}
+KTEST_FIGURE("uffd-counters", uffd_counters_figure)
+
+static const char *uf_claim_cell(int claim, int d, char *buf, size_t n)
+{
+	struct uf_counters b, a;
+	long ret;
+
+	switch (claim) {
+	case 4:
+	case 10:
+		ret = uf_error_path(d, 1, &b, &a);
+		if (claim == 4)
+			return strcpy(buf, uf_result(ret));
+		return ret == -EFAULT ? "agrees" : "differs on UF4";
+	case 7:
+		uf_error_path(d, 2, &b, &a);
+		snprintf(buf, n, a.blocks == b.blocks ? "block back" :
+			 "%+ld block until recalc", a.blocks - b.blocks);
+		return buf;
+	case 8:
+		return d == UFFD_FIX ? "recalc, retry" : "ENOMEM, no recalc";
+	default:
+		return "holds";
+	}
+}
+
+static void uffd_claims_figure(void)
+{
+	char buf[48];
+
+	printf("\\begin{table}\n\\centering\\small\n"
+	       "\\begin{tabular}{lllll}\nclaim");
+	for (int d = 0; d < NR_UFFD_DESIGNS; d++)
+		printf(" & %s", uffd_area.choices[d].name);
+	printf(" \\\\\n\\hline\n");
+	for (int c = 1; c <= 12; c++) {
+		printf("UF%d", c);
+		for (int d = 0; d < NR_UFFD_DESIGNS; d++)
+			printf(" & %s", uf_claim_cell(c, d, buf, sizeof(buf)));
+		printf(" \\\\\n");
+	}
+	printf("\\end{tabular}\n\\caption{The four designs against claims "
+	       "UF1--UF12, from a run.}\n\\label{tab:uffd-claims}\n"
+	       "\\end{table}\n");
+	mmlit_process_reset();
+}
+KTEST_FIGURE("uffd-claims", uffd_claims_figure)
+
+static Suite *uffd_suite(void)
+{
+	Suite *s = suite_create("uffd");
+	TCase *tc = ktest_tcase("uffd");
+	TCase *sweep = ktest_tcase("uffd-sweep");
+
+	tcase_add_test(tc, uf1_copy_shared_fills_the_page_cache);
+	tcase_add_test(tc, uf2_copy_private_leaves_the_hole);
+	tcase_add_test(tc, uf3_fill_onto_a_present_page_is_eexist_and_clean);
+	tcase_add_test(tc, uf4_fill_past_eof_errno_per_design);
+	tcase_add_test(tc, uf6_zeropage_shared_folio_private_zero_page);
+	tcase_add_test(tc, uf11_continue_maps_the_cached_folio);
+	tcase_add_test(tc, uf5_absent_source_is_copied_outside_mmap_lock);
+	tcase_add_test(tc, uf7_filemap_remove_recalc_gives_the_block_back);
+	tcase_add_test(tc, uf8_acct_failure_without_recalc);
+	tcase_add_test(tc, uf9_lru_before_pte_is_undone_on_error);
+	tcase_add_test(tc, uf10_old_and_new_paths_agree_but_for_uf4);
+	tcase_add_test(tc, uffd_register_modes_and_errors);
+	tcase_add_test(tc, uffd_wp_flag_and_poison);
+	tcase_add_test(tc, uf12_copy_with_faults_enabled_deadlocks_two_processes);
+	tcase_add_test(sweep, uffd_sweep_every_site_of_the_fill_path);
+	suite_add_tcase(s, tc);
+	suite_add_tcase(s, sweep);
+	return s;
+}
+KTEST_SUITE(uffd_suite)
