@@ -547,7 +547,8 @@ static bool sweep_run(const struct file_operations *fops, int design,
 				 fops->mmap_abort && drv.complete == 0 ? 1 : 0);
 		break;
 	case 2:		/* v2: the error hook if and only if the action failed */
-		ck_assert_int_eq(drv.abort, !strcmp(site, "remap_pfn_range"));
+		ck_assert_int_eq(drv.abort, !strcmp(site, "remap_pfn_range") ||
+				 !strcmp(site, "xa_node_alloc"));
 		ck_assert_int_eq(drv.complete, 0);
 		break;
 	default:	/* legacy, Jan Kara's: no hooks to call */
