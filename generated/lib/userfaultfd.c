@@ -6,9 +6,9 @@
 
 DEFINE_VARIANT_AREA(uffd_area, "uffd", "userfaultfd fill path (chapter 5)",
 	{ "upstream", "shmem_mfill_atomic_pte, before the vm_uffd_ops series" },
-	{ "rfc", "RFC 10/17 as posted: vm_uffd_ops, generic __mfill_atomic_pte" },
+	{ "rfc", "RFC 10/17 as posted: vm_uffd_ops, __mfill_atomic_pte" },
 	{ "fix", "the RFC; EFAULT past i_size; recalc when accounting fails" },
-	{ "rfc-no-recalc", "the RFC without shmem_recalc_inode in filemap_remove" });
+	{ "rfc-no-recalc", "the RFC, filemap_remove without the recalc" });
 DEFINE_VARIANT_AREA(uffd_copy_area, "uffd-copy",
 		    "the fill's first copy from the source (claim UF12)",
 	{ "nofault", "page faults disabled under mmap_lock (the kernel)" },
@@ -316,7 +316,7 @@ struct mfill_state {
 	struct vm_area_struct *vma;
 	unsigned long src_addr, dst_addr, src_start, len;
 	uffd_flags_t flags;
-	struct folio *folio;		/* upstream: kept across the retry */
+	struct folio *folio;		/* upstream: kept for the retry */
 };
 
 static struct folio *anon_alloc_folio(struct vm_area_struct *vma,
@@ -335,7 +335,7 @@ static struct folio *anon_alloc_folio(struct vm_area_struct *vma,
 
 static bool anon_can_userfault(struct vm_area_struct *vma, vm_flags_t vm_flags)
 {
-	return !(vm_flags & VM_UFFD_MINOR);	/* no page cache to be minor in */
+	return !(vm_flags & VM_UFFD_MINOR);	/* no page cache */
 }
 
 const struct vm_uffd_ops anon_uffd_ops = {
@@ -440,7 +440,7 @@ static int mfill_atomic_pte_copy_upstream(struct mfill_state *state)
 		if (!folio)
 			return -ENOMEM;
 		if (mfill_copy_folio(folio, state->src_addr, true)) {
-			state->folio = folio;	/* the caller copies, retries */
+			state->folio = folio;	/* caller copies, retries */
 			return -ENOENT;
 		}
 	} else {

@@ -109,7 +109,7 @@ struct userfaultfd_ctx {
 	unsigned int flags;		/* of userfaultfd() */
 	u64 features;
 	bool initialized;		/* UFFDIO_API done */
-	atomic_t mmap_changing;		/* non-cooperative events pending */
+	atomic_t mmap_changing;		/* events pending (never, here) */
 	struct list_head list;		/* in the list of all contexts */
 };
 
@@ -139,10 +139,10 @@ extern void (*mfill_unlocked_hook)(void);
 extern void (*mfill_locked_hook)(void);
 
 enum uffd_design {
-	UFFD_UPSTREAM,		/* shmem_mfill_atomic_pte, before the series */
+	UFFD_UPSTREAM,		/* shmem_mfill_atomic_pte */
 	UFFD_RFC,		/* RFC 10/17 as posted */
 	UFFD_FIX,		/* the RFC with this chapter's fixes */
-	UFFD_RFC_NO_RECALC,	/* the RFC without the recalc in filemap_remove */
+	UFFD_RFC_NO_RECALC,	/* no recalc in filemap_remove */
 	NR_UFFD_DESIGNS
 };
 extern struct variant_area uffd_area;

@@ -125,7 +125,8 @@ static void uf_count(struct uf *u, struct uf_counters *c)
 	c->swapped = info->swapped;
 	c->nrpages = u->inode->i_mapping->nrpages;
 	c->blocks = u->inode->i_blocks * 512 / PAGE_SIZE;
-	c->used_blocks = atomic_long_read(&SHMEM_SB(u->inode->i_sb)->used_blocks);
+	c->used_blocks =
+		atomic_long_read(&SHMEM_SB(u->inode->i_sb)->used_blocks);
 	c->memcg = mem_cgroup_usage(current->memcg ? current->memcg :
 				    &root_mem_cgroup);
 	c->folios = mem_used_pages();
@@ -134,10 +135,10 @@ static void uf_count(struct uf *u, struct uf_counters *c)
 
 #define uf_assert_counters_eq(a, b)					\
 	ck_assert_msg(!memcmp((a), (b), sizeof(*(a))),			\
-		      "counters changed: alloced %ld->%ld blocks %ld->%ld "	\
-		      "nrpages %ld->%ld memcg %ld->%ld folios %ld->%ld "	\
-		      "lru %ld->%ld", (a)->alloced, (b)->alloced,		\
-		      (a)->blocks, (b)->blocks, (a)->nrpages, (b)->nrpages,	\
+		      "counters changed: alloced %ld->%ld blocks %ld->%ld " \
+		      "nrpages %ld->%ld memcg %ld->%ld folios %ld->%ld " \
+		      "lru %ld->%ld", (a)->alloced, (b)->alloced,	\
+		      (a)->blocks, (b)->blocks, (a)->nrpages, (b)->nrpages, \
 		      (a)->memcg, (b)->memcg, (a)->folios, (b)->folios,	\
 		      (a)->lru, (b)->lru)
 static int uf_windows;
@@ -203,8 +204,8 @@ START_TEST(uf2_copy_private_leaves_the_hole)
 		struct uf u;
 
 		uf_setup(&u, d);
-		ck_assert_int_eq(uf_copy(&u, u.private + PAGE_SIZE, u.src, 1, 0),
-				 PAGE_SIZE);
+		ck_assert_int_eq(uf_copy(&u, u.private + PAGE_SIZE, u.src,
+					 1, 0), PAGE_SIZE);
 		ck_assert_int_eq(uf_load(u.private + PAGE_SIZE), 0xab);
 		ck_assert_int_eq(uf_pread(&u, 1), 0);
 		ck_assert_int_eq(u.inode->i_blocks, 0);
@@ -252,7 +253,8 @@ START_TEST(uf11_continue_maps_the_cached_folio)
 		ck_assert_int_eq(uf_continue(&u, minor, 1), PAGE_SIZE);
 		ck_assert_int_eq(uf_load(minor), 0x5c);
 		ck_assert_int_eq(uf_continue(&u, minor, 1), -EEXIST);
-		ck_assert_int_eq(uf_continue(&u, minor + PAGE_SIZE, 1), -EFAULT);
+		ck_assert_int_eq(uf_continue(&u, minor + PAGE_SIZE, 1),
+				 -EFAULT);
 		ck_assert_int_eq(u.inode->i_mapping->nrpages, 1);
 	}
 }
@@ -266,7 +268,8 @@ START_TEST(uf3_fill_onto_a_present_page_is_eexist_and_clean)
 
 		uf_setup(&u, d);
 		ck_assert_int_eq(uf_copy(&u, u.shared, u.src, 1, 0), PAGE_SIZE);
-		ck_assert_int_eq(uf_copy(&u, u.private, u.src, 1, 0), PAGE_SIZE);
+		ck_assert_int_eq(uf_copy(&u, u.private, u.src, 1, 0),
+				 PAGE_SIZE);
 		uf_count(&u, &before);
 		ck_assert_int_eq(uf_copy(&u, u.shared, u.src, 1, 0), -EEXIST);
 		ck_assert_int_eq(uf_zeropage(&u, u.shared, 1), -EEXIST);
@@ -459,7 +462,8 @@ START_TEST(uf10_old_and_new_paths_agree_but_for_uf4)
 			bool uf4 = strstr(files[i], "uf4-") != NULL;
 
 			ck_assert_msg(!uf_run_scenario(name, files[i]) ==
-				      !(enomem && uf4), "%s: %s", name, files[i]);
+				      !(enomem && uf4), "%s: %s", name,
+				      files[i]);
 		}
 	}
 }
@@ -614,7 +618,8 @@ START_TEST(uffd_register_modes_and_errors)
 	ck_assert_int_eq(uf_register(&u, u.shared + 1, 1, 1), -EINVAL);
 	other = ksys_userfaultfd(UFFD_USER_MODE_ONLY);
 	ck_assert_int_eq(ksys_userfaultfd(0), -EPERM);
-	ck_assert_int_eq(ksys_uffd_ioctl(other, UFFDIO_REGISTER, &api), -EINVAL);
+	ck_assert_int_eq(ksys_uffd_ioctl(other, UFFDIO_REGISTER, &api),
+			 -EINVAL);
 	ck_assert_int_eq(ksys_uffd_ioctl(other, UFFDIO_API, &api), 0);
 	ck_assert_int_eq(ksys_uffd_ioctl(other, UFFDIO_API, &api), -EINVAL);
 	u.ufd = other;
@@ -747,43 +752,46 @@ static bool uf_sweep_once(const struct uf_sweep_op *o, int d,
 	return true;
 }
 
+static const char uf_fill_sites[] =
+	" page_alloc shmem_alloc_folio memcg_charge shmem_acct_blocks ";
+
+static void uf_sweep_design(const struct uf_sweep_op *o, int d, bool verbose)
+{
+	int reached = 0, failures = 0, fill_sites = 0;
+	char names[256] = "";
+	size_t len;
+
+	for (int s = 0; s < uf_nr_sites; s++) {
+		long nth = 1;
+
+		while (uf_sweep_once(o, d, uf_sites[s], nth, &failures))
+			nth++;
+		if (nth == 1)
+			continue;
+		reached++;
+		fill_sites += !!strstr(uf_fill_sites, uf_sites[s]);
+		len = strlen(names);
+		snprintf(names + len, sizeof(names) - len, " %s x%ld",
+			 uf_sites[s], nth - 1);
+	}
+	if (!strcmp(o->name, "copy"))
+		ck_assert_int_eq(fill_sites, 4);
+	if (verbose)
+		printf("sweep: uffd %s, %s: %d of %d sites reached, %d "
+		       "failures checked:%s\n", o->name,
+		       uffd_area.choices[d].name, reached, uf_nr_sites,
+		       failures, names);
+}
+
 START_TEST(uffd_sweep_every_site_of_the_fill_path)
 {
 	bool verbose = getenv("MMLIT_SWEEP_REPORT");
 
 	if (!uf_nr_sites)
 		fault_site_for_each(uf_collect_site);
-	for (size_t i = 0; i < ARRAY_SIZE(uf_sweep_ops); i++) {
-		for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
-			const struct uf_sweep_op *o = &uf_sweep_ops[i];
-			int reached = 0, failures = 0, fill_sites = 0;
-			char names[256] = "";
-
-			for (int s = 0; s < uf_nr_sites; s++) {
-				long nth = 1;
-
-				while (uf_sweep_once(o, d, uf_sites[s], nth,
-						     &failures))
-					nth++;
-				if (nth == 1)
-					continue;
-				reached++;
-				fill_sites += !!strstr(" page_alloc shmem_alloc_folio"
-						       " memcg_charge shmem_acct_blocks ",
-						       uf_sites[s]);
-				snprintf(names + strlen(names),
-					 sizeof(names) - strlen(names), " %s x%ld",
-					 uf_sites[s], nth - 1);
-			}
-			if (!strcmp(o->name, "copy"))
-				ck_assert_int_eq(fill_sites, 4);
-			if (verbose)
-				printf("sweep: uffd %s, %s: %d of %d sites reached, "
-				       "%d failures checked:%s\n", o->name,
-				       uffd_area.choices[d].name, reached,
-				       uf_nr_sites, failures, names);
-		}
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(uf_sweep_ops); i++)
+		for (int d = 0; d < NR_UFFD_DESIGNS; d++)
+			uf_sweep_design(&uf_sweep_ops[i], d, verbose);
 }
 END_TEST
 
@@ -844,8 +852,9 @@ static void uffd_counters_figure(void)
 			struct uf_counters b, a;
 			long ret = uf_error_path(d, p, &b, &a);
 
-			printf("%s & %s & %s & %+ld & %+ld & %+ld & %+ld & %+ld "
-			       "& %+ld & %+ld \\\\\n", d ? "" : uf_path_names[p],
+			printf("%s & %s & %s & %+ld & %+ld & %+ld & %+ld "
+			       "& %+ld & %+ld & %+ld \\\\\n",
+			       d ? "" : uf_path_names[p],
 			       uffd_area.choices[d].name, uf_result(ret),
 			       a.alloced - b.alloced, a.blocks - b.blocks,
 			       a.used_blocks - b.used_blocks,
