@@ -242,11 +242,12 @@ vm_fault_t userfaultfd_fault(struct vm_fault *vmf)
 int mfill_copy_folio(struct folio *folio, unsigned long src_addr, bool locked)
 {
 	bool nofault = locked && variant_current(&uffd_copy_area) == 0;
+	void (*hook)(void) = READ_ONCE(mfill_locked_hook); /* a test clears it */
 	u8 buf[PAGE_SIZE];
 	unsigned long left;
 
-	if (locked && mfill_locked_hook)
-		mfill_locked_hook();
+	if (locked && hook)
+		hook();
 	if (nofault)
 		pagefault_disable();
 	left = copy_from_user(buf, src_addr, PAGE_SIZE);

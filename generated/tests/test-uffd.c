@@ -555,7 +555,7 @@ static int uf12_run(int copy_variant)
 	for (long start = now_ms(); atomic_read(&uf12.holding) < 2;
 	     usleep(100))
 		ck_assert(now_ms() - start < 2000);
-	mfill_locked_hook = NULL;
+	WRITE_ONCE(mfill_locked_hook, NULL);	/* the fillers may look again */
 	for (int i = 0; i < 2; i++) {
 		uf12.p[i].writer = task_run(uf12_writer, &uf12.p[i], "mmap");
 		ck_assert(uf12_waits_for_write(uf12.p[i].writer, uf12.p[i].mm));
