@@ -695,6 +695,7 @@ START_TEST(sr8_freeze_inside_read_section_is_recursion)
 			 -EDEADLK);
 	ck_assert_report("recursion");
 	ck_assert_report("deadlock");
+	gmem_close(&c.a);
 }
 END_TEST
 
@@ -728,6 +729,8 @@ START_TEST(sr8_freeze_under_invalidate_lock_is_a_cycle)
 	ck_assert_report("cycle");
 	ck_assert(lockdep_has_dependency("invalidate_lock",
 					 "kvm_gmem_freeze_srcu"));
+	gmem_close(&c.b);
+	gmem_close(&c.a);
 }
 END_TEST
 
@@ -758,6 +761,7 @@ START_TEST(sr8_freeze_under_invalidate_lock_deadlocks)
 	ck_assert_int_eq(task_join(punch), -EDEADLK);
 	ck_assert_report("cycle");
 	ck_assert_report("deadlock");
+	gmem_close(&c.a);
 }
 END_TEST
 
