@@ -318,7 +318,6 @@ END_TEST
 
 static const unsigned int sf5_write_seals[] = { F_SEAL_WRITE,
 						F_SEAL_FUTURE_WRITE };
-
 START_TEST(sf5_write_seals_refuse_write_and_punch)
 {
 	int fd = new_memfd(MFD_ALLOW_SEALING);
