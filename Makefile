@@ -100,7 +100,7 @@ URCU_LIBS = $(shell pkg-config --libs liburcu-memb 2>/dev/null || echo -lurcu-me
 
 # ------------------------------------------------------------------ top targets
 .PHONY: all code lib mmsim tests tangle book html pdf check check-roots \
-	check-generated check-width check-browser bench install uninstall clean deps help
+	check-generated check-width check-browser bench install uninstall man clean deps help
 
 all: code book
 	@:
@@ -535,7 +535,8 @@ help:
 	@echo 'make mutants-ci      a fixed sample of 12 mutants over the chapters (CI)'
 	@echo 'make sweeps          fail every allocation site of every operation in turn (suite robust)'
 	@echo 'make soak            random operations by several tasks (MMLIT_SOAK_SEED=N for another seed)'
-	@echo 'make install         PREFIX=/usr/local: libmmlit.a, include/mmlit/*.h, mmlit.pc, mmsim'
+	@echo 'make install         PREFIX=/usr/local: libmmlit.{a,so}, headers, mmlit.pc, mmsim, mmsim.1, book'
+	@echo 'make check-install   install into build/check-install, build and run against it'
 	@echo 'make clean           remove build/ and book/out/'
 	@echo 'make deps            install missing Debian packages (tools/deps)'
 	@echo 'Options: LINES=1 (compile with #line into the .nw), V=1 (show commands)'
