@@ -213,8 +213,13 @@ endif
 # then runs the tests in both fork modes and mmsim over every scenario file,
 # on the shim and with --diff. Suppressions live in tests/*.supp, each entry
 # with its reason.
+# A sanitized test runs several times slower, and a loaded machine slower
+# still: Check's per-test timeout (60 s, 300 s for the sweeps), which only
+# ends a hung test and proves nothing, is multiplied (SAN_TIMEOUT=N).
+SAN_TIMEOUT ?= 4
 SAN_RUN = MMLIT_ROOT=$(CURDIR) MMLIT_MMSIM=$(CURDIR)/$(1)/mmsim \
-	MMLIT_TESTS=$(CURDIR)/$(1)/mmlit-tests MMLIT_BUILD=$(CURDIR)/$(1)
+	MMLIT_TESTS=$(CURDIR)/$(1)/mmlit-tests MMLIT_BUILD=$(CURDIR)/$(1) \
+	CK_TIMEOUT_MULTIPLIER=$(SAN_TIMEOUT)
 define san_check
 	$(Q)$(MAKE) OUT=$(1) CFLAGS='-O1 -g -fno-omit-frame-pointer $(2)' \
 		LDFLAGS='$(2)' $(1)/mmlit-tests $(1)/mmsim
