@@ -95,6 +95,7 @@ int set_pte_at(struct mm_struct *mm, unsigned long addr, struct folio *folio,
 		return -ENOMEM;
 	pte->folio = folio;
 	pte->write = write;
+	pte->uffd_wp = false;
 	if (xa_is_err(xa_store(&mm->page_table, addr >> PAGE_SHIFT, pte, 0))) {
 		free(pte);
 		return -ENOMEM;
@@ -349,6 +350,10 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf, struct pte *pte,
 	struct folio *old = pte->folio, *copy;
 	vm_fault_t ret = 0;
 
+	if (userfaultfd_pte_wp(vmf->vma, pte)) {	/* chapter 5 */
+		pte_unmap_unlock(pte, ptl);
+		return VM_FAULT_SIGBUS;
+	}
 	if (vmf->vma->vm_flags & VM_SHARED) {
 		pte->write = true;
 		folio_mark_dirty(old);

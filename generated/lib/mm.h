@@ -475,6 +475,7 @@ struct vm_area_struct {
 struct pte {
 	struct folio *folio;
 	bool write;
+	bool uffd_wp;		/* chapter 5: write-protected by userfaultfd */
 };
 
 struct mm_struct {
@@ -550,6 +551,8 @@ vm_fault_t userfaultfd_fault(struct vm_fault *vmf);
 void userfaultfd_mm_release(struct mm_struct *mm);
 /* Chapter 5: the entry is UFFDIO_POISON's marker (access: SIGBUS). */
 bool userfaultfd_pte_poisoned(const struct pte *pte);
+/* Chapter 5: a write to the entry is userfaultfd's (SIGBUS here). */
+bool userfaultfd_pte_wp(struct vm_area_struct *vma, const struct pte *pte);
 static inline bool fault_flag_allow_retry_first(unsigned int flags)
 {
 	return (flags & FAULT_FLAG_ALLOW_RETRY) && !(flags & FAULT_FLAG_TRIED);

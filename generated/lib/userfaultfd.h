@@ -40,11 +40,15 @@
 #define UFFDIO_CONTINUE_MODE_DONTWAKE	((u64)1 << 0)
 #define UFFDIO_CONTINUE_MODE_WP		((u64)1 << 1)
 #define UFFDIO_POISON_MODE_DONTWAKE	((u64)1 << 0)
+#define UFFDIO_WRITEPROTECT_MODE_WP	((u64)1 << 0)
+#define UFFDIO_WRITEPROTECT_MODE_DONTWAKE	((u64)1 << 1)
 
 /* The kernel's _UFFDIO_* command numbers, without the _IOWR encoding. */
 #define UFFDIO_REGISTER		0x00
+#define UFFDIO_UNREGISTER	0x01
 #define UFFDIO_COPY		0x03
 #define UFFDIO_ZEROPAGE		0x04
+#define UFFDIO_WRITEPROTECT	0x06
 #define UFFDIO_CONTINUE		0x07
 #define UFFDIO_POISON		0x08
 #define UFFDIO_API		0x3F
@@ -56,6 +60,7 @@ struct uffdio_copy { u64 dst, src, len, mode; s64 copy; };
 struct uffdio_zeropage { struct uffdio_range range; u64 mode; s64 zeropage; };
 struct uffdio_continue { struct uffdio_range range; u64 mode; s64 mapped; };
 struct uffdio_poison { struct uffdio_range range; u64 mode; s64 updated; };
+struct uffdio_writeprotect { struct uffdio_range range; u64 mode; };
 
 /* A combined operation mode + behavior flags (mm/userfaultfd.c). */
 typedef unsigned int uffd_flags_t;

@@ -382,6 +382,29 @@ static void shim_expect_report(struct mmsim_ctx *c, const struct mmsim_line *l,
 	mmsim_ret(r, report_expect(l->arg[0].word) ? 0 : -ENOENT);
 }
 
+static void shim_uffd_unregister(struct mmsim_ctx *c,
+				 const struct mmsim_line *l,
+				 struct mmsim_result *r)
+{
+	struct mmsim_obj *m = mmsim_obj(c, l, 1);
+	struct uffdio_range range = { m->h + l->arg[2].v, l->arg[3].v };
+
+	mmsim_ret(r, ksys_uffd_ioctl(sfd(c, l, 0), UFFDIO_UNREGISTER, &range));
+}
+
+static void shim_uffd_writeprotect(struct mmsim_ctx *c,
+				   const struct mmsim_line *l,
+				   struct mmsim_result *r)
+{
+	struct mmsim_obj *m = mmsim_obj(c, l, 1);
+	struct uffdio_writeprotect wp = {
+		.range = { m->h + l->arg[2].v, l->arg[3].v },
+		.mode = l->arg[4].v,
+	};
+
+	mmsim_ret(r, ksys_uffd_ioctl(sfd(c, l, 0), UFFDIO_WRITEPROTECT, &wp));
+}
+
 /* methods of operations added by chapters come here */
 
 static struct {
@@ -563,6 +586,8 @@ static const struct mmsim_method shim_methods[] = {
 	{ "variant",		shim_variant },
 	{ "inject",		shim_inject },
 	{ "expect_report",	shim_expect_report },
+	{ "uffd_unregister",	shim_uffd_unregister },
+	{ "uffd_writeprotect",	shim_uffd_writeprotect },
 	/* the table lines of methods added by chapters come here */
 	{ NULL }
 };
