@@ -778,6 +778,7 @@ int ksys_munmap(unsigned long addr, size_t len)
 {
 	struct mm_struct *mm = current->mm;
 	struct vm_area_struct *vma;
+	LIST_HEAD(uf);
 	int ret = 0;
 
 	if ((addr & ~PAGE_MASK) || !len)
@@ -788,10 +789,14 @@ int ksys_munmap(unsigned long addr, size_t len)
 	if (vma && vma->vm_start < addr + len) {
 		if (vma->vm_start != addr || vma->vm_end != addr + len)
 			ret = -EINVAL;	/* partial unmaps: not modeled */
-		else
+		else	/* chapter 5 */
+			ret = userfaultfd_unmap_prep(vma, addr, addr + len,
+						     &uf);
+		if (!ret)
 			remove_vma(mm, vma);
 	}
 	mmap_write_unlock(mm);
+	userfaultfd_unmap_complete(mm, &uf);
 	return ret;
 }
 

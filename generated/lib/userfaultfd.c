@@ -58,6 +58,79 @@ static void userfaultfd_clear_vma(struct vm_area_struct *vma)
 	vma->vm_userfaultfd_ctx = NULL;
 }
 
+struct userfaultfd_unmap_ctx {
+	struct userfaultfd_ctx *ctx;
+	unsigned long start, end;
+	struct list_head list;
+};
+
+struct uffd_event {
+	struct uffd_msg msg;
+	struct completion done;		/* read by the monitor */
+	struct list_head list;		/* in ctx->events */
+};
+
+int userfaultfd_unmap_prep(struct vm_area_struct *vma, unsigned long start,
+			   unsigned long end, struct list_head *unmaps)
+{
+	struct userfaultfd_ctx *ctx = vma->vm_userfaultfd_ctx;
+	struct userfaultfd_unmap_ctx *unmap_ctx;
+
+	if (!ctx || !(ctx->features & UFFD_FEATURE_EVENT_UNMAP))
+		return 0;
+	unmap_ctx = kzalloc(sizeof(*unmap_ctx), GFP_KERNEL);
+	if (!unmap_ctx)
+		return -ENOMEM;
+	atomic_inc(&ctx->mmap_changing);
+	unmap_ctx->ctx = ctx;
+	unmap_ctx->start = start;
+	unmap_ctx->end = end;
+	list_add_tail(&unmap_ctx->list, unmaps);
+	return 0;
+}
+
+static void userfaultfd_event_wait_completion(struct userfaultfd_ctx *ctx,
+					      struct uffd_event *ev)
+{
+	init_completion(&ev->done);
+	spin_lock(&ctx->event_lock);
+	if (!ctx->released)
+		list_add_tail(&ev->list, &ctx->events);
+	else
+		complete(&ev->done);
+	spin_unlock(&ctx->event_lock);
+	wait_for_completion(&ev->done);
+	atomic_dec(&ctx->mmap_changing);
+}
+
+void userfaultfd_unmap_complete(struct mm_struct *mm, struct list_head *uf)
+{
+	struct userfaultfd_unmap_ctx *unmap_ctx, *n;
+	struct uffd_event ev;
+
+	list_for_each_entry_safe(unmap_ctx, n, uf, list) {
+		ev.msg = (struct uffd_msg){ .event = UFFD_EVENT_UNMAP,
+					    .start = unmap_ctx->start,
+					    .end = unmap_ctx->end };
+		userfaultfd_event_wait_completion(unmap_ctx->ctx, &ev);
+		list_del(&unmap_ctx->list);
+		kfree(unmap_ctx);
+	}
+}
+
+static void userfaultfd_release_events(struct userfaultfd_ctx *ctx)
+{
+	struct uffd_event *ev, *n;
+
+	spin_lock(&ctx->event_lock);
+	ctx->released = true;
+	list_for_each_entry_safe(ev, n, &ctx->events, list) {
+		list_del(&ev->list);
+		complete(&ev->done);
+	}
+	spin_unlock(&ctx->event_lock);
+}
+
 static LIST_HEAD(uffd_ctxs);
 static DEFINE_SPINLOCK(uffd_ctxs_lock);
 
@@ -82,6 +155,7 @@ static int userfaultfd_release(struct inode *inode, struct file *file)
 	mm = ctx->mm;
 	list_del(&ctx->list);
 	spin_unlock(&uffd_ctxs_lock);
+	userfaultfd_release_events(ctx);
 	if (mm) {
 		mmap_write_lock(mm);
 		list_for_each_entry(vma, &mm->mmap, vm_list)
@@ -108,6 +182,33 @@ struct userfaultfd_ctx *userfaultfd_ctx_of(int fd)
 		ctx = file->private_data;
 	fput(file);
 	return ctx;
+}
+
+long ksys_uffd_read(int ufd, struct uffd_msg *msg)
+{
+	struct file *file = fget(ufd);
+	struct userfaultfd_ctx *ctx;
+	struct uffd_event *ev;
+	long ret = -EINVAL;
+
+	if (!file)
+		return -EBADF;
+	ctx = file->private_data;
+	if (file->f_op != &userfaultfd_fops || !ctx->initialized)
+		goto out;
+	spin_lock(&ctx->event_lock);
+	ev = list_empty(&ctx->events) ? NULL :
+	     list_first_entry(&ctx->events, struct uffd_event, list);
+	if (ev) {
+		*msg = ev->msg;
+		list_del(&ev->list);
+		complete(&ev->done);	/* userfaultfd_event_complete */
+	}
+	spin_unlock(&ctx->event_lock);
+	ret = ev ? (long)sizeof(*msg) : -EAGAIN;
+out:
+	fput(file);
+	return ret;
 }
 
 static struct super_block *uffd_sb;
@@ -137,6 +238,8 @@ int ksys_userfaultfd(unsigned int flags)
 		goto free_ctx;
 	ctx->mm = current->mm;
 	ctx->flags = flags;
+	spin_lock_init(&ctx->event_lock);
+	INIT_LIST_HEAD(&ctx->events);
 	INIT_LIST_HEAD(&ctx->list);
 	file->private_data = ctx;
 	spin_lock(&uffd_ctxs_lock);

@@ -18,11 +18,13 @@
 #endif
 #define UFFD_SHARED_FCNTL_FLAGS	(O_CLOEXEC | O_NONBLOCK)
 #define UFFD_FEATURE_MISSING_SHMEM	(1ULL << 5)
+#define UFFD_FEATURE_EVENT_UNMAP	(1ULL << 6)
 #define UFFD_FEATURE_SIGBUS		(1ULL << 7)
 #define UFFD_FEATURE_MINOR_SHMEM	(1ULL << 10)
 #define UFFD_FEATURE_WP_HUGETLBFS_SHMEM	(1ULL << 12)
 #define UFFD_FEATURE_POISON		(1ULL << 14)
 #define UFFD_API_FEATURES	(UFFD_FEATURE_MISSING_SHMEM |		\
+				 UFFD_FEATURE_EVENT_UNMAP |		\
 				 UFFD_FEATURE_SIGBUS |			\
 				 UFFD_FEATURE_MINOR_SHMEM |		\
 				 UFFD_FEATURE_WP_HUGETLBFS_SHMEM |	\
@@ -61,6 +63,10 @@ struct uffdio_zeropage { struct uffdio_range range; u64 mode; s64 zeropage; };
 struct uffdio_continue { struct uffdio_range range; u64 mode; s64 mapped; };
 struct uffdio_poison { struct uffdio_range range; u64 mode; s64 updated; };
 struct uffdio_writeprotect { struct uffdio_range range; u64 mode; };
+
+/* What read(2) returns: the kernel's event code, its union cut to one. */
+#define UFFD_EVENT_UNMAP		0x16
+struct uffd_msg { u8 event; u64 start, end; };
 
 /* A combined operation mode + behavior flags (mm/userfaultfd.c). */
 typedef unsigned int uffd_flags_t;
@@ -114,9 +120,15 @@ struct userfaultfd_ctx {
 	unsigned int flags;		/* of userfaultfd() */
 	u64 features;
 	bool initialized;		/* UFFDIO_API done */
-	atomic_t mmap_changing;		/* events pending (never, here) */
+	atomic_t mmap_changing;		/* events not yet read */
+	bool released;			/* the file is closed */
+	spinlock_t event_lock;		/* protects events */
+	struct list_head events;	/* waiting to be read */
 	struct list_head list;		/* in the list of all contexts */
 };
+
+/* Read one event of @ufd into @msg: its size, or -EAGAIN if none. */
+long ksys_uffd_read(int ufd, struct uffd_msg *msg);
 
 /* The context behind a userfaultfd @fd of this process, or NULL. */
 struct userfaultfd_ctx *userfaultfd_ctx_of(int fd);

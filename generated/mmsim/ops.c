@@ -130,6 +130,7 @@ struct mmsim_op mmsim_ops[] = {
 	OP("inject",		"SITE N",		MODEL_ONLY, .check = check_site),
 	OP("expect_report",	"KIND",			MODEL_ONLY | MMSIM_OP_ASSERT),
 
+	OP("uffd_api",		"U"),
 	OP("uffd_unregister",	"U M OFFSET LEN"),
 	OP("uffd_writeprotect",	"U M OFFSET LEN UFFD_WP_MODE"),
 	/* operations added by chapters come here */

@@ -854,6 +854,78 @@ START_TEST(uf14_write_to_a_protected_page_is_the_uffds)
 }
 END_TEST
 
+static struct {
+	struct mm_struct *mm;
+	unsigned long victim;
+	int unmapped;
+} uf15;
+
+static int uf15_unmap(void *data)
+{
+	current->mm = uf15.mm;
+	ck_assert_int_eq(ksys_munmap(uf15.victim, 2 * PAGE_SIZE), 0);
+	WRITE_ONCE(uf15.unmapped, 1);
+	return 0;
+}
+
+/* A context with UFFD_FEATURE_EVENT_UNMAP holding @addr's two pages. */
+static int uf15_monitor(unsigned long victim, unsigned long target)
+{
+	struct uffdio_api api = {
+		.api = UFFD_API,
+		.features = UFFD_FEATURE_SIGBUS | UFFD_FEATURE_EVENT_UNMAP,
+	};
+	int fd = ksys_userfaultfd(UFFD_USER_MODE_ONLY);
+	struct uf m = { .ufd = fd };
+
+	ck_assert_int_eq(ksys_uffd_ioctl(fd, UFFDIO_API, &api), 0);
+	ck_assert_int_eq(uf_register(&m, victim, 2,
+				     UFFDIO_REGISTER_MODE_MISSING), 0);
+	ck_assert_int_eq(uf_register(&m, target, 2,
+				     UFFDIO_REGISTER_MODE_MISSING |
+				     UFFDIO_REGISTER_MODE_WP), 0);
+	return fd;
+}
+
+static void uf15_design(int d)
+{
+	struct task_struct *t;
+	struct uffd_msg msg;
+	unsigned long target;
+	struct uf u, m;
+
+	uf_setup(&u, d);
+	m = u;
+	uf15 = (typeof(uf15)){ .mm = current->mm };
+	uf15.victim = uf_map(-1, 2, MAP_PRIVATE | MAP_ANONYMOUS);
+	target = uf_map(-1, 2, MAP_PRIVATE | MAP_ANONYMOUS);
+	m.ufd = uf15_monitor(uf15.victim, target);
+	t = task_run(uf15_unmap, NULL, "munmap");
+	for (long start = now_ms(); !READ_ONCE(t->waiting); usleep(100))
+		ck_assert(now_ms() - start < 2000);
+	ck_assert_int_eq(uf_copy(&m, target, u.src, 1, 0), -EAGAIN);
+	ck_assert_int_eq(uf_zeropage(&m, target, 1), -EAGAIN);
+	ck_assert_int_eq(uf_writeprotect(&m, target, 1,
+					 UFFDIO_WRITEPROTECT_MODE_WP), -EAGAIN);
+	ck_assert_int_eq(uf_load(target), -SIGBUS);
+	ck_assert_int_eq(uf_copy(&u, u.shared, u.src, 1, 0), PAGE_SIZE);
+	ck_assert(!READ_ONCE(uf15.unmapped));
+	ck_assert_int_eq(ksys_uffd_read(m.ufd, &msg), sizeof(msg));
+	ck_assert_int_eq(task_join(t), 0);
+	ck_assert(uf15.unmapped);
+	ck_assert_int_eq(msg.event, UFFD_EVENT_UNMAP);
+	ck_assert_int_eq(msg.start, uf15.victim);
+	ck_assert_int_eq(msg.end, uf15.victim + 2 * PAGE_SIZE);
+	ck_assert_int_eq(ksys_uffd_read(m.ufd, &msg), -EAGAIN);
+	ck_assert_int_eq(uf_copy(&m, target, u.src, 1, 0), PAGE_SIZE);
+}
+
+START_TEST(uf15_fills_wait_out_an_unread_event)
+{
+	uf_each_design(uf15_design);
+}
+END_TEST
+
 struct uf_sweep_op {
 	const char *name;
 	void (*prep)(struct uf *u);
@@ -1321,6 +1393,7 @@ static void uffd_claims_figure(void)
 		uf12_copy_with_faults_enabled_deadlocks_two_processes,
 		uf13_unregister_ends_the_hold_on_the_range,
 		uf14_write_to_a_protected_page_is_the_uffds,
+		uf15_fills_wait_out_an_unread_event,
 	};
 	char buf[48];
 
@@ -1369,6 +1442,7 @@ static Suite *uffd_suite(void)
 	tcase_add_test(tc, uffd_fill_flows_match_the_runs);
 	tcase_add_test(tc, uf13_unregister_ends_the_hold_on_the_range);
 	tcase_add_test(tc, uf14_write_to_a_protected_page_is_the_uffds);
+	tcase_add_test(tc, uf15_fills_wait_out_an_unread_event);
 	tcase_add_test(sweep, uffd_sweep_every_site_of_the_fill_path);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, sweep);
