@@ -467,6 +467,37 @@ static void kernel_uffd_continue(struct mmsim_ctx *c,
 		mmsim_ret(r, cont.mapped);
 }
 
+static void kernel_uffd_api(struct mmsim_ctx *c, const struct mmsim_line *l,
+			    struct mmsim_result *r)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+
+	mmsim_ret(r, sys_ret(ioctl(kfd(c, l->a.u), UFFDIO_API, &api)));
+}
+
+static void kernel_uffd_unregister(struct mmsim_ctx *c,
+				   const struct mmsim_line *l,
+				   struct mmsim_result *r)
+{
+	struct mmsim_obj *m = mmsim_obj(c, l->a.m);
+	struct uffdio_range range = { m->h + l->a.off, l->a.len };
+
+	mmsim_ret(r, sys_ret(ioctl(kfd(c, l->a.u), UFFDIO_UNREGISTER, &range)));
+}
+
+static void kernel_uffd_writeprotect(struct mmsim_ctx *c,
+				     const struct mmsim_line *l,
+				     struct mmsim_result *r)
+{
+	struct mmsim_obj *m = mmsim_obj(c, l->a.m);
+	struct uffdio_writeprotect wp = {
+		.range = { m->h + l->a.off, l->a.len },
+		.mode = l->a.uffd_mode,
+	};
+
+	mmsim_ret(r, sys_ret(ioctl(kfd(c, l->a.u), UFFDIO_WRITEPROTECT, &wp)));
+}
+
 /* methods of operations added by chapters come here */
 
 static int kernel_host_ok(char *why, size_t n)
@@ -536,6 +567,9 @@ static const struct mmsim_method kernel_methods[] = {
 	{ "uffd_copy",		kernel_uffd_copy },
 	{ "uffd_zeropage",	kernel_uffd_zeropage },
 	{ "uffd_continue",	kernel_uffd_continue },
+	{ "uffd_api",		kernel_uffd_api },
+	{ "uffd_unregister",	kernel_uffd_unregister },
+	{ "uffd_writeprotect",	kernel_uffd_writeprotect },
 	/* the table lines of methods added by chapters come here */
 	{ NULL }
 };

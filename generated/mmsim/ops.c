@@ -9,6 +9,12 @@
 #include <string.h>
 #include "mmsim.h"
 
+static const struct mmsim_flag uffd_wp_flags[] = {
+	{ "wp",			1 },	/* UFFDIO_WRITEPROTECT_MODE_WP */
+	{ "dontwake",		2 },	/* UFFDIO_WRITEPROTECT_MODE_DONTWAKE */
+	{ NULL }
+};
+
 const struct mmsim_flag mmsim_seal_flags[] = {
 	{ "SEAL",		MMSIM_SEAL_SEAL },
 	{ "SHRINK",		MMSIM_SEAL_SHRINK },
@@ -73,6 +79,7 @@ static const struct mmsim_argtype mmsim_argtypes[] = {
 	WORD_ARG("NAME",	variant),
 	WORD_ARG("SITE",	site),
 	WORD_ARG("KIND",	report),
+	FLAGS_ARG("UFFD_WP_MODE",	uffd_wp_flags, uffd_mode),
 	/* argument types added by chapters come here */
 	{ NULL }
 };
@@ -125,6 +132,9 @@ struct mmsim_op mmsim_ops[] = {
 						.check = check_site),
 	OP("expect_report",	"KIND",		MODEL_ONLY | MMSIM_OP_ASSERT),
 
+	OP("uffd_api",		"U"),
+	OP("uffd_unregister",	"U M OFFSET LEN"),
+	OP("uffd_writeprotect",	"U M OFFSET LEN UFFD_WP_MODE"),
 	/* operations added by chapters come here */
 	{ NULL }
 };

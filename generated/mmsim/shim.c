@@ -390,6 +390,38 @@ static void shim_expect_report(struct mmsim_ctx *c, const struct mmsim_line *l,
 	mmsim_ret(r, report_expect(l->a.report) ? 0 : -ENOENT);
 }
 
+static void shim_uffd_api(struct mmsim_ctx *c, const struct mmsim_line *l,
+			  struct mmsim_result *r)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+
+	mmsim_ret(r, ksys_uffd_ioctl(sfd(c, l->a.u), UFFDIO_API, &api));
+}
+
+static void shim_uffd_unregister(struct mmsim_ctx *c,
+				 const struct mmsim_line *l,
+				 struct mmsim_result *r)
+{
+	struct mmsim_obj *m = mmsim_obj(c, l->a.m);
+	struct uffdio_range range = { m->h + l->a.off, l->a.len };
+
+	mmsim_ret(r, ksys_uffd_ioctl(sfd(c, l->a.u), UFFDIO_UNREGISTER,
+				     &range));
+}
+
+static void shim_uffd_writeprotect(struct mmsim_ctx *c,
+				   const struct mmsim_line *l,
+				   struct mmsim_result *r)
+{
+	struct mmsim_obj *m = mmsim_obj(c, l->a.m);
+	struct uffdio_writeprotect wp = {
+		.range = { m->h + l->a.off, l->a.len },
+		.mode = l->a.uffd_mode,
+	};
+
+	mmsim_ret(r, ksys_uffd_ioctl(sfd(c, l->a.u), UFFDIO_WRITEPROTECT, &wp));
+}
+
 /* methods of operations added by chapters come here */
 
 static struct {
@@ -575,6 +607,9 @@ static const struct mmsim_method shim_methods[] = {
 	{ "variant",		shim_variant },
 	{ "inject",		shim_inject },
 	{ "expect_report",	shim_expect_report },
+	{ "uffd_api",		shim_uffd_api },
+	{ "uffd_unregister",	shim_uffd_unregister },
+	{ "uffd_writeprotect",	shim_uffd_writeprotect },
 	/* the table lines of methods added by chapters come here */
 	{ NULL }
 };
