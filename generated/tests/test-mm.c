@@ -61,7 +61,8 @@ static void testfs_fill(struct inode *inode, int n, u8 byte)
 
 		ck_assert(!IS_ERR(folio));
 		memset(page, byte, PAGE_SIZE);
-		ck_assert_int_eq(folio_write_data(folio, 0, page, PAGE_SIZE), 0);
+		ck_assert_int_eq(folio_write_data(folio, 0, page, PAGE_SIZE),
+				 0);
 		folio_mark_uptodate(folio);
 		folio_mark_dirty(folio);
 		folio_unlock(folio);
@@ -114,7 +115,8 @@ START_TEST(sh3_alloc_under_lock_taken_in_reclaim_is_cycle)
 	ck_assert_str_eq(r->chain[1].site.func,
 			 "sh3_alloc_under_lock_taken_in_reclaim_is_cycle_fn");
 	ck_assert_report("cycle");
-	ck_assert_int_eq(vm_events.allocstall, 1);	/* only the forced one */
+	/* only the forced one */
+	ck_assert_int_eq(vm_events.allocstall, 1);
 }
 END_TEST
 
@@ -145,7 +147,8 @@ static void sh3_figure(void)
 	p = kmalloc(64, GFP_KERNEL);
 	mutex_unlock(&testfs_mutex);
 	kfree(p);
-	lockdep_export_dot(stdout, "fs_reclaim and a lock taken inside reclaim");
+	lockdep_export_dot(stdout,
+			   "fs_reclaim and a lock taken inside reclaim");
 }
 KTEST_FIGURE("shim-fs-reclaim", sh3_figure)
 
