@@ -128,7 +128,16 @@ $(GEN_FILES): $(SRC)/%: $(OUT)/stamp/tangled
 	$(if $(wildcard $@),,$(Q)tools/tangle $(TANGLE_OPTS) $(SRC) $(NW))
 
 # ------------------------------------------------------------------ compiling
-$(OUT)/obj/%.o: $(SRC)/%.c | $(GEN_HDRS)
+# An object depends on the flags it was compiled with, as the kernel's .cmd
+# files make it: the stamp is rewritten only when the flags change (a new
+# -fPIC in the tree, make CFLAGS=-O0), and then every object is rebuilt.
+CC_FLAGS_LINE = $(CC) $(MMLIT_CPPFLAGS) $(CPPFLAGS) $(MMLIT_CFLAGS) $(PIC_CFLAGS) $(CFLAGS)
+$(OUT)/stamp/cflags: FORCE
+	@mkdir -p $(@D); echo '$(CC_FLAGS_LINE)' | cmp -s - $@ || echo '$(CC_FLAGS_LINE)' >$@
+.PHONY: FORCE
+FORCE:
+
+$(OUT)/obj/%.o: $(SRC)/%.c $(OUT)/stamp/cflags | $(GEN_HDRS)
 	$(Q)mkdir -p $(@D) && $(call say,CC,$@)$(CC) $(MMLIT_CPPFLAGS) $(CPPFLAGS) $(MMLIT_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(TEST_OBJS): EXTRA_CFLAGS = $(CHECK_CFLAGS)
