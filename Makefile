@@ -486,12 +486,10 @@ $(MAN_PAGE): src-lit/90-mmsim.nw tools/nw2pandoc book/macros.tex \
 	$(Q)$(call say,MAN,$@)tools/nw2pandoc --out build/man/mmsim.pandoc.tex \
 		--fragments build/man/fragments.html --anchors build/man/anchors.txt \
 		src-lit/90-mmsim.nw
-	$(Q)sed -E 's/\\nwq\{(q[0-9]+)\}/\\texttt{NWQ\1}/g' build/man/mmsim.pandoc.tex \
-		> build/man/mmsim.man.tex
 	$(Q)pandoc -f latex+raw_tex -t man -s --lua-filter packaging/mmsim-man.lua \
 		-M fragments=build/man/fragments.html -M docdir='$(DOCDIR)' \
 		-M title=MMSIM -M section=1 -M header=mmlit -M footer='mmlit $(MMLIT_VERSION)' \
-		-o $@ book/macros.tex build/man/mmsim.man.tex
+		-o $@ book/macros.tex build/man/mmsim.pandoc.tex
 
 $(OUT)/mmlit.pc: packaging/mmlit.pc.in
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
