@@ -153,7 +153,6 @@ static struct folio *kvm_gmem_create_folio_guarded(struct inode *inode,
 	guard(srcu)(kvm_gmem_srcu(inode));
 	if (kvm_gmem_is_frozen(inode))
 		return ERR_PTR(-EPERM);
-	cond_resched();		/* the allocation may sleep */
 	return __filemap_get_folio(mapping, index,
 				   FGP_LOCK | FGP_ACCESSED | FGP_CREAT,
 				   mapping_gfp_mask(mapping));
@@ -179,7 +178,6 @@ static struct folio *kvm_gmem_get_folio(struct inode *inode, pgoff_t index)
 		kvm_gmem_freeze_read_unlock(inode, idx);
 		return ERR_PTR(-EPERM);
 	}
-	cond_resched();		/* the allocation may sleep */
 	folio = __filemap_get_folio(mapping, index,
 				    FGP_LOCK | FGP_ACCESSED | FGP_CREAT,
 				    mapping_gfp_mask(mapping));

@@ -186,7 +186,7 @@ static void park_hook(enum sched_point_kind kind, const void *obj)
 		return;
 	if (kind == SP_SRCU_LOCK && obj == &kvm_gmem_freeze_srcu)
 		park.entered = true;
-	if (kind != SP_YIELD || !park.entered || park.parked)
+	if (kind != SP_ALLOC || !park.entered || park.parked)
 		return;
 	pthread_mutex_lock(&park.lock);
 	park.parked = true;
