@@ -83,18 +83,23 @@ double bench_quantile(double *v, int n, double q)
 }
 
 static const char *const block_desc[BENCH_NR_BLKS] = {
-	"read side: ns per lock+unlock pair, median of the runs; columns: threads",
+	"read side: ns per lock+unlock pair, median of the runs; "
+	"columns: threads",
 	"grace period: latency in microseconds, median; columns: readers",
-	"grace period: latency in microseconds, 90th percentile; columns: readers",
+	"grace period: latency in microseconds, 90th percentile; "
+	"columns: readers",
 	"grace period: membarrier(2) calls per grace period; columns: readers",
 	"the bar: SRCU / urcu-memb within interleaved trials; columns: threads",
 };
 
 void bench_data_write(const struct bench_dataset *ds, FILE *f)
 {
-	fprintf(f, "# mmlit-bench results: chapter 4, \"What the read side costs\".\n"
-		"# Written by `make bench` (build/mmlit-bench); the book's tables and\n"
-		"# plot are made from this file. Only ratios between rows measured in\n"
+	fprintf(f, "# mmlit-bench results: chapter 4, "
+		"\"What the read side costs\".\n"
+		"# Written by `make bench` (build/mmlit-bench); "
+		"the book's tables and\n"
+		"# plot are made from this file. "
+		"Only ratios between rows measured in\n"
 		"# one run carry over to another machine.\n#\n");
 	for (int i = 0; i < ds->nr_meta; i++)
 		fprintf(f, "# meta %s %s\n", ds->meta_key[i], ds->meta_val[i]);
@@ -109,8 +114,8 @@ void bench_data_write(const struct bench_dataset *ds, FILE *f)
 		for (int r = 0; r < b->nr_rows; r++) {
 			fprintf(f, "%s \"%s\"", b->row[r].key, b->row[r].label);
 			for (int c = 0; c < b->nr_cols; c++)
-				fprintf(f, isnan(b->row[r].v[c]) ? " NaN" : " %.4g",
-					b->row[r].v[c]);
+				fprintf(f, isnan(b->row[r].v[c]) ? " NaN" :
+					" %.4g", b->row[r].v[c]);
 			fputc('\n', f);
 		}
 	}
@@ -177,7 +182,8 @@ int bench_data_read(struct bench_dataset *ds, const char *path)
 			int r = bench_row_add(&ds->blk[blk], w[0], w[1]);
 
 			for (int c = 2; c < n; c++)
-				ds->blk[blk].row[r].v[c - 2] = strtod(w[c], NULL);
+				ds->blk[blk].row[r].v[c - 2] =
+					strtod(w[c], NULL);
 		}
 	}
 	fclose(f);
@@ -190,7 +196,8 @@ static void bar_add(struct bench_bar *bars, int *n, double value, double limit,
 	bars[*n].value = value;
 	bars[*n].limit = limit;
 	if (nr)
-		snprintf(bars[*n].what, sizeof(bars[*n].what), "%s%d", what, nr);
+		snprintf(bars[*n].what, sizeof(bars[*n].what), "%s%d", what,
+			 nr);
 	else
 		snprintf(bars[*n].what, sizeof(bars[*n].what), "%s", what);
 	(*n)++;

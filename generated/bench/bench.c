@@ -69,7 +69,7 @@ struct mechanism {
 
 static void shim_thread_init(void)
 {
-	(void)current;			/* adopt: the thread gets a reader slot */
+	(void)current;		/* adopt: the thread gets a reader slot */
 }
 
 static void shim_thread_exit(void)
@@ -104,7 +104,8 @@ static const struct mechanism mechanisms[] = {
 	{ .key = "srcu-fenced", .label = "SRCU, classic (smp_mb)",
 	  .loop = srcu_fenced_loop,
 	  .thread_init = shim_thread_init, .thread_exit = shim_thread_exit },
-	{ .key = "urcu-memb", .label = "liburcu urcu-memb", .loop = bench_urcu_loop,
+	{ .key = "urcu-memb", .label = "liburcu urcu-memb",
+	  .loop = bench_urcu_loop,
 	  .thread_init = bench_urcu_thread_init,
 	  .thread_exit = bench_urcu_thread_exit,
 	  .synchronize = bench_urcu_synchronize,
@@ -112,7 +113,8 @@ static const struct mechanism mechanisms[] = {
 	{ .key = "percpu-rwsem", .label = "percpu-rwsem read",
 	  .loop = pcpu_rwsem_loop,
 	  .thread_init = shim_thread_init, .thread_exit = shim_thread_exit,
-	  .synchronize = pcpu_rwsem_write, .sync_label = "percpu_down_write + up",
+	  .synchronize = pcpu_rwsem_write,
+	  .sync_label = "percpu_down_write + up",
 	  .membarriers = percpu_rwsem_membarrier_calls },
 	{ .key = "rwsem", .label = "rwsem shared (invalidate_lock)",
 	  .loop = rwsem_loop, .may_sleep = true,
@@ -484,7 +486,8 @@ static void describe_machine(struct bench_dataset *ds,
 	bench_meta_set(ds, "compiler", "gcc " __VERSION__);
 	bench_meta_set(ds, "liburcu", bench_urcu_version());
 	bench_meta_set(ds, "membarrier",
-		    mmlit_hooks & MMLIT_HOOK_FENCE ? "no (readers fence)" : "yes");
+		       mmlit_hooks & MMLIT_HOOK_FENCE ? "no (readers fence)" :
+		       "yes");
 	snprintf(buf, sizeof(buf), "%d", p->runs);
 	bench_meta_set(ds, "runs", buf);
 	snprintf(buf, sizeof(buf), "%d", p->read_ms);
@@ -547,7 +550,8 @@ static int print_results(const struct bench_dataset *ds, FILE *f)
 		    "readers:", f);
 	print_block(ds, BENCH_BLK_BAR, "The bar's trials: SRCU / urcu-memb "
 		    "within each trial", "threads:", f);
-	fprintf(f, "\nThe bar (issues 5, 8); SRCU 2-thread/1-thread alone: %.2f, "
+	fprintf(f, "\nThe bar (issues 5, 8); "
+		"SRCU 2-thread/1-thread alone: %.2f, "
 		"the check alone's: %.2f\n", bench_bar_scaling(ds, "srcu"),
 		bench_bar_scaling(ds, "none"));
 	for (int i = 0; i < n; i++) {
@@ -562,10 +566,14 @@ static int print_results(const struct bench_dataset *ds, FILE *f)
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: mmlit-bench [--quick] [--out FILE]   measure, print, write\n"
-		"       mmlit-bench [--quick] --falloc       chapter 3's FX5 only\n"
-		"       mmlit-bench [--quick] --srcu         chapter 4's only\n"
-		"       mmlit-bench --print FILE             print a data file\n");
+		"usage: mmlit-bench [--quick] [--out FILE]   "
+		"measure, print, write\n"
+		"       mmlit-bench [--quick] --falloc       "
+		"chapter 3's FX5 only\n"
+		"       mmlit-bench [--quick] --srcu         "
+		"chapter 4's only\n"
+		"       mmlit-bench --print FILE             "
+		"print a data file\n");
 	return 2;
 }
 
@@ -589,8 +597,9 @@ static int measure(const struct run_params *p, const char *out)
 
 	lockdep_set_enabled(false);
 	if (mmlit_hooks)
-		fprintf(stderr, "mmlit-bench: mmlit_hooks is %#x: the read sides "
-			"run their slow paths\n", mmlit_hooks);
+		fprintf(stderr, "mmlit-bench: mmlit_hooks is %#x: "
+			"the read sides run their slow paths\n",
+			mmlit_hooks);
 	spin_lock_init(&bench_inode.i_lock);
 	describe_machine(&ds, p);
 	run_all(&ds, p);
