@@ -74,6 +74,11 @@ OBJS := $(LIB_OBJS) $(MMSIM_OBJS) $(TEST_OBJS) $(BENCH_OBJS)
 
 # A product whose directory has no .c file yet is skipped.
 LIBA := $(if $(LIB_OBJS),$(OUT)/libmmlit.a)
+# The shared library, from the same (-fPIC) objects: see "install" below.
+# Its soname is libmmlit.so.$(MMLIT_SOVERSION); mmlit.pc says the version.
+MMLIT_VERSION := 0.1.0
+MMLIT_SOVERSION := 0
+SHLIB := $(if $(LIB_OBJS),$(OUT)/libmmlit.so.$(MMLIT_VERSION))
 MMSIM := $(if $(MMSIM_OBJS),$(OUT)/mmsim)
 TESTS := $(if $(TEST_OBJS),$(OUT)/mmlit-tests)
 BENCH := $(if $(BENCH_OBJS),$(OUT)/mmlit-bench)
@@ -95,13 +100,13 @@ URCU_LIBS = $(shell pkg-config --libs liburcu-memb 2>/dev/null || echo -lurcu-me
 
 # ------------------------------------------------------------------ top targets
 .PHONY: all code lib mmsim tests tangle book html pdf check check-roots \
-	check-generated check-width check-browser bench install uninstall clean deps help
+	check-generated check-width check-browser bench install uninstall man clean deps help
 
 all: code book
 	@:
-code: $(PRODUCTS) $(GEN_FILES)
+code: $(PRODUCTS) $(SHLIB) $(GEN_FILES)
 	@:
-lib: $(LIBA)
+lib: $(LIBA) $(SHLIB)
 	@:
 mmsim: $(MMSIM)
 	@:
@@ -123,10 +128,20 @@ $(GEN_FILES): $(SRC)/%: $(OUT)/stamp/tangled
 	$(if $(wildcard $@),,$(Q)tools/tangle $(TANGLE_OPTS) $(SRC) $(NW))
 
 # ------------------------------------------------------------------ compiling
-$(OUT)/obj/%.o: $(SRC)/%.c | $(GEN_HDRS)
+# An object depends on the flags it was compiled with, as the kernel's .cmd
+# files make it: the stamp is rewritten only when the flags change (a new
+# -fPIC in the tree, make CFLAGS=-O0), and then every object is rebuilt.
+CC_FLAGS_LINE = $(CC) $(MMLIT_CPPFLAGS) $(CPPFLAGS) $(MMLIT_CFLAGS) $(PIC_CFLAGS) $(CFLAGS)
+$(OUT)/stamp/cflags: FORCE
+	@mkdir -p $(@D); echo '$(CC_FLAGS_LINE)' | cmp -s - $@ || echo '$(CC_FLAGS_LINE)' >$@
+.PHONY: FORCE
+FORCE:
+
+$(OUT)/obj/%.o: $(SRC)/%.c $(OUT)/stamp/cflags | $(GEN_HDRS)
 	$(Q)mkdir -p $(@D) && $(call say,CC,$@)$(CC) $(MMLIT_CPPFLAGS) $(CPPFLAGS) $(MMLIT_CFLAGS) $(EXTRA_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(TEST_OBJS): EXTRA_CFLAGS = $(CHECK_CFLAGS)
+$(LIB_OBJS): EXTRA_CFLAGS = $(PIC_CFLAGS)
 
 -include $(OBJS:.o=.d)
 
@@ -194,6 +209,7 @@ ifneq ($(TESTS),)
 	tools/check-width || rc=1; \
 	$(if $(HAVE_CHROMIUM),$(MAKE) check-browser || rc=1;,echo "mmlit: no chromium: check-browser skipped";) \
 	$(if $(HAVE_POPPLER),$(MAKE) check-pdf || rc=1;,echo "mmlit: no poppler-utils: check-pdf skipped";) \
+	$(MAKE) check-install || rc=1; \
 	exit $$rc
 else
 	@echo "mmlit: no test runner yet (no tests/*.c root); running the book's own checks"
@@ -206,8 +222,13 @@ endif
 # then runs the tests in both fork modes and mmsim over every scenario file,
 # on the shim and with --diff. Suppressions live in tests/*.supp, each entry
 # with its reason.
+# A sanitized test runs several times slower, and a loaded machine slower
+# still: Check's per-test timeout (60 s, 300 s for the sweeps), which only
+# ends a hung test and proves nothing, is multiplied (SAN_TIMEOUT=N).
+SAN_TIMEOUT ?= 4
 SAN_RUN = MMLIT_ROOT=$(CURDIR) MMLIT_MMSIM=$(CURDIR)/$(1)/mmsim \
-	MMLIT_TESTS=$(CURDIR)/$(1)/mmlit-tests MMLIT_BUILD=$(CURDIR)/$(1)
+	MMLIT_TESTS=$(CURDIR)/$(1)/mmlit-tests MMLIT_BUILD=$(CURDIR)/$(1) \
+	CK_TIMEOUT_MULTIPLIER=$(SAN_TIMEOUT)
 define san_check
 	$(Q)$(MAKE) OUT=$(1) CFLAGS='-O1 -g -fno-omit-frame-pointer $(2)' \
 		LDFLAGS='$(2)' $(1)/mmlit-tests $(1)/mmsim
@@ -407,25 +428,105 @@ soak: code
 	$(Q)$(RUN_ENV) MMLIT_SWEEP_REPORT=1 CK_RUN_SUITE=robust CK_RUN_CASE=soak $(TESTS)
 
 # ------------------------------------------------------------------ install
+# make install PREFIX=... DESTDIR=... installs
+#   LIBDIR      libmmlit.a; libmmlit.so.$(MMLIT_VERSION) with its soname link
+#               libmmlit.so.$(MMLIT_SOVERSION) and the link libmmlit.so;
+#               pkgconfig/mmlit.pc (from packaging/mmlit.pc.in)
+#   INCLUDEDIR  mmlit/*.h: the library's headers (generated/lib/), not the
+#               benchmark's (generated/bench/)
+#   BINDIR      mmsim (linked with the static library, as in the build)
+#   MANDIR      man1/mmsim.1 (from the mmsim appendix: "man page" below)
+#   DOCDIR      the book: mmlit.html, mmlit.pdf, figures/*.svg and *.pdf
+# make uninstall removes all of it. tools/check-install (make check-install,
+# part of make check) installs into build/check-install and builds and runs
+# a program against the result, shared and static.
 PREFIX ?= /usr/local
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 BINDIR ?= $(PREFIX)/bin
+DATAROOTDIR ?= $(PREFIX)/share
+MANDIR ?= $(DATAROOTDIR)/man
+DOCDIR ?= $(DATAROOTDIR)/doc/mmlit
 
-install: code
+# The library's objects are compiled once, position-independent, for both
+# libraries: no second compile of the library, and the tests run the very
+# objects the shared library is made of. No one interposes the library's
+# own symbols, so calls inside it may be bound and inlined at compile time.
+PIC_CFLAGS := -fPIC -fno-semantic-interposition
+SONAME := libmmlit.so.$(MMLIT_SOVERSION)
+LIB_HDRS := $(filter $(SRC)/lib/%,$(GEN_HDRS))
+
+$(SHLIB): $(LIB_OBJS)
+	$(Q)$(call say,LD,$@)$(CC) -shared -Wl,-soname,$(SONAME) -Wl,-z,defs \
+		$(MMLIT_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $(LIB_OBJS) -pthread
+
+# The installed static library holds one object, the whole library linked
+# with -r: a program that uses any of it gets all of it, constructors
+# included (the variant areas, fault sites and guest_memfd's file type
+# register themselves from them), as with the shared library. The build's
+# own libmmlit.a keeps one member per file; its programs take it whole
+# (WHOLE_LIBA).
+INSTALL_LIBA := $(OUT)/pkg/libmmlit.a
+$(INSTALL_LIBA): $(LIB_OBJS)
+	$(Q)mkdir -p $(@D) && $(call say,AR,$@)$(CC) -r -nostdlib -o $(@D)/mmlit.o $(LIB_OBJS) \
+		&& rm -f $@ && $(AR) rcs $@ $(@D)/mmlit.o
+
+# The man page mmsim(1) is made from the mmsim appendix as the HTML book
+# weaves it (tools/nw2pandoc, alone), by packaging/mmsim-man.lua: see there
+# which parts become which sections. Its SEE ALSO names DOCDIR, recorded in
+# build/man/docdir (rewritten only when it changes).
+MAN_PAGE := build/man/mmsim.1
+.PHONY: man FORCE
+man: $(MAN_PAGE)
+	@:
+build/man/docdir: FORCE
+	$(Q)mkdir -p $(@D) && echo '$(DOCDIR)' | cpif $@
+$(MAN_PAGE): src-lit/90-mmsim.nw tools/nw2pandoc book/macros.tex \
+		packaging/mmsim-man.lua build/man/docdir
+	$(Q)$(call say,MAN,$@)tools/nw2pandoc --out build/man/mmsim.pandoc.tex \
+		--fragments build/man/fragments.html --anchors build/man/anchors.txt \
+		src-lit/90-mmsim.nw
+	$(Q)sed -E 's/\\nwq\{(q[0-9]+)\}/\\texttt{NWQ\1}/g' build/man/mmsim.pandoc.tex \
+		> build/man/mmsim.man.tex
+	$(Q)pandoc -f latex+raw_tex -t man -s --lua-filter packaging/mmsim-man.lua \
+		-M fragments=build/man/fragments.html -M docdir='$(DOCDIR)' \
+		-M title=MMSIM -M section=1 -M header=mmlit -M footer='mmlit $(MMLIT_VERSION)' \
+		-o $@ book/macros.tex build/man/mmsim.man.tex
+
+$(OUT)/mmlit.pc: packaging/mmlit.pc.in
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+		-e 's|@INCLUDEDIR@|$(INCLUDEDIR)|' -e 's|@DOCDIR@|$(DOCDIR)|' \
+		-e 's|@VERSION@|$(MMLIT_VERSION)|' -e '/^# /d' $< > $@
+# The file depends on PREFIX and the directories: write it at every install.
+.PHONY: $(OUT)/mmlit.pc
+
+.PHONY: check-install
+install: code book $(MAN_PAGE) $(INSTALL_LIBA) $(OUT)/mmlit.pc
 	$(Q)install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)/mmlit $(DESTDIR)$(BINDIR)
-	$(if $(LIBA),$(Q)install -m 644 $(LIBA) $(DESTDIR)$(LIBDIR)/libmmlit.a)
-	$(if $(filter $(SRC)/lib/%,$(GEN_HDRS)),$(Q)install -m 644 $(filter $(SRC)/lib/%,$(GEN_HDRS)) $(DESTDIR)$(INCLUDEDIR)/mmlit/)
-	$(if $(MMSIM),$(Q)install -m 755 $(MMSIM) $(DESTDIR)$(BINDIR)/mmsim)
-	$(Q)printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCLUDEDIR)' '' \
-		'Name: mmlit' 'Description: kernel-like shim and memory-management model of the mmlit book' \
-		'Version: 0.1' 'Cflags: -I$${includedir}/mmlit -pthread' \
-		'Libs: -L$${libdir} -lmmlit -pthread -lm' > $(DESTDIR)$(LIBDIR)/pkgconfig/mmlit.pc
+	$(Q)install -m 644 $(INSTALL_LIBA) $(DESTDIR)$(LIBDIR)/libmmlit.a
+	$(Q)install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/
+	$(Q)ln -sf $(notdir $(SHLIB)) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	$(Q)ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libmmlit.so
+	$(Q)install -m 644 $(OUT)/mmlit.pc $(DESTDIR)$(LIBDIR)/pkgconfig/mmlit.pc
+	$(Q)install -m 644 $(LIB_HDRS) $(DESTDIR)$(INCLUDEDIR)/mmlit/
+	$(Q)install -m 755 $(MMSIM) $(DESTDIR)$(BINDIR)/mmsim
+	$(Q)install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DOCDIR)/figures
+	$(Q)install -m 644 $(MAN_PAGE) $(DESTDIR)$(MANDIR)/man1/mmsim.1
+	$(Q)install -m 644 $(BOOK_HTML) $(BOOK_PDF) $(DESTDIR)$(DOCDIR)/
+	$(Q)install -m 644 $(FIG_SVG) $(FIG_PDF) $(DESTDIR)$(DOCDIR)/figures/
 	@echo "mmlit: installed into $(DESTDIR)$(PREFIX) (pkg-config --cflags --libs mmlit)"
 
 uninstall:
 	$(Q)rm -rf $(DESTDIR)$(INCLUDEDIR)/mmlit
-	$(Q)rm -f $(DESTDIR)$(LIBDIR)/libmmlit.a $(DESTDIR)$(LIBDIR)/pkgconfig/mmlit.pc $(DESTDIR)$(BINDIR)/mmsim
+	$(Q)rm -f $(DESTDIR)$(LIBDIR)/libmmlit.a $(DESTDIR)$(LIBDIR)/libmmlit.so \
+		$(DESTDIR)$(LIBDIR)/$(SONAME) $(DESTDIR)$(LIBDIR)/$(notdir $(SHLIB)) \
+		$(DESTDIR)$(LIBDIR)/pkgconfig/mmlit.pc $(DESTDIR)$(BINDIR)/mmsim
+	$(Q)rm -f $(DESTDIR)$(MANDIR)/man1/mmsim.1 $(DESTDIR)$(DOCDIR)/mmlit.html \
+		$(DESTDIR)$(DOCDIR)/mmlit.pdf $(addprefix $(DESTDIR)$(DOCDIR)/figures/,$(notdir $(FIG_SVG) $(FIG_PDF)))
+	$(Q)rmdir $(DESTDIR)$(DOCDIR)/figures $(DESTDIR)$(DOCDIR) 2>/dev/null || true
+
+check-install:
+	$(Q)MAKE='$(MAKE)' tools/check-install
 
 # ------------------------------------------------------------------ misc
 clean:
@@ -448,7 +549,8 @@ help:
 	@echo 'make mutants-ci      a fixed sample of 12 mutants over the chapters (CI)'
 	@echo 'make sweeps          fail every allocation site of every operation in turn (suite robust)'
 	@echo 'make soak            random operations by several tasks (MMLIT_SOAK_SEED=N for another seed)'
-	@echo 'make install         PREFIX=/usr/local: libmmlit.a, include/mmlit/*.h, mmlit.pc, mmsim'
+	@echo 'make install         PREFIX=/usr/local: libmmlit.{a,so}, headers, mmlit.pc, mmsim, mmsim.1, book'
+	@echo 'make check-install   install into build/check-install, build and run against it'
 	@echo 'make clean           remove build/ and book/out/'
 	@echo 'make deps            install missing Debian packages (tools/deps)'
 	@echo 'Options: LINES=1 (compile with #line into the .nw), V=1 (show commands)'

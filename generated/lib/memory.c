@@ -174,8 +174,9 @@ static bool map_one_cached(struct vm_fault *vmf, struct folio *folio,
 			   pgoff_t index, pgoff_t max_idx)
 {
 	struct mm_struct *mm = vmf->vma->vm_mm;
+	/* mod 2^64: an index below vmf->pgoff gives a lower address */
 	unsigned long addr = vmf->address +
-			     ((index - vmf->pgoff) << PAGE_SHIFT);	/* mod 2^64 */
+			     ((index - vmf->pgoff) << PAGE_SHIFT);
 	bool mapped = false;
 	spinlock_t *ptl;
 	struct pte *pte;
@@ -467,8 +468,10 @@ int fault_in_user_page(unsigned long addr, bool write)
 {
 	struct mm_struct *mm = current->mm;
 	unsigned int flags = FAULT_FLAG_USER | FAULT_FLAG_ALLOW_RETRY |
-			     FAULT_FLAG_KILLABLE | (write ? FAULT_FLAG_WRITE : 0);
+			     FAULT_FLAG_KILLABLE;
 
+	if (write)
+		flags |= FAULT_FLAG_WRITE;
 	for (int tries = 0; tries < ACCESS_MAX_TRIES; tries++) {
 		struct vm_area_struct *vma;
 		vm_fault_t ret;
@@ -481,8 +484,8 @@ int fault_in_user_page(unsigned long addr, bool write)
 			return -EFAULT;
 		}
 		ret = handle_mm_fault(vma, addr, flags);
-		if (ret & VM_FAULT_RETRY) {
-			flags |= FAULT_FLAG_TRIED;	/* the lock was dropped */
+		if (ret & VM_FAULT_RETRY) {	/* the lock was dropped */
+			flags |= FAULT_FLAG_TRIED;
 			continue;
 		}
 		mmap_read_unlock(mm);
@@ -544,13 +547,15 @@ static unsigned long copy_user(unsigned long uaddr, u8 *buf, unsigned long n,
 			       bool write)
 {
 	while (n) {
-		size_t chunk = min_t(size_t, n, PAGE_SIZE - (uaddr & (PAGE_SIZE - 1)));
+		size_t chunk = min_t(size_t, n,
+				     PAGE_SIZE - (uaddr & (PAGE_SIZE - 1)));
 		int ok = access_present(current->mm, uaddr, write, buf, chunk);
 
 		if (ok < 0)
 			return n;
 		if (!ok) {
-			if (pagefault_disabled() || fault_in_user_page(uaddr, write))
+			if (pagefault_disabled() ||
+			    fault_in_user_page(uaddr, write))
 				return n;
 			continue;
 		}
@@ -691,7 +696,8 @@ static unsigned long do_mmap(struct file *file, unsigned long addr,
 		if (vma && vma->vm_start < addr + len)
 			return -EEXIST;
 	}
-	vm_flags = calc_vm_prot_bits(prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+	vm_flags = calc_vm_prot_bits(prot) |
+		   VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 	switch (flags & 0x0f) {
 	case MAP_SHARED:
 		if (!file)
@@ -776,7 +782,7 @@ int ksys_munmap(unsigned long addr, size_t len)
 	vma = find_vma(mm, addr);
 	if (vma && vma->vm_start < addr + len) {
 		if (vma->vm_start != addr || vma->vm_end != addr + len)
-			ret = -EINVAL;		/* partial unmaps: not modeled */
+			ret = -EINVAL;	/* partial unmaps: not modeled */
 		else
 			remove_vma(mm, vma);
 	}

@@ -16,6 +16,8 @@ DEFINE_FAULT_SITE(fail_page_alloc, "page_alloc",
 DEFINE_FAULT_SITE(fail_kmalloc, "kmalloc", "every kmalloc()");
 DEFINE_FAULT_SITE(fail_memcg_charge, "memcg_charge",
 		  "mem_cgroup_charge() of a folio");
+DEFINE_FAULT_SITE(fail_swap_read, "swap_read_folio",
+		  "the buffer of a folio read back from swap (swap-in)");
 
 static struct lock_class_key __fs_reclaim_key;
 struct lockdep_map __fs_reclaim_map =
@@ -616,16 +618,19 @@ void swap_write_folio(struct folio *folio, swp_entry_t entry)
 /*
  * The kernel's read fails only with -EIO; the model's can also find no host
  * memory for the folio's buffer (its page, which the kernel allocated with
- * the folio): -ENOMEM, and the entry stays in swap.
+ * the folio): -ENOMEM, and the entry stays in swap. The site fails it on
+ * demand, so that the sweeps reach this path.
  */
 int swap_read_folio(struct folio *folio, swp_entry_t entry)
 {
-	int ret;
+	int ret = -ENOMEM;
 
 	pthread_mutex_lock(&swap_lock);
 	BUG_ON(!entry.val || entry.val > (unsigned long)swap_slots ||
 	       !swap_data[entry.val - 1]);
-	ret = folio_write_data(folio, 0, swap_data[entry.val - 1], PAGE_SIZE);
+	if (!should_fail(&fail_swap_read))
+		ret = folio_write_data(folio, 0, swap_data[entry.val - 1],
+				       PAGE_SIZE);
 	pthread_mutex_unlock(&swap_lock);
 	if (!ret)
 		__atomic_add_fetch(&vm_events.pswpin, 1, __ATOMIC_RELAXED);

@@ -267,7 +267,8 @@ void mmlit_set_trace(void (*sink)(const char *line))
 {
 	trace_sink = sink;
 	if (sink)
-		__atomic_or_fetch(&mmlit_hooks, MMLIT_HOOK_TRACE, __ATOMIC_SEQ_CST);
+		__atomic_or_fetch(&mmlit_hooks, MMLIT_HOOK_TRACE,
+				  __ATOMIC_SEQ_CST);
 	else
 		__atomic_and_fetch(&mmlit_hooks, ~MMLIT_HOOK_TRACE,
 				   __ATOMIC_SEQ_CST);

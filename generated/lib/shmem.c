@@ -1073,7 +1073,6 @@ long shmem_fallocate(struct file *file, int mode, loff_t offset, loff_t len)
 			}
 			goto undone;
 		}
-
 		/*
 		 * Here is a more important optimization than it appears:
 		 * a second SGP_FALLOC on the same large folio will clear it,

@@ -289,7 +289,8 @@ int wake_up_state(struct task_struct *p, unsigned int state)
 	int ret = 0;
 
 	__atomic_store_n(&self->progress, self->progress + 1, __ATOMIC_RELAXED);
-	smp_mb();	/* the waker's condition store before reading the state */
+	/* The waker's condition store before its read of the state. */
+	smp_mb();
 	pthread_mutex_lock(&p->pi_lock);
 	if (READ_ONCE(p->__state) & state) {
 		WRITE_ONCE(p->__state, TASK_RUNNING);
@@ -370,7 +371,8 @@ int lock_holders(const struct lockdep_map *map, bool readers_only,
 	 * is harmless; the detector looks twice before it reports.
 	 */
 	list_for_each_entry(u, &all_tasks, tasks) {
-		int depth = __atomic_load_n(&u->lockdep_depth, __ATOMIC_ACQUIRE);
+		int depth = __atomic_load_n(&u->lockdep_depth,
+					    __ATOMIC_ACQUIRE);
 
 		if (READ_ONCE(u->exited) && !READ_ONCE(u->stuck))
 			continue;
@@ -435,7 +437,8 @@ static const char *block_mode(const struct blocked_on *b)
 {
 	if (b->kind != BLOCK_LOCK)
 		return "wait";
-	return b->read == 0 ? "write" : b->read == 1 ? "read" : "recursive-read";
+	return b->read == 0 ? "write" :
+	       b->read == 1 ? "read" : "recursive-read";
 }
 
 static void wf_describe(struct report *r, struct task_struct *u)
@@ -866,7 +869,8 @@ void sched_set_hook(sched_hook_t hook)
 {
 	WRITE_ONCE(sched_hook, hook);
 	if (hook)
-		__atomic_or_fetch(&mmlit_hooks, MMLIT_HOOK_SCHED, __ATOMIC_SEQ_CST);
+		__atomic_or_fetch(&mmlit_hooks, MMLIT_HOOK_SCHED,
+				  __ATOMIC_SEQ_CST);
 	else
 		__atomic_and_fetch(&mmlit_hooks, ~MMLIT_HOOK_SCHED,
 				   __ATOMIC_SEQ_CST);
@@ -902,7 +906,7 @@ static int det_choose(int n)
 		det.options[det.nr] = n;
 		det.nr++;
 	} else {
-		det.overflow = true;	/* an unrecorded choice: not explored */
+		det.overflow = true;	/* unrecorded: never explored */
 	}
 	return c;
 }

@@ -242,7 +242,8 @@ vm_fault_t userfaultfd_fault(struct vm_fault *vmf)
 int mfill_copy_folio(struct folio *folio, unsigned long src_addr, bool locked)
 {
 	bool nofault = locked && variant_current(&uffd_copy_area) == 0;
-	void (*hook)(void) = READ_ONCE(mfill_locked_hook); /* a test clears it */
+	/* READ_ONCE: a test clears it while fillers run */
+	void (*hook)(void) = READ_ONCE(mfill_locked_hook);
 	u8 buf[PAGE_SIZE];
 	unsigned long left;
 

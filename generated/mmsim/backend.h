@@ -58,18 +58,31 @@ struct mmsim_result {
 
 struct mmsim_op;
 
-struct mmsim_arg {
-	long long v;		/* number, byte, flag bits, choice index, option given */
-	int slot;		/* a name: index into the run's objects */
-	const char *word;	/* the word as written */
+struct mmsim_args {
+	int f, g;		/* F, G: files (slots of the run's objects) */
+	int m;			/* M: a mapping */
+	int u;			/* U: a userfaultfd */
+	long long size;		/* SIZE */
+	long long off, len;	/* OFFSET, LEN */
+	long long n;		/* N */
+	int byte;		/* BYTE: 0 to 255 */
+	unsigned long long mode;	/* MODE: fallocate's mode bits */
+	unsigned long long seals;	/* SEALS: seal bits */
+	unsigned long long uffd_mode;	/* UFFD_MODE: register mode bits */
+	int rw;			/* ro|rw or r|rw: 1 for rw */
+	int priv;		/* shared|private: 1 for private */
+	int sealing, noexec;	/* [sealing], [noexec]: 1 if given */
+	const char *area;	/* AREA */
+	const char *variant;	/* NAME (of a variant) */
+	const char *site;	/* SITE */
+	const char *report;	/* KIND (of a report) */
 };
 
 struct mmsim_line {
-	const struct mmsim_op *op;
+	const struct mmsim_op *op;	/* the verb */
+	struct mmsim_args a;		/* its arguments, decoded */
 	int lineno;
 	char *text;		/* the operation, without comment and result */
-	int nargs;
-	struct mmsim_arg arg[MMSIM_MAX_ARGS];
 	int has_expect;
 	struct mmsim_result expect;
 };
@@ -91,10 +104,9 @@ struct mmsim_ctx {
 	FILE *out;			/* details printed under the verdict */
 };
 
-static inline struct mmsim_obj *mmsim_obj(struct mmsim_ctx *c,
-					  const struct mmsim_line *l, int i)
+static inline struct mmsim_obj *mmsim_obj(struct mmsim_ctx *c, int slot)
 {
-	return &c->obj[l->arg[i].slot];
+	return &c->obj[slot];
 }
 
 typedef void mmsim_fn(struct mmsim_ctx *c, const struct mmsim_line *l,

@@ -84,21 +84,21 @@ static long long sys_ret(long long ret)
 	return ret < 0 ? -errno : ret;
 }
 
-static int kfd(struct mmsim_ctx *c, const struct mmsim_line *l, int i)
+static int kfd(struct mmsim_ctx *c, int slot)
 {
-	return (int)mmsim_obj(c, l, i)->h;
+	return (int)mmsim_obj(c, slot)->h;
 }
 
 static void kernel_memfd(struct mmsim_ctx *c, const struct mmsim_line *l,
 			 struct mmsim_result *r)
 {
-	struct mmsim_obj *f = mmsim_obj(c, l, 0);
+	struct mmsim_obj *f = mmsim_obj(c, l->a.f);
 	unsigned int flags = 0;
 	int fd;
 
-	if (l->arg[1].v)
+	if (l->a.sealing)
 		flags |= MFD_ALLOW_SEALING;
-	if (l->arg[2].v)
+	if (l->a.noexec)
 		flags |= MFD_NOEXEC_SEAL;
 	fd = memfd_create(f->name, flags);
 	f->h = fd;
@@ -108,12 +108,12 @@ static void kernel_memfd(struct mmsim_ctx *c, const struct mmsim_line *l,
 static void kernel_reopen(struct mmsim_ctx *c, const struct mmsim_line *l,
 			  struct mmsim_result *r)
 {
-	struct mmsim_obj *g = mmsim_obj(c, l, 0);
+	struct mmsim_obj *g = mmsim_obj(c, l->a.g);
 	char path[64];
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", kfd(c, l, 1));
-	fd = open(path, l->arg[2].v ? O_RDWR : O_RDONLY);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", kfd(c, l->a.f));
+	fd = open(path, l->a.rw ? O_RDWR : O_RDONLY);
 	g->h = fd;
 	mmsim_ret(r, fd < 0 ? -errno : 0);
 }
@@ -121,56 +121,56 @@ static void kernel_reopen(struct mmsim_ctx *c, const struct mmsim_line *l,
 static void kernel_close(struct mmsim_ctx *c, const struct mmsim_line *l,
 			 struct mmsim_result *r)
 {
-	mmsim_ret(r, sys_ret(close(kfd(c, l, 0))));
-	mmsim_obj(c, l, 0)->h = -1;
+	mmsim_ret(r, sys_ret(close(kfd(c, l->a.f))));
+	mmsim_obj(c, l->a.f)->h = -1;
 }
 
 static void kernel_ftruncate(struct mmsim_ctx *c, const struct mmsim_line *l,
 			     struct mmsim_result *r)
 {
-	mmsim_ret(r, sys_ret(ftruncate(kfd(c, l, 0), l->arg[1].v)));
+	mmsim_ret(r, sys_ret(ftruncate(kfd(c, l->a.f), l->a.size)));
 }
 
 static void kernel_fallocate(struct mmsim_ctx *c, const struct mmsim_line *l,
 			     struct mmsim_result *r)
 {
-	mmsim_ret(r, sys_ret(fallocate(kfd(c, l, 0), l->arg[1].v,
-				       l->arg[2].v, l->arg[3].v)));
+	mmsim_ret(r, sys_ret(fallocate(kfd(c, l->a.f), l->a.mode,
+				       l->a.off, l->a.len)));
 }
 
 static void kernel_pwrite(struct mmsim_ctx *c, const struct mmsim_line *l,
 			  struct mmsim_result *r)
 {
-	unsigned char *buf = mmsim_buffer(c, r, l->arg[2].v, l->arg[3].v);
+	unsigned char *buf = mmsim_buffer(c, r, l->a.len, l->a.byte);
 
 	if (!buf)
 		return;
-	mmsim_ret(r, sys_ret(pwrite(kfd(c, l, 0), buf, l->arg[2].v, l->arg[1].v)));
+	mmsim_ret(r, sys_ret(pwrite(kfd(c, l->a.f), buf, l->a.len, l->a.off)));
 	mmsim_buffer_free(buf);
 }
 
 static void kernel_pread(struct mmsim_ctx *c, const struct mmsim_line *l,
 			 struct mmsim_result *r)
 {
-	unsigned char *buf = mmsim_buffer(c, r, l->arg[2].v, -1);
+	unsigned char *buf = mmsim_buffer(c, r, l->a.len, -1);
 
 	if (!buf)
 		return;
-	mmsim_pread_result(r, buf, l->arg[2].v,
-			   sys_ret(pread(kfd(c, l, 0), buf, l->arg[2].v, l->arg[1].v)));
+	mmsim_pread_result(r, buf, l->a.len,
+			   sys_ret(pread(kfd(c, l->a.f), buf, l->a.len, l->a.off)));
 	mmsim_buffer_free(buf);
 }
 
 static void kernel_add_seals(struct mmsim_ctx *c, const struct mmsim_line *l,
 			     struct mmsim_result *r)
 {
-	mmsim_ret(r, sys_ret(fcntl(kfd(c, l, 0), F_ADD_SEALS, (unsigned int)l->arg[1].v)));
+	mmsim_ret(r, sys_ret(fcntl(kfd(c, l->a.f), F_ADD_SEALS, (unsigned int)l->a.seals)));
 }
 
 static void kernel_get_seals(struct mmsim_ctx *c, const struct mmsim_line *l,
 			     struct mmsim_result *r)
 {
-	int seals = fcntl(kfd(c, l, 0), F_GET_SEALS);
+	int seals = fcntl(kfd(c, l->a.f), F_GET_SEALS);
 
 	mmsim_ret(r, sys_ret(seals));
 	if (seals >= 0)
@@ -182,7 +182,7 @@ static void kernel_stat(struct mmsim_ctx *c, const struct mmsim_line *l,
 {
 	struct stat st;
 
-	if (fstat(kfd(c, l, 0), &st)) {
+	if (fstat(kfd(c, l->a.f), &st)) {
 		mmsim_ret(r, -errno);
 		return;
 	}
@@ -204,29 +204,29 @@ static void kernel_blocks(struct mmsim_ctx *c, const struct mmsim_line *l,
 static void kernel_seek_data(struct mmsim_ctx *c, const struct mmsim_line *l,
 			     struct mmsim_result *r)
 {
-	mmsim_ret(r, sys_ret(lseek(kfd(c, l, 0), l->arg[1].v, SEEK_DATA)));
+	mmsim_ret(r, sys_ret(lseek(kfd(c, l->a.f), l->a.off, SEEK_DATA)));
 }
 
 static void kernel_seek_hole(struct mmsim_ctx *c, const struct mmsim_line *l,
 			     struct mmsim_result *r)
 {
-	mmsim_ret(r, sys_ret(lseek(kfd(c, l, 0), l->arg[1].v, SEEK_HOLE)));
+	mmsim_ret(r, sys_ret(lseek(kfd(c, l->a.f), l->a.off, SEEK_HOLE)));
 }
 
 static void kernel_mmap(struct mmsim_ctx *c, const struct mmsim_line *l,
 			struct mmsim_result *r)
 {
-	struct mmsim_obj *m = mmsim_obj(c, l, 0);
-	int flags = l->arg[2].v ? MAP_PRIVATE : MAP_SHARED;
-	int prot = l->arg[3].v ? PROT_READ | PROT_WRITE : PROT_READ;
-	long long len = l->arg[5].v;
+	struct mmsim_obj *m = mmsim_obj(c, l->a.m);
+	int flags = l->a.priv ? MAP_PRIVATE : MAP_SHARED;
+	int prot = l->a.rw ? PROT_READ | PROT_WRITE : PROT_READ;
+	long long len = l->a.len;
 	void *hint = (void *)mmsim_map_hint(c, len);
 	void *p;
 
 	m->h = 0;
 	m->len = len;
 	m->live = 0;
-	p = mmap(hint, len, prot, flags, kfd(c, l, 1), l->arg[4].v);
+	p = mmap(hint, len, prot, flags, kfd(c, l->a.f), l->a.off);
 	if (p == MAP_FAILED) {
 		mmsim_ret(r, -errno);
 		return;
@@ -239,7 +239,7 @@ static void kernel_mmap(struct mmsim_ctx *c, const struct mmsim_line *l,
 static void kernel_munmap(struct mmsim_ctx *c, const struct mmsim_line *l,
 			  struct mmsim_result *r)
 {
-	struct mmsim_obj *m = mmsim_obj(c, l, 0);
+	struct mmsim_obj *m = mmsim_obj(c, l->a.m);
 	int ret = munmap((void *)(unsigned long)m->h, m->len);
 
 	if (!ret)
@@ -250,8 +250,8 @@ static void kernel_munmap(struct mmsim_ctx *c, const struct mmsim_line *l,
 static void kernel_mprotect(struct mmsim_ctx *c, const struct mmsim_line *l,
 			    struct mmsim_result *r)
 {
-	struct mmsim_obj *m = mmsim_obj(c, l, 0);
-	int prot = l->arg[1].v ? PROT_READ | PROT_WRITE : PROT_READ;
+	struct mmsim_obj *m = mmsim_obj(c, l->a.m);
+	int prot = l->a.rw ? PROT_READ | PROT_WRITE : PROT_READ;
 
 	mmsim_ret(r, sys_ret(mprotect((void *)(unsigned long)m->h, m->len, prot)));
 }
@@ -259,14 +259,14 @@ static void kernel_mprotect(struct mmsim_ctx *c, const struct mmsim_line *l,
 static void kernel_load(struct mmsim_ctx *c, const struct mmsim_line *l,
 			struct mmsim_result *r)
 {
-	struct mmsim_obj *m = mmsim_obj(c, l, 0);
+	struct mmsim_obj *m = mmsim_obj(c, l->a.m);
 	unsigned char val;
 	int ret;
 
-	if (!mmsim_in_mapping(m, l->arg[1].v))
+	if (!mmsim_in_mapping(m, l->a.off))
 		ret = -MMSIM_SIGSEGV;
 	else
-		ret = user_access(m->h + l->arg[1].v, &val, 0);
+		ret = user_access(m->h + l->a.off, &val, 0);
 	r->type = ret ? MMSIM_R_SIGNAL : MMSIM_R_BYTE;
 	r->val = ret ? -ret : val;
 }
@@ -274,14 +274,14 @@ static void kernel_load(struct mmsim_ctx *c, const struct mmsim_line *l,
 static void kernel_store(struct mmsim_ctx *c, const struct mmsim_line *l,
 			 struct mmsim_result *r)
 {
-	struct mmsim_obj *m = mmsim_obj(c, l, 0);
-	unsigned char val = l->arg[2].v;
+	struct mmsim_obj *m = mmsim_obj(c, l->a.m);
+	unsigned char val = l->a.byte;
 	int ret;
 
-	if (!mmsim_in_mapping(m, l->arg[1].v))
+	if (!mmsim_in_mapping(m, l->a.off))
 		ret = -MMSIM_SIGSEGV;
 	else
-		ret = user_access(m->h + l->arg[1].v, &val, 1);
+		ret = user_access(m->h + l->a.off, &val, 1);
 	r->type = ret ? MMSIM_R_SIGNAL : MMSIM_R_NUM;
 	r->val = ret ? -ret : 0;
 }
@@ -352,7 +352,7 @@ static int uffd_create(char *why, size_t n)
 static void kernel_uffd(struct mmsim_ctx *c, const struct mmsim_line *l,
 			struct mmsim_result *r)
 {
-	struct mmsim_obj *u = mmsim_obj(c, l, 0);
+	struct mmsim_obj *u = mmsim_obj(c, l->a.u);
 	char why[160];
 	int fd;
 
@@ -368,10 +368,10 @@ static void kernel_uffd(struct mmsim_ctx *c, const struct mmsim_line *l,
 static void kernel_uffd_register(struct mmsim_ctx *c, const struct mmsim_line *l,
 				 struct mmsim_result *r)
 {
-	struct mmsim_obj *m = mmsim_obj(c, l, 1);
+	struct mmsim_obj *m = mmsim_obj(c, l->a.m);
 	struct uffdio_register reg = {
 		.range = { .start = m->h, .len = m->len },
-		.mode = l->arg[2].v,
+		.mode = l->a.uffd_mode,
 	};
 
 	if ((reg.mode & UFFDIO_REGISTER_MODE_MINOR) &&
@@ -384,14 +384,14 @@ static void kernel_uffd_register(struct mmsim_ctx *c, const struct mmsim_line *l
 		mmsim_skip(c, r, "this kernel has no UFFD_FEATURE_WP_HUGETLBFS_SHMEM");
 		return;
 	}
-	mmsim_ret(r, sys_ret(ioctl(kfd(c, l, 0), UFFDIO_REGISTER, &reg)));
+	mmsim_ret(r, sys_ret(ioctl(kfd(c, l->a.u), UFFDIO_REGISTER, &reg)));
 }
 
 static void kernel_uffd_copy(struct mmsim_ctx *c, const struct mmsim_line *l,
 			     struct mmsim_result *r)
 {
-	struct mmsim_obj *m = mmsim_obj(c, l, 1);
-	long long len = l->arg[3].v;
+	struct mmsim_obj *m = mmsim_obj(c, l->a.m);
+	long long len = l->a.len;
 	struct uffdio_copy copy;
 	size_t srclen;
 	void *src;
@@ -406,13 +406,13 @@ static void kernel_uffd_copy(struct mmsim_ctx *c, const struct mmsim_line *l,
 		mmsim_abort(c, r, "no memory for the source of UFFDIO_COPY");
 		return;
 	}
-	memset(src, l->arg[4].v, srclen);
+	memset(src, l->a.byte, srclen);
 	copy = (struct uffdio_copy){
-		.dst = m->h + l->arg[2].v,
+		.dst = m->h + l->a.off,
 		.src = (unsigned long)src,
 		.len = len,
 	};
-	if (ioctl(kfd(c, l, 0), UFFDIO_COPY, &copy))
+	if (ioctl(kfd(c, l->a.u), UFFDIO_COPY, &copy))
 		mmsim_ret(r, -errno);
 	else
 		mmsim_ret(r, copy.copy);
@@ -422,12 +422,12 @@ static void kernel_uffd_copy(struct mmsim_ctx *c, const struct mmsim_line *l,
 static void kernel_uffd_zeropage(struct mmsim_ctx *c, const struct mmsim_line *l,
 				 struct mmsim_result *r)
 {
-	struct mmsim_obj *m = mmsim_obj(c, l, 1);
+	struct mmsim_obj *m = mmsim_obj(c, l->a.m);
 	struct uffdio_zeropage z = {
-		.range = { .start = m->h + l->arg[2].v, .len = l->arg[3].v },
+		.range = { .start = m->h + l->a.off, .len = l->a.len },
 	};
 
-	if (ioctl(kfd(c, l, 0), UFFDIO_ZEROPAGE, &z))
+	if (ioctl(kfd(c, l->a.u), UFFDIO_ZEROPAGE, &z))
 		mmsim_ret(r, -errno);
 	else
 		mmsim_ret(r, z.zeropage);
@@ -436,12 +436,12 @@ static void kernel_uffd_zeropage(struct mmsim_ctx *c, const struct mmsim_line *l
 static void kernel_uffd_continue(struct mmsim_ctx *c, const struct mmsim_line *l,
 				 struct mmsim_result *r)
 {
-	struct mmsim_obj *m = mmsim_obj(c, l, 1);
+	struct mmsim_obj *m = mmsim_obj(c, l->a.m);
 	struct uffdio_continue cont = {
-		.range = { .start = m->h + l->arg[2].v, .len = l->arg[3].v },
+		.range = { .start = m->h + l->a.off, .len = l->a.len },
 	};
 
-	if (ioctl(kfd(c, l, 0), UFFDIO_CONTINUE, &cont))
+	if (ioctl(kfd(c, l->a.u), UFFDIO_CONTINUE, &cont))
 		mmsim_ret(r, -errno);
 	else
 		mmsim_ret(r, cont.mapped);

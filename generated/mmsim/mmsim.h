@@ -36,14 +36,16 @@ struct mmsim_flag {
 struct mmsim_argtype {
 	const char *token;		/* as written in a syntax */
 	enum mmsim_argkind kind;
+	size_t field;			/* its place in struct mmsim_args */
 	enum mmsim_kind name_kind;	/* MMSIM_A_NAME */
 	const struct mmsim_flag *flags;	/* MMSIM_A_FLAGS */
 };
 
 struct mmsim_argspec {
 	enum mmsim_argkind kind;
-	char text[32];			/* the token without + or - */
+	char text[32];			/* the token without + - [ ] */
 	int creates, ends;		/* +NAME, -NAME */
+	size_t field;
 	enum mmsim_kind name_kind;
 	const struct mmsim_flag *flags;
 };

@@ -5,6 +5,7 @@
  * Tangled from src-lit/90-mmsim.nw (appendix "The scenario tool").
  */
 #include <ctype.h>
+#include <stddef.h>
 #include <string.h>
 #include "mmsim.h"
 
@@ -35,39 +36,55 @@ static const struct mmsim_flag uffd_flags[] = {
 	{ NULL }
 };
 
-#define NAME_ARG(t, k)		{ .token = t, .kind = MMSIM_A_NAME, .name_kind = k }
-#define PLAIN_ARG(t, k)		{ .token = t, .kind = k }
-#define FLAGS_ARG(t, set)	{ .token = t, .kind = MMSIM_A_FLAGS, .flags = set }
+#define FIELD(f, type)							\
+	(offsetof(struct mmsim_args, f) +				\
+	 0 * sizeof(char[_Generic(((struct mmsim_args *)0)->f,		\
+				  type: 1, default: -1)]))
+#define ARG(t, k, f, type, ...)						\
+	{ .token = t, .kind = k, .field = FIELD(f, type), __VA_ARGS__ }
+#define NAME_ARG(t, k, f)	ARG(t, MMSIM_A_NAME, f, int, .name_kind = k)
+#define NUM_ARG(t, f)		ARG(t, MMSIM_A_NUM, f, long long)
+#define BYTE_ARG(t, f)		ARG(t, MMSIM_A_BYTE, f, int)
+#define FLAGS_ARG(t, set, f)						\
+	ARG(t, MMSIM_A_FLAGS, f, unsigned long long, .flags = set)
+#define WORD_ARG(t, f)		ARG(t, MMSIM_A_WORD, f, const char *)
+#define CHOICE_ARG(t, f)	ARG(t, MMSIM_A_CHOICE, f, int)
+#define OPTION_ARG(t, f)	ARG(t, MMSIM_A_OPTION, f, int)
 
 static const struct mmsim_argtype mmsim_argtypes[] = {
-	NAME_ARG("F",		MMSIM_FILE),
-	NAME_ARG("G",		MMSIM_FILE),
-	NAME_ARG("M",		MMSIM_MAP),
-	NAME_ARG("U",		MMSIM_UFFD),
-	PLAIN_ARG("SIZE",	MMSIM_A_NUM),
-	PLAIN_ARG("OFFSET",	MMSIM_A_NUM),
-	PLAIN_ARG("LEN",	MMSIM_A_NUM),
-	PLAIN_ARG("N",		MMSIM_A_NUM),
-	PLAIN_ARG("BYTE",	MMSIM_A_BYTE),
-	FLAGS_ARG("MODE",	falloc_flags),
-	FLAGS_ARG("SEALS",	mmsim_seal_flags),
-	FLAGS_ARG("UFFD_MODE",	uffd_flags),
-	PLAIN_ARG("AREA",	MMSIM_A_WORD),
-	PLAIN_ARG("NAME",	MMSIM_A_WORD),
-	PLAIN_ARG("SITE",	MMSIM_A_WORD),
-	PLAIN_ARG("KIND",	MMSIM_A_WORD),
+	NAME_ARG("F",		MMSIM_FILE, f),
+	NAME_ARG("G",		MMSIM_FILE, g),
+	NAME_ARG("M",		MMSIM_MAP, m),
+	NAME_ARG("U",		MMSIM_UFFD, u),
+	NUM_ARG("SIZE",		size),
+	NUM_ARG("OFFSET",	off),
+	NUM_ARG("LEN",		len),
+	NUM_ARG("N",		n),
+	BYTE_ARG("BYTE",	byte),
+	FLAGS_ARG("MODE",	falloc_flags, mode),
+	FLAGS_ARG("SEALS",	mmsim_seal_flags, seals),
+	FLAGS_ARG("UFFD_MODE",	uffd_flags, uffd_mode),
+	CHOICE_ARG("ro|rw",	rw),
+	CHOICE_ARG("r|rw",	rw),
+	CHOICE_ARG("shared|private", priv),
+	OPTION_ARG("[sealing]",	sealing),
+	OPTION_ARG("[noexec]",	noexec),
+	WORD_ARG("AREA",	area),
+	WORD_ARG("NAME",	variant),
+	WORD_ARG("SITE",	site),
+	WORD_ARG("KIND",	report),
 	/* argument types added by chapters come here */
 	{ NULL }
 };
 
 static int check_variant(const struct mmsim_line *l, char *msg, size_t n)
 {
-	return mmsim_shim_check_variant(l->arg[0].word, l->arg[1].word, msg, n);
+	return mmsim_shim_check_variant(l->a.area, l->a.variant, msg, n);
 }
 
 static int check_site(const struct mmsim_line *l, char *msg, size_t n)
 {
-	return mmsim_shim_check_site(l->arg[0].word, msg, n);
+	return mmsim_shim_check_site(l->a.site, msg, n);
 }
 
 #define OP(n, syn, ...)	{ .name = n, .syntax = syn, __VA_ARGS__ }
@@ -125,36 +142,41 @@ static int table_error(FILE *err, const struct mmsim_op *op, const char *what)
 static int parse_spec_token(struct mmsim_argspec *a, const char *tok)
 {
 	const struct mmsim_argtype *t;
-	size_t len = strlen(tok);
 
-	if (len >= sizeof(a->text))
-		return -1;
-	if (tok[0] == '[' && tok[len - 1] == ']') {
-		a->kind = MMSIM_A_OPTION;
-		memcpy(a->text, tok + 1, len - 2);
-		return 0;
-	}
-	strcpy(a->text, tok);
-	if (islower((unsigned char)tok[0])) {
-		a->kind = MMSIM_A_CHOICE;
-		return 0;
-	}
 	if (tok[0] == '+' || tok[0] == '-') {
 		a->creates = tok[0] == '+';
 		a->ends = tok[0] == '-';
-		strcpy(a->text, tok + 1);
+		tok++;
 	}
 	for (t = mmsim_argtypes; t->token; t++) {
-		if (strcmp(t->token, a->text))
-			continue;
-		if ((a->creates || a->ends) && t->kind != MMSIM_A_NAME)
-			return -1;
-		a->kind = t->kind;
-		a->name_kind = t->name_kind;
-		a->flags = t->flags;
-		return 0;
+		if (!strcmp(t->token, tok))
+			break;
 	}
-	return -1;
+	if (!t->token || strlen(tok) >= sizeof(a->text))
+		return -1;
+	if ((a->creates || a->ends) && t->kind != MMSIM_A_NAME)
+		return -1;
+	a->kind = t->kind;
+	a->field = t->field;
+	a->name_kind = t->name_kind;
+	a->flags = t->flags;
+	if (a->kind == MMSIM_A_OPTION)
+		tok++;
+	strcpy(a->text, tok);
+	if (a->kind == MMSIM_A_OPTION)
+		a->text[strlen(a->text) - 1] = '\0';
+	return 0;
+}
+
+static int field_taken(const struct mmsim_op *op, const struct mmsim_argspec *a)
+{
+	int i;
+
+	for (i = 0; i < op->nspec - 1; i++) {
+		if (op->spec[i].field == a->field)
+			return 1;
+	}
+	return 0;
 }
 
 static int parse_syntax(struct mmsim_op *op, FILE *err)
@@ -172,6 +194,8 @@ static int parse_syntax(struct mmsim_op *op, FILE *err)
 		a = &op->spec[op->nspec++];
 		if (parse_spec_token(a, tok))
 			return table_error(err, op, "unknown token in syntax");
+		if (field_taken(op, a))
+			return table_error(err, op, "two tokens of one field");
 		if (a->kind == MMSIM_A_OPTION)
 			continue;
 		if (op->nreq != op->nspec - 1)

@@ -20,6 +20,12 @@ struct parser {
 	int lineno;
 };
 
+struct word_arg {
+	long long v;		/* number, byte, flag bits, choice, option */
+	int slot;		/* a name: index into the run's objects */
+	const char *word;	/* the word as written */
+};
+
 static int parse_error(struct parser *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -124,7 +130,7 @@ static void creators_of(enum mmsim_kind kind, char *buf, size_t n)
 }
 
 static int use_name(struct parser *p, const struct mmsim_argspec *a,
-		    const char *w, struct mmsim_arg *arg)
+		    const char *w, struct word_arg *arg)
 {
 	const char *kind = kind_names[a->name_kind];
 	struct mmsim_name *name;
@@ -157,7 +163,7 @@ static int open_descriptors(const struct mmsim_scenario *s)
 }
 
 static int create_name(struct parser *p, const struct mmsim_argspec *a,
-		       struct mmsim_arg *arg)
+		       struct word_arg *arg)
 {
 	struct mmsim_scenario *s = p->s;
 	struct mmsim_name *name, *names;
@@ -230,7 +236,7 @@ static void flag_list(const struct mmsim_flag *set, char *buf, size_t n)
 }
 
 static int parse_arg(struct parser *p, const struct mmsim_argspec *a,
-		     char *w, struct mmsim_arg *arg)
+		     char *w, struct word_arg *arg)
 {
 	const char *bad;
 	char list[160];
@@ -279,28 +285,86 @@ static int parse_arg(struct parser *p, const struct mmsim_argspec *a,
 	return parse_error(p, "internal error: bad argument kind");
 }
 
-static int parse_option(struct parser *p, struct mmsim_line *l, const char *w)
+static int parse_option(struct parser *p, const struct mmsim_op *op,
+			struct word_arg *arg, const char *w)
 {
-	const struct mmsim_op *op = l->op;
 	char usage[160];
 	int i;
 
 	for (i = op->nreq; i < op->nspec; i++) {
 		if (strcmp(op->spec[i].text, w))
 			continue;
-		if (l->arg[i].v)
-			return parse_error(p, "'%s' given twice: expected it at most once", w);
-		l->arg[i].v = 1;
-		l->arg[i].word = op->spec[i].text;
+		if (arg[i].v)
+			return parse_error(p, "'%s' given twice: "
+					   "expected it at most once", w);
+		arg[i].v = 1;
+		arg[i].word = op->spec[i].text;
 		return 0;
 	}
 	mmsim_usage_of(op, usage, sizeof(usage));
 	return parse_error(p, "unexpected '%s': expected '%s'", w, usage);
 }
 
-static char *copy_word(char *w)
+static void *arg_field(struct mmsim_args *a, const struct mmsim_argspec *spec)
 {
-	return w ? strdup(w) : NULL;
+	return (char *)a + spec->field;
+}
+
+static void decode_args(const struct mmsim_op *op, const struct word_arg *arg,
+			struct mmsim_args *a)
+{
+	int i;
+
+	*a = (struct mmsim_args){ .f = -1, .g = -1, .m = -1, .u = -1 };
+	for (i = 0; i < op->nspec; i++) {
+		void *field = arg_field(a, &op->spec[i]);
+
+		switch (op->spec[i].kind) {
+		case MMSIM_A_NAME:
+			*(int *)field = arg[i].slot;
+			break;
+		case MMSIM_A_NUM:
+			*(long long *)field = arg[i].v;
+			break;
+		case MMSIM_A_FLAGS:
+			*(unsigned long long *)field = arg[i].v;
+			break;
+		case MMSIM_A_WORD:
+			*(const char **)field = arg[i].word;
+			break;
+		case MMSIM_A_BYTE:
+		case MMSIM_A_CHOICE:
+		case MMSIM_A_OPTION:
+			*(int *)field = arg[i].v;
+			break;
+		}
+	}
+}
+
+static int keep_words(const struct mmsim_op *op, struct mmsim_args *a)
+{
+	int i, ret = 0;
+
+	for (i = 0; i < op->nspec; i++) {
+		const char **field = arg_field(a, &op->spec[i]);
+
+		if (op->spec[i].kind != MMSIM_A_WORD)
+			continue;
+		*field = strdup(*field);
+		if (!*field)
+			ret = -1;
+	}
+	return ret;
+}
+
+static void free_words(const struct mmsim_op *op, struct mmsim_args *a)
+{
+	int i;
+
+	for (i = 0; i < op->nspec; i++) {
+		if (op->spec[i].kind == MMSIM_A_WORD)
+			free(*(char **)arg_field(a, &op->spec[i]));
+	}
 }
 
 static int parse_line(struct parser *p, char *buf)
@@ -309,6 +373,7 @@ static int parse_line(struct parser *p, char *buf)
 	char *words[MMSIM_MAX_ARGS + 2], *expect[2], *arrow, *hash;
 	const struct mmsim_op *op;
 	struct mmsim_line line = { .lineno = p->lineno }, *lines;
+	struct word_arg arg[MMSIM_MAX_ARGS] = { { 0 } };
 	char usage[160];
 	int n, nexp = 0, i;
 
@@ -337,26 +402,26 @@ static int parse_line(struct parser *p, char *buf)
 		return parse_error(p, "unknown operation '%s': expected one of %s", words[0], known);
 	}
 	line.op = op;
-	line.nargs = op->nspec;
 	mmsim_usage_of(op, usage, sizeof(usage));
 	if (n - 1 < op->nreq || n - 1 > op->nspec)
 		return parse_error(p, "wrong number of arguments to %s: expected '%s'", op->name, usage);
 	for (i = 0; i < op->nreq; i++) {
-		if (parse_arg(p, &op->spec[i], words[i + 1], &line.arg[i]))
+		if (parse_arg(p, &op->spec[i], words[i + 1], &arg[i]))
 			return -1;
 	}
 	for (i = op->nreq + 1; i < n; i++) {
-		if (parse_option(p, &line, words[i]))
+		if (parse_option(p, op, arg, words[i]))
 			return -1;
 	}
 	for (i = 0; i < op->nreq; i++) {
 		const struct mmsim_argspec *a = &op->spec[i];
 
-		if (a->creates && create_name(p, a, &line.arg[i]))
+		if (a->creates && create_name(p, a, &arg[i]))
 			return -1;
 		if (a->ends)
-			s->names[line.arg[i].slot].open = 0;
+			s->names[arg[i].slot].open = 0;
 	}
+	decode_args(op, arg, &line.a);
 	if (op->check) {
 		char msg[512];
 
@@ -383,11 +448,14 @@ static int parse_line(struct parser *p, char *buf)
 	}
 
 	line.text = join_words(words, n);
-	for (i = 0; i < op->nspec; i++)
-		line.arg[i].word = copy_word((char *)line.arg[i].word);
 	lines = realloc(s->lines, (s->nlines + 1) * sizeof(*lines));
-	if (!lines || !line.text)
+	if (keep_words(op, &line.a) || !lines || !line.text) {
+		free_words(op, &line.a);
+		free(line.text);
+		if (lines)
+			s->lines = lines;
 		return parse_error(p, "out of memory");
+	}
 	s->lines = lines;
 	s->lines[s->nlines++] = line;
 	if ((op->flags & MMSIM_OP_MODEL_ONLY) && !s->model_only)
@@ -459,11 +527,10 @@ int mmsim_parse(const char *file, struct mmsim_scenario *s, FILE *err)
 
 void mmsim_scenario_free(struct mmsim_scenario *s)
 {
-	int i, j;
+	int i;
 
 	for (i = 0; i < s->nlines; i++) {
-		for (j = 0; j < s->lines[i].nargs; j++)
-			free((char *)s->lines[i].arg[j].word);
+		free_words(s->lines[i].op, &s->lines[i].a);
 		free(s->lines[i].text);
 	}
 	for (i = 0; i < s->nnames; i++)

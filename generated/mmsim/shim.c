@@ -43,21 +43,21 @@ _Static_assert(FALLOC_FL_KEEP_SIZE == MMSIM_FALLOC_KEEP_SIZE &&
 	       FALLOC_FL_ZERO_RANGE == MMSIM_FALLOC_ZERO_RANGE &&
 	       FALLOC_FL_INSERT_RANGE == MMSIM_FALLOC_INSERT_RANGE &&
 	       FALLOC_FL_UNSHARE_RANGE == MMSIM_FALLOC_UNSHARE_RANGE, "fallocate modes");
-static int sfd(struct mmsim_ctx *c, const struct mmsim_line *l, int i)
+static int sfd(struct mmsim_ctx *c, int slot)
 {
-	return (int)mmsim_obj(c, l, i)->h;
+	return (int)mmsim_obj(c, slot)->h;
 }
 
 static void shim_memfd(struct mmsim_ctx *c, const struct mmsim_line *l,
 		       struct mmsim_result *r)
 {
-	struct mmsim_obj *f = mmsim_obj(c, l, 0);
+	struct mmsim_obj *f = mmsim_obj(c, l->a.f);
 	unsigned int flags = 0;
 	int fd;
 
-	if (l->arg[1].v)
+	if (l->a.sealing)
 		flags |= MFD_ALLOW_SEALING;
-	if (l->arg[2].v)
+	if (l->a.noexec)
 		flags |= MFD_NOEXEC_SEAL;
 	fd = ksys_memfd_create(f->name, flags);
 	f->h = fd < 0 ? -1 : fd;
@@ -67,8 +67,8 @@ static void shim_memfd(struct mmsim_ctx *c, const struct mmsim_line *l,
 static void shim_reopen(struct mmsim_ctx *c, const struct mmsim_line *l,
 			struct mmsim_result *r)
 {
-	struct mmsim_obj *g = mmsim_obj(c, l, 0);
-	int fd = ksys_reopen(sfd(c, l, 1), l->arg[2].v);
+	struct mmsim_obj *g = mmsim_obj(c, l->a.g);
+	int fd = ksys_reopen(sfd(c, l->a.f), l->a.rw);
 
 	g->h = fd < 0 ? -1 : fd;
 	mmsim_ret(r, fd < 0 ? fd : 0);
@@ -77,55 +77,55 @@ static void shim_reopen(struct mmsim_ctx *c, const struct mmsim_line *l,
 static void shim_close(struct mmsim_ctx *c, const struct mmsim_line *l,
 		       struct mmsim_result *r)
 {
-	mmsim_ret(r, ksys_close(sfd(c, l, 0)));
-	mmsim_obj(c, l, 0)->h = -1;
+	mmsim_ret(r, ksys_close(sfd(c, l->a.f)));
+	mmsim_obj(c, l->a.f)->h = -1;
 }
 
 static void shim_ftruncate(struct mmsim_ctx *c, const struct mmsim_line *l,
 			   struct mmsim_result *r)
 {
-	mmsim_ret(r, ksys_ftruncate(sfd(c, l, 0), l->arg[1].v));
+	mmsim_ret(r, ksys_ftruncate(sfd(c, l->a.f), l->a.size));
 }
 
 static void shim_fallocate(struct mmsim_ctx *c, const struct mmsim_line *l,
 			   struct mmsim_result *r)
 {
-	mmsim_ret(r, ksys_fallocate(sfd(c, l, 0), l->arg[1].v, l->arg[2].v, l->arg[3].v));
+	mmsim_ret(r, ksys_fallocate(sfd(c, l->a.f), l->a.mode, l->a.off, l->a.len));
 }
 
 static void shim_pwrite(struct mmsim_ctx *c, const struct mmsim_line *l,
 			struct mmsim_result *r)
 {
-	unsigned char *buf = mmsim_buffer(c, r, l->arg[2].v, l->arg[3].v);
+	unsigned char *buf = mmsim_buffer(c, r, l->a.len, l->a.byte);
 
 	if (!buf)
 		return;
-	mmsim_ret(r, ksys_pwrite64(sfd(c, l, 0), buf, l->arg[2].v, l->arg[1].v));
+	mmsim_ret(r, ksys_pwrite64(sfd(c, l->a.f), buf, l->a.len, l->a.off));
 	mmsim_buffer_free(buf);
 }
 
 static void shim_pread(struct mmsim_ctx *c, const struct mmsim_line *l,
 		       struct mmsim_result *r)
 {
-	unsigned char *buf = mmsim_buffer(c, r, l->arg[2].v, -1);
+	unsigned char *buf = mmsim_buffer(c, r, l->a.len, -1);
 
 	if (!buf)
 		return;
-	mmsim_pread_result(r, buf, l->arg[2].v,
-			   ksys_pread64(sfd(c, l, 0), buf, l->arg[2].v, l->arg[1].v));
+	mmsim_pread_result(r, buf, l->a.len,
+			   ksys_pread64(sfd(c, l->a.f), buf, l->a.len, l->a.off));
 	mmsim_buffer_free(buf);
 }
 
 static void shim_add_seals(struct mmsim_ctx *c, const struct mmsim_line *l,
 			   struct mmsim_result *r)
 {
-	mmsim_ret(r, ksys_fcntl(sfd(c, l, 0), F_ADD_SEALS, (unsigned int)l->arg[1].v));
+	mmsim_ret(r, ksys_fcntl(sfd(c, l->a.f), F_ADD_SEALS, (unsigned int)l->a.seals));
 }
 
 static void shim_get_seals(struct mmsim_ctx *c, const struct mmsim_line *l,
 			   struct mmsim_result *r)
 {
-	long seals = ksys_fcntl(sfd(c, l, 0), F_GET_SEALS, 0);
+	long seals = ksys_fcntl(sfd(c, l->a.f), F_GET_SEALS, 0);
 
 	mmsim_ret(r, seals);
 	if (seals >= 0)
@@ -136,7 +136,7 @@ static void shim_stat(struct mmsim_ctx *c, const struct mmsim_line *l,
 		      struct mmsim_result *r, int blocks)
 {
 	struct kstat st;
-	int ret = ksys_fstat(sfd(c, l, 0), &st);
+	int ret = ksys_fstat(sfd(c, l->a.f), &st);
 
 	if (ret) {
 		mmsim_ret(r, ret);
@@ -160,23 +160,23 @@ static void shim_blocks(struct mmsim_ctx *c, const struct mmsim_line *l,
 static void shim_seek_data(struct mmsim_ctx *c, const struct mmsim_line *l,
 			   struct mmsim_result *r)
 {
-	mmsim_ret(r, ksys_lseek(sfd(c, l, 0), l->arg[1].v, SEEK_DATA));
+	mmsim_ret(r, ksys_lseek(sfd(c, l->a.f), l->a.off, SEEK_DATA));
 }
 
 static void shim_seek_hole(struct mmsim_ctx *c, const struct mmsim_line *l,
 			   struct mmsim_result *r)
 {
-	mmsim_ret(r, ksys_lseek(sfd(c, l, 0), l->arg[1].v, SEEK_HOLE));
+	mmsim_ret(r, ksys_lseek(sfd(c, l->a.f), l->a.off, SEEK_HOLE));
 }
 
 static void shim_mmap(struct mmsim_ctx *c, const struct mmsim_line *l,
 		      struct mmsim_result *r)
 {
-	struct mmsim_obj *m = mmsim_obj(c, l, 0);
-	unsigned long flags = l->arg[2].v ? MAP_PRIVATE : MAP_SHARED;
-	unsigned long prot = l->arg[3].v ? PROT_READ | PROT_WRITE : PROT_READ;
-	unsigned long off = l->arg[4].v;
-	long long len = l->arg[5].v;
+	struct mmsim_obj *m = mmsim_obj(c, l->a.m);
+	unsigned long flags = l->a.priv ? MAP_PRIVATE : MAP_SHARED;
+	unsigned long prot = l->a.rw ? PROT_READ | PROT_WRITE : PROT_READ;
+	unsigned long off = l->a.off;
+	long long len = l->a.len;
 	unsigned long hint = mmsim_map_hint(c, len);
 	unsigned long addr;
 
@@ -187,7 +187,7 @@ static void shim_mmap(struct mmsim_ctx *c, const struct mmsim_line *l,
 		mmsim_ret(r, -EINVAL);
 		return;
 	}
-	addr = ksys_mmap_pgoff(hint, len, prot, flags, sfd(c, l, 1),
+	addr = ksys_mmap_pgoff(hint, len, prot, flags, sfd(c, l->a.f),
 			       off / MMSIM_PAGE_SIZE);
 	if (IS_ERR_VALUE(addr)) {
 		mmsim_ret(r, (long)addr);
@@ -201,7 +201,7 @@ static void shim_mmap(struct mmsim_ctx *c, const struct mmsim_line *l,
 static void shim_munmap(struct mmsim_ctx *c, const struct mmsim_line *l,
 			struct mmsim_result *r)
 {
-	struct mmsim_obj *m = mmsim_obj(c, l, 0);
+	struct mmsim_obj *m = mmsim_obj(c, l->a.m);
 	int ret = ksys_munmap(m->h, m->len);
 
 	if (!ret)
@@ -212,8 +212,8 @@ static void shim_munmap(struct mmsim_ctx *c, const struct mmsim_line *l,
 static void shim_mprotect(struct mmsim_ctx *c, const struct mmsim_line *l,
 			  struct mmsim_result *r)
 {
-	struct mmsim_obj *m = mmsim_obj(c, l, 0);
-	unsigned long prot = l->arg[1].v ? PROT_READ | PROT_WRITE : PROT_READ;
+	struct mmsim_obj *m = mmsim_obj(c, l->a.m);
+	unsigned long prot = l->a.rw ? PROT_READ | PROT_WRITE : PROT_READ;
 
 	mmsim_ret(r, ksys_mprotect(m->h, m->len, prot));
 }
@@ -235,14 +235,14 @@ static int shim_signal(struct mmsim_ctx *c, struct mmsim_result *r, int ret)
 static void shim_load(struct mmsim_ctx *c, const struct mmsim_line *l,
 		      struct mmsim_result *r)
 {
-	struct mmsim_obj *m = mmsim_obj(c, l, 0);
+	struct mmsim_obj *m = mmsim_obj(c, l->a.m);
 	u8 val;
 
-	if (!mmsim_in_mapping(m, l->arg[1].v)) {
+	if (!mmsim_in_mapping(m, l->a.off)) {
 		shim_signal(c, r, -SIGSEGV);
 		return;
 	}
-	if (shim_signal(c, r, user_load_byte(m->h + l->arg[1].v, &val)))
+	if (shim_signal(c, r, user_load_byte(m->h + l->a.off, &val)))
 		return;
 	r->type = MMSIM_R_BYTE;
 	r->val = val;
@@ -251,19 +251,19 @@ static void shim_load(struct mmsim_ctx *c, const struct mmsim_line *l,
 static void shim_store(struct mmsim_ctx *c, const struct mmsim_line *l,
 		       struct mmsim_result *r)
 {
-	struct mmsim_obj *m = mmsim_obj(c, l, 0);
+	struct mmsim_obj *m = mmsim_obj(c, l->a.m);
 
-	if (!mmsim_in_mapping(m, l->arg[1].v))
+	if (!mmsim_in_mapping(m, l->a.off))
 		shim_signal(c, r, -SIGSEGV);
-	else if (!shim_signal(c, r, user_store_byte(m->h + l->arg[1].v,
-						    l->arg[2].v)))
+	else if (!shim_signal(c, r, user_store_byte(m->h + l->a.off,
+						    l->a.byte)))
 		mmsim_ret(r, 0);
 }
 
 static void shim_uffd(struct mmsim_ctx *c, const struct mmsim_line *l,
 		      struct mmsim_result *r)
 {
-	struct mmsim_obj *u = mmsim_obj(c, l, 0);
+	struct mmsim_obj *u = mmsim_obj(c, l->a.u);
 	struct uffdio_api api = {
 		.api = UFFD_API,
 		.features = UFFD_FEATURE_SIGBUS | UFFD_FEATURE_MINOR_SHMEM |
@@ -290,22 +290,22 @@ static void shim_uffd(struct mmsim_ctx *c, const struct mmsim_line *l,
 static void shim_uffd_register(struct mmsim_ctx *c, const struct mmsim_line *l,
 			       struct mmsim_result *r)
 {
-	struct mmsim_obj *m = mmsim_obj(c, l, 1);
+	struct mmsim_obj *m = mmsim_obj(c, l->a.m);
 	struct uffdio_register reg = {
 		.range = { .start = m->h, .len = m->len },
-		.mode = l->arg[2].v,
+		.mode = l->a.uffd_mode,
 	};
 
-	mmsim_ret(r, ksys_uffd_ioctl(sfd(c, l, 0), UFFDIO_REGISTER, &reg));
+	mmsim_ret(r, ksys_uffd_ioctl(sfd(c, l->a.u), UFFDIO_REGISTER, &reg));
 }
 
 static void shim_uffd_copy(struct mmsim_ctx *c, const struct mmsim_line *l,
 			   struct mmsim_result *r)
 {
-	struct mmsim_obj *m = mmsim_obj(c, l, 1);
-	long long len = l->arg[3].v;
+	struct mmsim_obj *m = mmsim_obj(c, l->a.m);
+	long long len = l->a.len;
 	size_t srclen = (len + MMSIM_PAGE_SIZE) & ~(MMSIM_PAGE_SIZE - 1);
-	unsigned char *buf = mmsim_buffer(c, r, srclen, l->arg[4].v);
+	unsigned char *buf = mmsim_buffer(c, r, srclen, l->a.byte);
 	struct uffdio_copy copy;
 	unsigned long src;
 	long ret;
@@ -321,9 +321,9 @@ static void shim_uffd_copy(struct mmsim_ctx *c, const struct mmsim_line *l,
 	}
 	mmsim_buffer_free(buf);
 	copy = (struct uffdio_copy){
-		.dst = m->h + l->arg[2].v, .src = src, .len = len,
+		.dst = m->h + l->a.off, .src = src, .len = len,
 	};
-	ret = ksys_uffd_ioctl(sfd(c, l, 0), UFFDIO_COPY, &copy);
+	ret = ksys_uffd_ioctl(sfd(c, l->a.u), UFFDIO_COPY, &copy);
 	mmsim_ret(r, ret ? ret : copy.copy);
 	ksys_munmap(src, srclen);
 }
@@ -331,11 +331,11 @@ static void shim_uffd_copy(struct mmsim_ctx *c, const struct mmsim_line *l,
 static void shim_uffd_zeropage(struct mmsim_ctx *c, const struct mmsim_line *l,
 			       struct mmsim_result *r)
 {
-	struct mmsim_obj *m = mmsim_obj(c, l, 1);
+	struct mmsim_obj *m = mmsim_obj(c, l->a.m);
 	struct uffdio_zeropage z = {
-		.range = { .start = m->h + l->arg[2].v, .len = l->arg[3].v },
+		.range = { .start = m->h + l->a.off, .len = l->a.len },
 	};
-	long ret = ksys_uffd_ioctl(sfd(c, l, 0), UFFDIO_ZEROPAGE, &z);
+	long ret = ksys_uffd_ioctl(sfd(c, l->a.u), UFFDIO_ZEROPAGE, &z);
 
 	mmsim_ret(r, ret ? ret : z.zeropage);
 }
@@ -343,11 +343,11 @@ static void shim_uffd_zeropage(struct mmsim_ctx *c, const struct mmsim_line *l,
 static void shim_uffd_continue(struct mmsim_ctx *c, const struct mmsim_line *l,
 			       struct mmsim_result *r)
 {
-	struct mmsim_obj *m = mmsim_obj(c, l, 1);
+	struct mmsim_obj *m = mmsim_obj(c, l->a.m);
 	struct uffdio_continue cont = {
-		.range = { .start = m->h + l->arg[2].v, .len = l->arg[3].v },
+		.range = { .start = m->h + l->a.off, .len = l->a.len },
 	};
-	long ret = ksys_uffd_ioctl(sfd(c, l, 0), UFFDIO_CONTINUE, &cont);
+	long ret = ksys_uffd_ioctl(sfd(c, l->a.u), UFFDIO_CONTINUE, &cont);
 
 	mmsim_ret(r, ret ? ret : cont.mapped);
 }
@@ -355,31 +355,31 @@ static void shim_uffd_continue(struct mmsim_ctx *c, const struct mmsim_line *l,
 static void shim_freeze(struct mmsim_ctx *c, const struct mmsim_line *l,
 			struct mmsim_result *r)
 {
-	mmsim_ret(r, mmlit_memfd_freeze(sfd(c, l, 0), true));
+	mmsim_ret(r, mmlit_memfd_freeze(sfd(c, l->a.f), true));
 }
 
 static void shim_unfreeze(struct mmsim_ctx *c, const struct mmsim_line *l,
 			  struct mmsim_result *r)
 {
-	mmsim_ret(r, mmlit_memfd_freeze(sfd(c, l, 0), false));
+	mmsim_ret(r, mmlit_memfd_freeze(sfd(c, l->a.f), false));
 }
 
 static void shim_variant(struct mmsim_ctx *c, const struct mmsim_line *l,
 			 struct mmsim_result *r)
 {
-	mmsim_ret(r, variant_set(l->arg[0].word, l->arg[1].word));
+	mmsim_ret(r, variant_set(l->a.area, l->a.variant));
 }
 
 static void shim_inject(struct mmsim_ctx *c, const struct mmsim_line *l,
 			struct mmsim_result *r)
 {
-	mmsim_ret(r, fault_inject_set(l->arg[0].word, l->arg[1].v));
+	mmsim_ret(r, fault_inject_set(l->a.site, l->a.n));
 }
 
 static void shim_expect_report(struct mmsim_ctx *c, const struct mmsim_line *l,
 			       struct mmsim_result *r)
 {
-	mmsim_ret(r, report_expect(l->arg[0].word) ? 0 : -ENOENT);
+	mmsim_ret(r, report_expect(l->a.report) ? 0 : -ENOENT);
 }
 
 /* methods of operations added by chapters come here */

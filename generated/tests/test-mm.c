@@ -240,7 +240,8 @@ START_TEST(xarray_store_find_erase)
 	xa_for_each(&xa, index, entry)
 		n++;
 	ck_assert_int_eq(n, 3);
-	ck_assert_ptr_eq(xa_cmpxchg(&xa, 5, NULL, (void *)0x70, 0), (void *)0x50);
+	ck_assert_ptr_eq(xa_cmpxchg(&xa, 5, NULL, (void *)0x70, 0),
+			 (void *)0x50);
 	ck_assert_ptr_eq(xa_erase(&xa, 5), (void *)0x50);
 	ck_assert_ptr_null(xa_load(&xa, 5));
 	ck_assert_uint_eq(xa.xa_count, 2);
@@ -261,7 +262,8 @@ START_TEST(xarray_indexes_up_to_ulong_max)
 	xa_init(&xa);
 	ck_assert_ptr_null(xa_store(&xa, 5, (void *)0x50, 0));
 	for (i = 0; i < 3; i++)
-		ck_assert_ptr_null(xa_store(&xa, big[i], (void *)(0x100UL << i), 0));
+		ck_assert_ptr_null(xa_store(&xa, big[i],
+					    (void *)(0x100UL << i), 0));
 	for (i = 0; i < 3; i++) {
 		ck_assert_ptr_eq(xa_load(&xa, big[i]), (void *)(0x100UL << i));
 		ck_assert_ptr_null(xa_load(&xa, big[i] - 1));
@@ -305,7 +307,8 @@ START_TEST(xarray_node_allocation_failure_is_enomem)
 		ck_assert_ptr_eq(xa_load(&xa, 5), (void *)0x50);
 		ck_assert_uint_eq(xa.xa_count, 1);
 		top = xa.xa_head;
-		if (i > 1)		/* the new nodes below the top are gone */
+		/* the new nodes below the top are gone */
+		if (i > 1)
 			ck_assert_ptr_null(top->slots[far >> top->shift]);
 	}
 	ck_assert_ptr_null(xa_store(&xa, far, (void *)0x60, 0));
@@ -384,7 +387,8 @@ START_TEST(memcg_limit_reclaims_then_fails)
 	/* Two folios can go to swap, so two more pages can be charged... */
 	for (int i = 0; i < 2; i++) {
 		held[i] = folio_alloc(GFP_KERNEL, 0);
-		ck_assert_int_eq(mem_cgroup_charge(held[i], NULL, GFP_KERNEL), 0);
+		ck_assert_int_eq(mem_cgroup_charge(held[i], NULL,
+						   GFP_KERNEL), 0);
 	}
 	ck_assert_int_eq(vm_events.pswpout, 2);
 	ck_assert_int_eq(nr_free_swap_pages(), 0);
@@ -419,7 +423,8 @@ START_TEST(copy_from_user_fails_with_page_faults_disabled)
 {
 	unsigned long addr = ksys_mmap_pgoff(0, 2 * PAGE_SIZE,
 					     PROT_READ | PROT_WRITE,
-					     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+					     MAP_PRIVATE | MAP_ANONYMOUS,
+					     -1, 0);
 	u8 c;
 
 	ck_assert(!IS_ERR_VALUE(addr));
@@ -449,7 +454,8 @@ static int copy_under_mmap_lock(void *arg)
 START_TEST(copy_from_user_faulting_under_mmap_lock_is_recursion)
 {
 	unsigned long addr = ksys_mmap_pgoff(0, PAGE_SIZE, PROT_READ,
-					     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+					     MAP_PRIVATE | MAP_ANONYMOUS,
+					     -1, 0);
 
 	ck_assert_int_eq(task_call(copy_under_mmap_lock, &addr, "copy"), 0);
 	ck_assert_report("recursion");
@@ -462,7 +468,8 @@ static unsigned long present_user_page(void)
 {
 	unsigned long addr = ksys_mmap_pgoff(0, PAGE_SIZE,
 					     PROT_READ | PROT_WRITE,
-					     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+					     MAP_PRIVATE | MAP_ANONYMOUS,
+					     -1, 0);
 
 	ck_assert(!IS_ERR_VALUE(addr));
 	ck_assert_int_eq(copy_to_user(addr, "\x5a", 1), 0);
@@ -529,14 +536,16 @@ END_TEST
 START_TEST(access_outside_a_mapping_is_sigsegv)
 {
 	unsigned long addr = ksys_mmap_pgoff(0, PAGE_SIZE, PROT_READ,
-					     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+					     MAP_PRIVATE | MAP_ANONYMOUS,
+					     -1, 0);
 	u8 v;
 
 	ck_assert_int_eq(user_load_byte(addr, &v), 0);
 	ck_assert_int_eq(v, 0);
 	ck_assert_int_eq(user_store_byte(addr, 1), -SIGSEGV);
 	ck_assert_int_eq(user_load_byte(addr + PAGE_SIZE, &v), -SIGSEGV);
-	ck_assert_int_eq(ksys_mprotect(addr, PAGE_SIZE, PROT_READ | PROT_WRITE), 0);
+	ck_assert_int_eq(ksys_mprotect(addr, PAGE_SIZE,
+				       PROT_READ | PROT_WRITE), 0);
 	ck_assert_int_eq(user_store_byte(addr, 1), 0);
 }
 END_TEST

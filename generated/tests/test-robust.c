@@ -365,6 +365,35 @@ START_TEST(sweep_gmem) {
 	sweep_op_named("gmem-punch");
 	sweep_op_named("gmem-fault");
 } END_TEST
+START_TEST(swap_read_failure_is_enomem_and_leaves_nothing)
+{
+	struct sweep_ctx c = { 0 };
+	struct snap before, after;
+	const char *why;
+	long free_swap;
+	char buf[64];
+	u8 byte = 0;
+
+	mmlit_process_reset();
+	sweep_memfd_setup(&c);			/* page 0 is in swap */
+	snap_take(c.fd, &before);
+	free_swap = nr_free_swap_pages();
+	ck_assert_int_eq(fault_inject_set("swap_read_folio", 1), 0);
+	ck_assert_int_eq(ksys_pread64(c.fd, &byte, 1, 0), -ENOMEM);
+	fault_inject_reset();
+	ck_assert_ptr_null(invariants_broken());
+	snap_take(c.fd, &after);
+	why = snap_diff(&before, &after, false, buf, sizeof(buf));
+	ck_assert_msg(!why, "a failed swap-in changed %s", why);
+	ck_assert(xa_is_value(after.page[0].entry));
+	ck_assert_int_eq(nr_free_swap_pages(), free_swap);
+	ck_assert_int_eq(ksys_pread64(c.fd, &byte, 1, 0), 1);
+	ck_assert_int_eq(byte, 0x11);
+	ck_assert_int_eq(nr_free_swap_pages(), free_swap + 1);
+	mmlit_process_reset();
+}
+END_TEST
+
 #define SOAK_THREADS	4
 #define SOAK_ROUNDS	50
 #define SOAK_OPS	200
@@ -552,6 +581,7 @@ static Suite *robust_suite(void)
 	TCase *soak = ktest_tcase("soak");
 
 	tcase_add_test(sweeps, sweep_fallocate);
+	tcase_add_test(sweeps, swap_read_failure_is_enomem_and_leaves_nothing);
 	tcase_add_test(sweeps, sweep_punch);
 	tcase_add_test(sweeps, sweep_write);
 	tcase_add_test(sweeps, sweep_ftruncate);

@@ -250,14 +250,41 @@ START_TEST(sh4_gp_waits_for_fast_path_readers)
 }
 END_TEST
 
+static void sh4_trace_sink(const char *line)
+{
+}
+
+START_TEST(sh4_section_keeps_its_path_when_hooks_change)
+{
+	struct srcu_struct s;
+	int idx;
+
+	lockdep_set_enabled(false);
+	ck_assert_int_eq(init_srcu_struct(&s), 0);
+	idx = srcu_read_lock(&s);	/* the fast path: no hook */
+	mmlit_set_trace(sh4_trace_sink);
+	srcu_read_unlock(&s, idx);
+	idx = srcu_read_lock(&s);	/* the slow path: tracing */
+	mmlit_set_trace(NULL);
+	srcu_read_unlock(&s, idx);
+	ck_assert_int_eq(srcu_readers_active(&s), 0);
+	ck_assert_int_eq(report_count(), 0);
+	synchronize_srcu(&s);
+	cleanup_srcu_struct(&s);
+}
+END_TEST
+
 static struct srcu_struct sh4_det_srcu;
 static int sh4_reader_state;	/* 0 before, 1 inside, 2 left */
 static int sh4_violations;
+static int sh4_stragglers;	/* runs where the flip came inside the lock */
 
 static int sh4_det_reader(void *unused)
 {
 	int idx = srcu_read_lock(&sh4_det_srcu);
 
+	if ((idx & 1) != (READ_ONCE(sh4_det_srcu.srcu_idx) & 1))
+		sh4_stragglers++;
 	WRITE_ONCE(sh4_reader_state, 1);
 	cond_resched();
 	WRITE_ONCE(sh4_reader_state, 2);
@@ -390,10 +417,12 @@ START_TEST(sh4_two_grace_periods_in_a_row_wait_for_a_straggler)
 	int ret;
 
 	ck_assert_int_eq(init_srcu_struct(&sh4_det_srcu), 0);
+	sh4_stragglers = 0;
 	ret = sched_explore(sh4_det_run_two, NULL, 3, 100000, &st);
 	ck_assert_msg(ret == 0, "a second grace period ended under a straggler;"
 		      " schedule: %s", sched_last_schedule());
 	ck_assert(st.complete);
+	ck_assert_int_gt(sh4_stragglers, 0);	/* the case was explored */
 	ck_assert_int_eq(st.deadlocks, 0);
 	cleanup_srcu_struct(&sh4_det_srcu);
 }
@@ -834,13 +863,13 @@ START_TEST(rwsem_reader_queues_behind_waiting_writer)
 END_TEST
 
 static DEFINE_MUTEX(sig_mutex);
-static struct completion sig_holding;
+static struct completion sig_holding, sig_release;
 
 static int sig_holder(void *unused)
 {
 	mutex_lock(&sig_mutex);
 	complete(&sig_holding);
-	usleep(50000);
+	wait_for_completion(&sig_release);
 	mutex_unlock(&sig_mutex);
 	return 0;
 }
@@ -855,11 +884,15 @@ START_TEST(killable_lock_gives_up_on_fatal_signal)
 	struct task_struct *h, *w;
 
 	init_completion(&sig_holding);
+	init_completion(&sig_release);
 	h = task_run(sig_holder, NULL, "holder");
 	wait_for_completion(&sig_holding);
 	w = task_run(sig_killable_waiter, NULL, "waiter");
+	while (list_empty(&sig_mutex.wait_list))	/* w waits for h */
+		usleep(100);
 	send_sig(SIGKILL, w);
 	ck_assert_int_eq(task_join(w), -EINTR);
+	complete(&sig_release);
 	ck_assert_int_eq(task_join(h), 0);
 }
 END_TEST
@@ -983,6 +1016,7 @@ static Suite *shim_suite(void)
 	tcase_add_test(tc, sh2_sync_under_lock_that_readers_take_is_cycle);
 	tcase_add_test(tc, sh4_gp_waits_for_old_readers_not_new_ones);
 	tcase_add_test(tc, sh4_gp_waits_for_fast_path_readers);
+	tcase_add_test(tc, sh4_section_keeps_its_path_when_hooks_change);
 	tcase_add_test(tc, sh4_gp_waits_under_every_schedule);
 	tcase_add_test(tc, sh4_two_grace_periods_in_a_row_wait_for_a_straggler);
 	tcase_add_test(tc, sh4_srcu_torture_on_the_fast_path);
