@@ -221,7 +221,8 @@ int __filemap_add_folio(struct address_space *mapping, struct folio *folio,
 	if (cur != old)
 		goto exists;
 	mapping_nrpages_add(mapping, 1);
-	mmlit_trace("page cache add folio #%lu index %lu", folio->serial, index);
+	mmlit_trace("page cache add folio #%lu index %lu", folio->serial,
+		    index);
 	return 0;
 exists:
 	folio->mapping = NULL;
@@ -319,7 +320,8 @@ static void zap_file_range(struct vm_area_struct *vma, pgoff_t first,
 			   pgoff_t last, struct folio *only, int even_cows)
 {
 	pgoff_t vstart = vma->vm_pgoff;
-	pgoff_t vend = vma->vm_pgoff + ((vma->vm_end - vma->vm_start) >> PAGE_SHIFT) - 1;
+	pgoff_t vend = vma->vm_pgoff +
+		       ((vma->vm_end - vma->vm_start) >> PAGE_SHIFT) - 1;
 	struct mm_struct *mm = vma->vm_mm;
 
 	if (last < vstart || first > vend)
@@ -329,7 +331,8 @@ static void zap_file_range(struct vm_area_struct *vma, pgoff_t first,
 	if (last > vend)
 		last = vend;
 	for (pgoff_t pg = first; pg <= last; pg++) {
-		unsigned long addr = vma->vm_start + ((pg - vstart) << PAGE_SHIFT);
+		unsigned long addr = vma->vm_start +
+				     ((pg - vstart) << PAGE_SHIFT);
 		spinlock_t *ptl;
 		struct pte *pte = pte_offset_map_lock(mm, addr, &ptl);
 
@@ -344,8 +347,8 @@ void unmap_mapping_range(struct address_space *mapping, loff_t holebegin,
 			 loff_t holelen, int even_cows)
 {
 	pgoff_t first = holebegin >> PAGE_SHIFT;
-	pgoff_t last = holelen ? (pgoff_t)((holebegin + holelen - 1) >> PAGE_SHIFT) :
-				 ULONG_MAX;
+	pgoff_t last = holelen ?
+		(pgoff_t)((holebegin + holelen - 1) >> PAGE_SHIFT) : ULONG_MAX;
 	struct vm_area_struct *vma;
 
 	down_read(&mapping->i_mmap_rwsem);

@@ -6,7 +6,8 @@
 DEFINE_FAULT_SITE(fail_alloc_inode, "alloc_inode", "new_inode()");
 DEFINE_FAULT_SITE(fail_alloc_file, "alloc_file", "alloc_file()");
 
-struct super_block *alloc_super(const char *id, const struct super_operations *ops,
+struct super_block *alloc_super(const char *id,
+				const struct super_operations *ops,
 				void *fs_info)
 {
 	struct super_block *sb = calloc(1, sizeof(*sb));
@@ -124,7 +125,8 @@ ssize_t generic_perform_write(struct file *file, const char *buf, size_t count,
 			status = -ENOMEM;
 			break;
 		}
-		status = a_ops->write_end(file, mapping, pos, bytes, bytes, folio);
+		status = a_ops->write_end(file, mapping, pos, bytes, bytes,
+					  folio);
 		if (status < 0)
 			break;
 		pos += bytes;

@@ -477,6 +477,7 @@ struct vm_area_struct {
 struct pte {
 	struct folio *folio;
 	bool write;
+	bool uffd_wp;		/* chapter 5: write-protected by userfaultfd */
 };
 
 struct mm_struct {
@@ -548,8 +549,14 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 vm_fault_t userfaultfd_fault(struct vm_fault *vmf);
 /* Chapter 5: @mm is going away; contexts on it forget it. */
 void userfaultfd_mm_release(struct mm_struct *mm);
+/* Chapter 5: an unmap's event (under mmap_lock), sent once unlocked. */
+int userfaultfd_unmap_prep(struct vm_area_struct *vma, unsigned long start,
+			   unsigned long end, struct list_head *unmaps);
+void userfaultfd_unmap_complete(struct mm_struct *mm, struct list_head *uf);
 /* Chapter 5: the entry is UFFDIO_POISON's marker (access: SIGBUS). */
 bool userfaultfd_pte_poisoned(const struct pte *pte);
+/* Chapter 5: a write to the entry is userfaultfd's (SIGBUS here). */
+bool userfaultfd_pte_wp(struct vm_area_struct *vma, const struct pte *pte);
 static inline bool fault_flag_allow_retry_first(unsigned int flags)
 {
 	return (flags & FAULT_FLAG_ALLOW_RETRY) && !(flags & FAULT_FLAG_TRIED);

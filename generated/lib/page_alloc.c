@@ -178,7 +178,8 @@ void folio_read_data(const struct folio *folio, size_t off, void *buf,
 
 static u8 *folio_data_prepare(struct folio *folio)
 {
-	u8 *data = __atomic_load_n(&folio->data, __ATOMIC_ACQUIRE), *none = NULL;
+	u8 *data = __atomic_load_n(&folio->data, __ATOMIC_ACQUIRE);
+	u8 *none = NULL;
 
 	if (data)
 		return data;
@@ -255,8 +256,9 @@ static bool take_forced_reclaim(gfp_t gfp)
 	if (!(gfp & __GFP_DIRECT_RECLAIM) || (current->flags & PF_MEMALLOC))
 		return false;
 	while (n > 0)
-		if (__atomic_compare_exchange_n(&force_reclaim, &n, n - 1, false,
-						__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		if (__atomic_compare_exchange_n(&force_reclaim, &n, n - 1,
+						false, __ATOMIC_SEQ_CST,
+						__ATOMIC_SEQ_CST))
 			return true;
 	return false;
 }
@@ -420,7 +422,8 @@ static enum folio_verdict shrink_folio(struct folio *folio, gfp_t gfp)
 	mapping = folio->mapping;
 	if (!mapping) {
 		folio_unlock(folio);
-		return folio_ref_count(folio) == 1 ? FOLIO_RECLAIMED : FOLIO_KEEP;
+		return folio_ref_count(folio) == 1 ? FOLIO_RECLAIMED :
+						     FOLIO_KEEP;
 	}
 	if (folio_mapped(folio) && !try_to_unmap(folio))
 		goto activate_locked;
@@ -476,7 +479,8 @@ static unsigned long shrink_lru(struct mem_cgroup *memcg, gfp_t gfp, long nr)
 		__atomic_add_fetch(&vm_events.pgscan, 1, __ATOMIC_RELAXED);
 		switch (shrink_folio(folio, gfp)) {
 		case FOLIO_RECLAIMED:
-			__atomic_add_fetch(&vm_events.pgsteal, 1, __ATOMIC_RELAXED);
+			__atomic_add_fetch(&vm_events.pgsteal, 1,
+					   __ATOMIC_RELAXED);
 			reclaimed++;
 			folio_put(folio);
 			break;
@@ -540,17 +544,19 @@ bool out_of_memory(gfp_t gfp)
 	pthread_mutex_lock(&oom_lock);
 	for (int i = 0; i < nr_bystanders; i++)
 		if (bystanders[i].alive &&
-		    (victim < 0 || bystanders[i].pages > bystanders[victim].pages))
+		    (victim < 0 ||
+		     bystanders[i].pages > bystanders[victim].pages))
 			victim = i;
 	__atomic_add_fetch(&vm_events.oom_kill, 1, __ATOMIC_RELAXED);
 	if (victim >= 0) {
 		bystanders[victim].alive = false;
 		__atomic_sub_fetch(&used_pages, bystanders[victim].pages,
 				   __ATOMIC_RELAXED);
-		mmlit_trace("OOM: killed %s (%ld pages)", bystanders[victim].name,
-			    bystanders[victim].pages);
+		mmlit_trace("OOM: killed %s (%ld pages)",
+			    bystanders[victim].name, bystanders[victim].pages);
 	} else {
-		mmlit_trace("OOM: killed %s, the allocating task", current->comm);
+		mmlit_trace("OOM: killed %s, the allocating task",
+			    current->comm);
 		send_sig(SIGKILL, current);
 	}
 	pthread_mutex_unlock(&oom_lock);

@@ -60,7 +60,9 @@ static int xa_grow(struct xarray *xa, unsigned long index)
 		return 0;
 	}
 	while (index > xa_max_index(xa->xa_shift)) {
-		struct xa_node *top = xa_node_alloc(xa->xa_shift + XA_CHUNK_SHIFT);
+		struct xa_node *top;
+
+		top = xa_node_alloc(xa->xa_shift + XA_CHUNK_SHIFT);
 
 		if (!top)
 			return -ENOMEM;
@@ -109,7 +111,8 @@ static struct xa_node *xa_walk(struct xarray *xa, unsigned long index,
 		if (!node->slots[slot]) {
 			if (!create)
 				return NULL;
-			node->slots[slot] = xa_node_alloc(node->shift - XA_CHUNK_SHIFT);
+			node->slots[slot] = xa_node_alloc(node->shift -
+							  XA_CHUNK_SHIFT);
 			if (!node->slots[slot]) {
 				xa_prune(path, depth, index);
 				return XA_ERROR(-ENOMEM);
@@ -176,7 +179,9 @@ void *__xa_load(struct xarray *xa, unsigned long index)
 	if (!node || index > xa_max_index(xa->xa_shift))
 		return NULL;
 	while (node->shift) {
-		node = node->slots[(index >> node->shift) & (XA_CHUNK_SIZE - 1)];
+		int slot = (index >> node->shift) & (XA_CHUNK_SIZE - 1);
+
+		node = node->slots[slot];
 		if (!node)
 			return NULL;
 	}

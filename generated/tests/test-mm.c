@@ -61,7 +61,8 @@ static void testfs_fill(struct inode *inode, int n, u8 byte)
 
 		ck_assert(!IS_ERR(folio));
 		memset(page, byte, PAGE_SIZE);
-		ck_assert_int_eq(folio_write_data(folio, 0, page, PAGE_SIZE), 0);
+		ck_assert_int_eq(folio_write_data(folio, 0, page, PAGE_SIZE),
+				 0);
 		folio_mark_uptodate(folio);
 		folio_mark_dirty(folio);
 		folio_unlock(folio);
@@ -114,7 +115,8 @@ START_TEST(sh3_alloc_under_lock_taken_in_reclaim_is_cycle)
 	ck_assert_str_eq(r->chain[1].site.func,
 			 "sh3_alloc_under_lock_taken_in_reclaim_is_cycle_fn");
 	ck_assert_report("cycle");
-	ck_assert_int_eq(vm_events.allocstall, 1);	/* only the forced one */
+	/* only the forced one */
+	ck_assert_int_eq(vm_events.allocstall, 1);
 }
 END_TEST
 
@@ -145,7 +147,8 @@ static void sh3_figure(void)
 	p = kmalloc(64, GFP_KERNEL);
 	mutex_unlock(&testfs_mutex);
 	kfree(p);
-	lockdep_export_dot(stdout, "fs_reclaim and a lock taken inside reclaim");
+	lockdep_export_dot(stdout,
+			   "fs_reclaim and a lock taken inside reclaim");
 }
 KTEST_FIGURE("shim-fs-reclaim", sh3_figure)
 
@@ -550,6 +553,24 @@ START_TEST(access_outside_a_mapping_is_sigsegv)
 }
 END_TEST
 
+START_TEST(mprotect_read_only_write_protects_present_entries)
+{
+	unsigned long addr = present_user_page();	/* holds 0x5a */
+	u8 v = 0;
+
+	ck_assert_int_eq(user_store_byte(addr, 0x11), 0);
+	ck_assert_int_eq(ksys_mprotect(addr, PAGE_SIZE, PROT_READ), 0);
+	ck_assert_int_eq(user_store_byte(addr, 0x22), -SIGSEGV);
+	ck_assert_int_eq(user_load_byte(addr, &v), 0);
+	ck_assert_int_eq(v, 0x11);
+	ck_assert_int_eq(ksys_mprotect(addr, PAGE_SIZE,
+				       PROT_READ | PROT_WRITE), 0);
+	ck_assert_int_eq(user_store_byte(addr, 0x33), 0);
+	ck_assert_int_eq(user_load_byte(addr, &v), 0);
+	ck_assert_int_eq(v, 0x33);
+}
+END_TEST
+
 static int vma_lock_check(void *unused)
 {
 	struct mm_struct *mm = current->mm;
@@ -663,6 +684,7 @@ static Suite *mm_suite(void)
 	tcase_add_test(tc, sh1_user_copy_under_another_mms_mmap_lock_is_recursion);
 	tcase_add_test(tc, might_fault_teaches_lock_to_mmap_lock);
 	tcase_add_test(tc, access_outside_a_mapping_is_sigsegv);
+	tcase_add_test(tc, mprotect_read_only_write_protects_present_entries);
 	tcase_add_test(tc, vma_write_lock_ends_with_mmap_write_unlock);
 	tcase_add_test(tc, a_reset_does_not_hide_a_report);
 	tcase_add_test(tc, a_late_report_of_an_unjoined_task_fails_its_test);
