@@ -350,7 +350,7 @@ build/book/mutants.tex: tests/mutants.txt tools/mutants $(MUTANT_RESULTS)
 BOOK_INPUTS := build/book/claims.tex build/book/findings.tex build/book/mutants.tex $(GEN_TEX)
 
 # HTML: noweb's token pipeline -> tools/nw2pandoc -> pandoc + book/chunks.lua
-build/book/mmlit.pandoc.tex build/book/fragments.html build/book/anchors.txt &: $(NW) tools/nw2pandoc $(BOOK_INPUTS) Makefile
+build/book/mmlit.pandoc.tex build/book/fragments.html build/book/anchors.txt &: $(NW) tools/nw2pandoc tools/nwtestdefs $(BOOK_INPUTS) Makefile
 	$(Q)mkdir -p build/book
 	$(Q)$(call say,WEAVE,build/book/mmlit.pandoc.tex)tools/nw2pandoc \
 		--out build/book/mmlit.pandoc.tex --fragments build/book/fragments.html \
@@ -378,7 +378,7 @@ $(BOOK_HTML): book/macros.tex build/book/mmlit.pandoc.tex build/book/fragments.h
 		--resource-path=build/figures --default-image-extension=svg \
 		-o build/book/mmlit.skel.html book/macros.tex build/book/mmlit.pandoc.tex
 	$(Q)tools/nwsplice build/book/mmlit.skel.html build/book/fragments.html $@
-	$(Q)tools/check-links $@
+	$(Q)tools/check-links $@ $(NW)
 
 # PDF: noweave -> tools/nwxref (chunk numbers, cross-reference lines and
 # indexes written out: nothing about chunks is left to a later pdflatex pass)
@@ -387,9 +387,9 @@ $(BOOK_HTML): book/macros.tex build/book/mmlit.pandoc.tex build/book/fragments.h
 # the contents typeset at its end and moved behind the preface by qpdf.
 BOOK_TEX := build/book/chapters.tex build/book/chapters-prose.tex \
 	build/book/chunkindex.tex build/book/identindex.tex
-$(BOOK_TEX) &: $(NW) tools/nwxref Makefile
+$(BOOK_TEX) &: $(NW) tools/nwxref tools/nwtestdefs Makefile
 	$(Q)mkdir -p build/book
-	$(Q)$(call say,NOWEAVE,build/book/chapters.tex)noweave -n -index $(NW) \
+	$(Q)$(call say,NOWEAVE,build/book/chapters.tex)noweave -n -filter tools/nwtestdefs -index $(NW) \
 		| sed -E '0,/\\nwfilename\{src-lit\/(0[1-9]|[1-9][0-9])/s//\\mmlitmainmatter&/' \
 		| sed -E '0,/\\nwfilename\{src-lit\/[89]/s//\\appendix&/' \
 		| tools/nwxref --chunks build/book/chunkindex.tex \
@@ -486,12 +486,10 @@ $(MAN_PAGE): src-lit/90-mmsim.nw tools/nw2pandoc book/macros.tex \
 	$(Q)$(call say,MAN,$@)tools/nw2pandoc --out build/man/mmsim.pandoc.tex \
 		--fragments build/man/fragments.html --anchors build/man/anchors.txt \
 		src-lit/90-mmsim.nw
-	$(Q)sed -E 's/\\nwq\{(q[0-9]+)\}/\\texttt{NWQ\1}/g' build/man/mmsim.pandoc.tex \
-		> build/man/mmsim.man.tex
 	$(Q)pandoc -f latex+raw_tex -t man -s --lua-filter packaging/mmsim-man.lua \
 		-M fragments=build/man/fragments.html -M docdir='$(DOCDIR)' \
 		-M title=MMSIM -M section=1 -M header=mmlit -M footer='mmlit $(MMLIT_VERSION)' \
-		-o $@ book/macros.tex build/man/mmsim.man.tex
+		-o $@ book/macros.tex build/man/mmsim.pandoc.tex
 
 $(OUT)/mmlit.pc: packaging/mmlit.pc.in
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \

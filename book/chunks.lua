@@ -1,8 +1,8 @@
 -- book/chunks.lua: pandoc Lua filter for the HTML book (pandoc 2.17).
 --
 -- tools/nw2pandoc leaves placeholders in the prose: \nwchunk{ID} (a code chunk
--- or an index, a block) and \nwq{ID} (quoted [[code]], inline).  Their HTML is
--- in build/book/fragments.html, each between <!--nwfrag ID--> and <!--nwend-->.
+-- or an index, a block) and \texttt{NWQID} (quoted [[code]], inline).  Their
+-- HTML is in build/book/fragments.html, each between <!--nwfrag ID--> and <!--nwend-->.
 -- This filter
 --   1. turns each placeholder into the marker <!--nwfrag ID-->, which
 --      tools/nwsplice replaces with the fragment after pandoc (so that
@@ -45,6 +45,12 @@ local placeholders = {
       if id then
         return pandoc.RawBlock("html", fragment(id))
       end
+    end
+  end,
+  Code = function(c)
+    local id = c.text:match("^NWQ(q%d+)$")
+    if id then
+      return pandoc.RawInline("html", fragment(id))
     end
   end,
   RawInline = function(r)

@@ -17,10 +17,9 @@
 --   EXAMPLES       its paragraph "An example."
 --   SEE ALSO       the system calls the operations make, and the book in
 --                  the metadata's docdir
--- Quoted code (\nwq{ID}) is the text of its fragment in the metadata's
--- fragments file; the Makefile has written each as \texttt{NWQID}, which
--- pandoc's LaTeX reader keeps inside a tabular too (where it drops the
--- argument of \nwq). \ref{label} becomes the title of what it names.
+-- Quoted code (tools/nw2pandoc writes it \texttt{NWQID}) is the text of
+-- its fragment in the metadata's fragments file; \ref{label} becomes the
+-- title of what it names.
 -- The filter fails when a piece it needs is missing.
 
 local stringify = pandoc.utils.stringify

@@ -60,6 +60,8 @@ int bench_cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 
+	if (isnan(x) || isnan(y))		/* NaN sorts last */
+		return isnan(x) - isnan(y);
 	return x < y ? -1 : x > y;
 }
 
@@ -69,18 +71,35 @@ double bench_median(double *v, int n)
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+double bench_quantile(double *v, int n, double q)
+{
+	double x = q * (n - 1);
+	int i = (int)x;
+
+	if (n < 1)
+		return NAN;
+	qsort(v, n, sizeof(v[0]), bench_cmp_double);
+	return i + 1 < n ? v[i] + (x - i) * (v[i + 1] - v[i]) : v[n - 1];
+}
+
 static const char *const block_desc[BENCH_NR_BLKS] = {
-	"read side: ns per lock+unlock pair, median of the runs; columns: threads",
+	"read side: ns per lock+unlock pair, median of the runs; "
+	"columns: threads",
 	"grace period: latency in microseconds, median; columns: readers",
-	"grace period: latency in microseconds, 90th percentile; columns: readers",
+	"grace period: latency in microseconds, 90th percentile; "
+	"columns: readers",
 	"grace period: membarrier(2) calls per grace period; columns: readers",
+	"the bar: SRCU / urcu-memb within interleaved trials; columns: threads",
 };
 
 void bench_data_write(const struct bench_dataset *ds, FILE *f)
 {
-	fprintf(f, "# mmlit-bench results: chapter 4, \"What the read side costs\".\n"
-		"# Written by `make bench` (build/mmlit-bench); the book's tables and\n"
-		"# plot are made from this file. Only ratios between rows measured in\n"
+	fprintf(f, "# mmlit-bench results: chapter 4, "
+		"\"What the read side costs\".\n"
+		"# Written by `make bench` (build/mmlit-bench); "
+		"the book's tables and\n"
+		"# plot are made from this file. "
+		"Only ratios between rows measured in\n"
 		"# one run carry over to another machine.\n#\n");
 	for (int i = 0; i < ds->nr_meta; i++)
 		fprintf(f, "# meta %s %s\n", ds->meta_key[i], ds->meta_val[i]);
@@ -95,8 +114,8 @@ void bench_data_write(const struct bench_dataset *ds, FILE *f)
 		for (int r = 0; r < b->nr_rows; r++) {
 			fprintf(f, "%s \"%s\"", b->row[r].key, b->row[r].label);
 			for (int c = 0; c < b->nr_cols; c++)
-				fprintf(f, isnan(b->row[r].v[c]) ? " NaN" : " %.4g",
-					b->row[r].v[c]);
+				fprintf(f, isnan(b->row[r].v[c]) ? " NaN" :
+					" %.4g", b->row[r].v[c]);
 			fputc('\n', f);
 		}
 	}
@@ -163,7 +182,8 @@ int bench_data_read(struct bench_dataset *ds, const char *path)
 			int r = bench_row_add(&ds->blk[blk], w[0], w[1]);
 
 			for (int c = 2; c < n; c++)
-				ds->blk[blk].row[r].v[c - 2] = strtod(w[c], NULL);
+				ds->blk[blk].row[r].v[c - 2] =
+					strtod(w[c], NULL);
 		}
 	}
 	fclose(f);
@@ -176,7 +196,8 @@ static void bar_add(struct bench_bar *bars, int *n, double value, double limit,
 	bars[*n].value = value;
 	bars[*n].limit = limit;
 	if (nr)
-		snprintf(bars[*n].what, sizeof(bars[*n].what), "%s%d", what, nr);
+		snprintf(bars[*n].what, sizeof(bars[*n].what), "%s%d", what,
+			 nr);
 	else
 		snprintf(bars[*n].what, sizeof(bars[*n].what), "%s", what);
 	(*n)++;
@@ -209,19 +230,18 @@ int bench_bar_check(const struct bench_dataset *ds, struct bench_bar *bars)
 	for (int t = 1; t <= 2; t++)
 		if (!isnan(bench_get(ds, BENCH_BLK_READ, "srcu", t)))
 			bar_add(bars, &n,
-				bench_get(ds, BENCH_BLK_READ, "srcu", t) /
-				bench_get(ds, BENCH_BLK_READ, "urcu-memb", t),
+				bench_get(ds, BENCH_BLK_BAR, "raw", t),
 				BENCH_BAR_READ,
 				"SRCU reader / urcu-memb reader, threads: ", t);
 	for (int t = 1; t <= 2; t++)
 		if (!isnan(bench_get(ds, BENCH_BLK_READ, "srcu", t)))
-			bar_add(bars, &n, bench_bar_net(ds, "srcu", t),
+			bar_add(bars, &n,
+				bench_get(ds, BENCH_BLK_BAR, "net", t),
 				BENCH_BAR_READ,
 				"the same, net of the check alone, threads: ",
 				t);
 	if (!isnan(bench_get(ds, BENCH_BLK_READ, "srcu", 2)))
-		bar_add(bars, &n, bench_bar_scaling(ds, "srcu") /
-			max(1.0, bench_bar_scaling(ds, "none")),
+		bar_add(bars, &n, bench_get(ds, BENCH_BLK_BAR, "scaling", 2),
 			BENCH_BAR_SCALING,
 			"SRCU 2 threads / 1, over the check alone's", 0);
 	for (int r = 1; r <= N; r = r == N ? N + 1 : N)

@@ -11,10 +11,11 @@
 #define BENCH_MAX_ROWS	16
 #define BENCH_MAX_META	16
 #define BENCH_MAX_RUNS	15
+#define BENCH_MAX_TRIALS	99	/* of the bar, per thread count */
 
 enum {
 	BENCH_BLK_READ, BENCH_BLK_GP, BENCH_BLK_GP_P90, BENCH_BLK_GP_MB,
-	BENCH_NR_BLKS
+	BENCH_BLK_BAR, BENCH_NR_BLKS
 };
 
 struct bench_block {
@@ -48,6 +49,8 @@ int bench_max_col(const struct bench_dataset *ds, int blk);
 /* qsort's comparison of doubles, and the median of @v (which it sorts). */
 int bench_cmp_double(const void *a, const void *b);
 double bench_median(double *v, int n);
+/* The @q quantile of @v (which it sorts), interpolated between neighbours. */
+double bench_quantile(double *v, int n, double q);
 
 /* Write @ds to @f in the format above. */
 void bench_data_write(const struct bench_dataset *ds, FILE *f);

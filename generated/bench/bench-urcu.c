@@ -25,7 +25,8 @@ unsigned long bench_urcu_loop(const int *stop, unsigned long *hits)
 	while (!CMM_LOAD_SHARED(*stop)) {
 		for (int i = 0; i < BENCH_BATCH; i++) {
 			rcu_read_lock();
-			if (caa_unlikely(CMM_LOAD_SHARED(bench_flags) & BENCH_FROZEN))
+			if (caa_unlikely(CMM_LOAD_SHARED(bench_flags) &
+					 BENCH_FROZEN))
 				h++;
 			rcu_read_unlock();
 		}
@@ -44,7 +45,8 @@ void bench_urcu_synchronize(void)
 const char *bench_urcu_version(void)
 {
 	static char buf[32] = "unknown";
-	FILE *p = popen("pkg-config --modversion liburcu-memb 2>/dev/null", "r");
+	FILE *p = popen("pkg-config --modversion liburcu-memb 2>/dev/null",
+			"r");
 
 	if (!p)
 		return buf;

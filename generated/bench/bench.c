@@ -69,7 +69,7 @@ struct mechanism {
 
 static void shim_thread_init(void)
 {
-	(void)current;			/* adopt: the thread gets a reader slot */
+	(void)current;		/* adopt: the thread gets a reader slot */
 }
 
 static void shim_thread_exit(void)
@@ -104,7 +104,8 @@ static const struct mechanism mechanisms[] = {
 	{ .key = "srcu-fenced", .label = "SRCU, classic (smp_mb)",
 	  .loop = srcu_fenced_loop,
 	  .thread_init = shim_thread_init, .thread_exit = shim_thread_exit },
-	{ .key = "urcu-memb", .label = "liburcu urcu-memb", .loop = bench_urcu_loop,
+	{ .key = "urcu-memb", .label = "liburcu urcu-memb",
+	  .loop = bench_urcu_loop,
 	  .thread_init = bench_urcu_thread_init,
 	  .thread_exit = bench_urcu_thread_exit,
 	  .synchronize = bench_urcu_synchronize,
@@ -112,7 +113,8 @@ static const struct mechanism mechanisms[] = {
 	{ .key = "percpu-rwsem", .label = "percpu-rwsem read",
 	  .loop = pcpu_rwsem_loop,
 	  .thread_init = shim_thread_init, .thread_exit = shim_thread_exit,
-	  .synchronize = pcpu_rwsem_write, .sync_label = "percpu_down_write + up",
+	  .synchronize = pcpu_rwsem_write,
+	  .sync_label = "percpu_down_write + up",
 	  .membarriers = percpu_rwsem_membarrier_calls },
 	{ .key = "rwsem", .label = "rwsem shared (invalidate_lock)",
 	  .loop = rwsem_loop, .may_sleep = true,
@@ -232,18 +234,30 @@ static void readers_stop(struct bench_ctl *ctl, struct bench_thread *bt, int n)
 	pthread_barrier_destroy(&ctl->ready);
 }
 
+
+#define BENCH_MIN_SECTIONS	(64 * BENCH_BATCH)
+#define BENCH_RETRIES		10
+
 static double measure_read(const struct mechanism *m, int threads, int ms)
 {
 	struct bench_thread bt[MAX_THREADS];
 	struct bench_ctl ctl;
-	double sum = 0;
 
-	readers_start(&ctl, bt, m, threads);
-	sleep_ms(ms);
-	readers_stop(&ctl, bt, threads);
-	for (int i = 0; i < threads; i++)
-		sum += bt[i].ns / bt[i].iters;
-	return sum / threads;
+	for (int try = 0; try < BENCH_RETRIES; try++) {
+		double sum = 0;
+		bool short_run = false;
+
+		readers_start(&ctl, bt, m, threads);
+		sleep_ms(ms);
+		readers_stop(&ctl, bt, threads);
+		for (int i = 0; i < threads; i++) {
+			short_run |= bt[i].iters < BENCH_MIN_SECTIONS;
+			sum += bt[i].ns / bt[i].iters;
+		}
+		if (!short_run)
+			return sum / threads;
+	}
+	return NAN;
 }
 
 #define MAX_GP		200000
@@ -283,36 +297,124 @@ static struct gp_sample measure_gp(const struct mechanism *m, int readers,
 
 struct run_params {
 	int runs, read_ms, gp_ms;
+	int trials, trial_ms;	/* the bar's trials per round; one slice */
 };
+
+static double rs[NR_MECH][BENCH_MAX_COLS][BENCH_MAX_RUNS];
+static struct gp_sample gs[NR_MECH][3][BENCH_MAX_RUNS];
+
+/* The median over the rounds of one statistic (@k, a block) of gs[m][g]. */
+static double gp_median(size_t m, int g, int k, int runs)
+{
+	double v[BENCH_MAX_RUNS];
+
+	for (int run = 0; run < runs; run++) {
+		struct gp_sample *x = &gs[m][g][run];
+
+		v[run] = k == BENCH_BLK_GP ? x->median :
+			 k == BENCH_BLK_GP_P90 ? x->p90 : x->membarriers;
+	}
+	return bench_median(v, runs);
+}
+
+static double bar_ns[2][BENCH_MAX_TRIALS][3];	/* none, srcu, urcu-memb */
+
+static const struct mechanism *mechanism_by_key(const char *key)
+{
+	for (size_t m = 0; m < NR_MECH; m++)
+		if (!strcmp(mechanisms[m].key, key))
+			return &mechanisms[m];
+	BUG();
+}
+
+/* One trial at @threads: the slices in an order that rotates with @trial. */
+static void measure_trial(int threads, int trial, int ms)
+{
+	static const char *const keys[3] = { "none", "srcu", "urcu-memb" };
+	double ns[3];
+
+	for (int k = 0; k < 3; k++) {
+		int i = (trial + k) % 3;
+
+		ns[i] = measure_read(mechanism_by_key(keys[i]), threads, ms);
+	}
+	memcpy(bar_ns[threads - 1][trial], ns, sizeof(ns));
+}
+
+enum bar_what { BAR_RAW, BAR_NET, BAR_SCALING };
+
+/* One trial's ratio of the bar at @threads. */
+static double bar_ratio(enum bar_what what, int threads, int i)
+{
+	const double *x = bar_ns[threads - 1][i], *one = bar_ns[0][i];
+
+	if (what == BAR_RAW)
+		return x[1] / x[2];
+	if (what == BAR_NET)
+		return (x[1] - x[0]) / (x[2] - x[0]);
+	return x[1] / one[1] / max(1.0, x[0] / one[0]);
+}
+
+static const struct bar_row {
+	const char *key, *label;
+	enum bar_what what;
+	double q;		/* the quantile; NAN: share of trials held */
+} bar_rows[] = {
+	{ "raw", "SRCU / urcu-memb, median of the trials", BAR_RAW, 0.5 },
+	{ "raw-q1", "the same, first quartile", BAR_RAW, 0.25 },
+	{ "raw-q3", "the same, third quartile", BAR_RAW, 0.75 },
+	{ "net", "SRCU / urcu-memb, net of the check alone", BAR_NET, 0.5 },
+	{ "net-q1", "the same, first quartile", BAR_NET, 0.25 },
+	{ "net-q3", "the same, third quartile", BAR_NET, 0.75 },
+	{ "held", "share of trials within the bar, raw and net", BAR_RAW,
+	  NAN },
+	{ "scaling", "SRCU's threads / 1, over the check alone's",
+	  BAR_SCALING, 0.5 },
+};
+
+static double bar_statistic(const struct bar_row *row, int threads, int n)
+{
+	double v[BENCH_MAX_TRIALS];
+	int held = 0;
+
+	for (int i = 0; i < n; i++) {
+		v[i] = bar_ratio(row->what, threads, i);
+		held += bar_ratio(BAR_RAW, threads, i) <= BENCH_BAR_READ &&
+			bar_ratio(BAR_NET, threads, i) <= BENCH_BAR_READ;
+	}
+	if (isnan(row->q))
+		return (double)held / n;
+	return bench_quantile(v, n, row->q);
+}
 
 static void run_all(struct bench_dataset *ds, const struct run_params *p)
 {
-	static double rs[NR_MECH][BENCH_MAX_COLS][BENCH_MAX_RUNS];
-	static struct gp_sample gs[NR_MECH][3][BENCH_MAX_RUNS];
 	int counts[BENCH_MAX_COLS], nc = thread_counts(counts);
-	int gpr[3] = { 0, 1, min(bench_ncpus, MAX_THREADS) }, ng = gpr[2] > 1 ? 3 : 2;
+	int gpr[3] = { 0, 1, min(bench_ncpus, MAX_THREADS) };
+	int ng = gpr[2] > 1 ? 3 : 2, nt = min(bench_ncpus, 2), trial = 0;
 	struct bench_block *b;
 
 	for (size_t m = 0; m < NR_MECH; m++)
 		measure_read(&mechanisms[m], 1, 20);
 	for (int run = 0; run < p->runs; run++) {
-		fprintf(stderr, "mmlit-bench: round %d of %d\n", run + 1, p->runs);
+		fprintf(stderr, "mmlit-bench: round %d of %d\n", run + 1,
+			p->runs);
 		for (size_t m = 0; m < NR_MECH; m++)
 			for (int c = 0; c < nc; c++)
 				rs[m][c][run] = measure_read(&mechanisms[m], counts[c],
 							     p->read_ms);
 		for (size_t m = 0; m < NR_MECH; m++)
 			for (int g = 0; g < ng && mechanisms[m].synchronize; g++)
-				gs[m][g][run] = measure_gp(&mechanisms[m], gpr[g],
-							   p->gp_ms);
+				gs[m][g][run] = measure_gp(&mechanisms[m], gpr[g], p->gp_ms);
+		for (int i = 0; i < p->trials && trial < BENCH_MAX_TRIALS; i++, trial++)
+			for (int t = 1; t <= nt; t++)
+				measure_trial(t, trial, p->trial_ms);
 	}
-
 	b = &ds->blk[BENCH_BLK_READ];
 	b->nr_cols = nc;
 	memcpy(b->cols, counts, sizeof(counts));
 	for (size_t m = 0; m < NR_MECH; m++) {
-		int r = bench_row_add(b, mechanisms[m].key,
-				      mechanisms[m].label);
+		int r = bench_row_add(b, mechanisms[m].key, mechanisms[m].label);
 
 		for (int c = 0; c < nc; c++)
 			b->row[r].v[c] = bench_median(rs[m][c], p->runs);
@@ -328,19 +430,19 @@ static void run_all(struct bench_dataset *ds, const struct run_params *p)
 				continue;
 			r = bench_row_add(b, mechanisms[m].key,
 					  mechanisms[m].sync_label);
-			for (int g = 0; g < ng; g++) {
-				double v[BENCH_MAX_RUNS];
-
-				for (int run = 0; run < p->runs; run++) {
-					struct gp_sample *x = &gs[m][g][run];
-
-					v[run] = k == BENCH_BLK_GP ? x->median :
-						 k == BENCH_BLK_GP_P90 ? x->p90 :
-						 x->membarriers;
-				}
-				b->row[r].v[g] = bench_median(v, p->runs);
-			}
+			for (int g = 0; g < ng; g++)
+				b->row[r].v[g] = gp_median(m, g, k, p->runs);
 		}
+	}
+	b = &ds->blk[BENCH_BLK_BAR];
+	b->nr_cols = nt;
+	for (int t = 1; t <= nt; t++)
+		b->cols[t - 1] = t;
+	for (size_t q = 0; q < ARRAY_SIZE(bar_rows); q++) {
+		int r = bench_row_add(b, bar_rows[q].key, bar_rows[q].label);
+
+		for (int t = 1; t <= nt; t++)
+			b->row[r].v[t - 1] = bar_statistic(&bar_rows[q], t, trial);
 	}
 }
 
@@ -384,13 +486,19 @@ static void describe_machine(struct bench_dataset *ds,
 	bench_meta_set(ds, "compiler", "gcc " __VERSION__);
 	bench_meta_set(ds, "liburcu", bench_urcu_version());
 	bench_meta_set(ds, "membarrier",
-		    mmlit_hooks & MMLIT_HOOK_FENCE ? "no (readers fence)" : "yes");
+		       mmlit_hooks & MMLIT_HOOK_FENCE ? "no (readers fence)" :
+		       "yes");
 	snprintf(buf, sizeof(buf), "%d", p->runs);
 	bench_meta_set(ds, "runs", buf);
 	snprintf(buf, sizeof(buf), "%d", p->read_ms);
 	bench_meta_set(ds, "read-ms", buf);
 	snprintf(buf, sizeof(buf), "%d", p->gp_ms);
 	bench_meta_set(ds, "gp-ms", buf);
+	snprintf(buf, sizeof(buf), "%d", min(p->runs * p->trials,
+					     BENCH_MAX_TRIALS));
+	bench_meta_set(ds, "bar-trials", buf);
+	snprintf(buf, sizeof(buf), "%d", p->trial_ms);
+	bench_meta_set(ds, "bar-slice-ms", buf);
 }
 
 static void print_block(const struct bench_dataset *ds, int k, const char *what,
@@ -402,7 +510,7 @@ static void print_block(const struct bench_dataset *ds, int k, const char *what,
 	fprintf(f, "\n%s\n%-32s", what, colname);
 	for (int c = 0; c < b->nr_cols; c++)
 		fprintf(f, " %8d", b->cols[c]);
-	for (int x = 0; x < 2 && k != BENCH_BLK_GP_MB; x++) {
+	for (int x = 0; x < 2 && k < BENCH_BLK_GP_MB; x++) {
 		fprintf(f, "  | x %-9s", refs[x]);
 		for (int c = 1; c < b->nr_cols; c++)
 			fprintf(f, " %6s", "");
@@ -412,7 +520,7 @@ static void print_block(const struct bench_dataset *ds, int k, const char *what,
 		fprintf(f, "%-32.32s", b->row[r].label);
 		for (int c = 0; c < b->nr_cols; c++)
 			fprintf(f, " %8.3g", b->row[r].v[c]);
-		for (int x = 0; x < 2 && k != BENCH_BLK_GP_MB; x++) {
+		for (int x = 0; x < 2 && k < BENCH_BLK_GP_MB; x++) {
 			fprintf(f, "  |");
 			for (int c = 0; c < b->nr_cols; c++)
 				fprintf(f, " %6.2f", b->row[r].v[c] /
@@ -440,7 +548,10 @@ static int print_results(const struct bench_dataset *ds, FILE *f)
 	print_block(ds, BENCH_BLK_GP_MB,
 		    "Grace period: membarrier(2) calls each",
 		    "readers:", f);
-	fprintf(f, "\nThe bar (issues 5, 8); SRCU 2-thread/1-thread alone: %.2f, "
+	print_block(ds, BENCH_BLK_BAR, "The bar's trials: SRCU / urcu-memb "
+		    "within each trial", "threads:", f);
+	fprintf(f, "\nThe bar (issues 5, 8); "
+		"SRCU 2-thread/1-thread alone: %.2f, "
 		"the check alone's: %.2f\n", bench_bar_scaling(ds, "srcu"),
 		bench_bar_scaling(ds, "none"));
 	for (int i = 0; i < n; i++) {
@@ -455,10 +566,14 @@ static int print_results(const struct bench_dataset *ds, FILE *f)
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: mmlit-bench [--quick] [--out FILE]   measure, print, write\n"
-		"       mmlit-bench [--quick] --falloc       chapter 3's FX5 only\n"
-		"       mmlit-bench [--quick] --srcu         chapter 4's only\n"
-		"       mmlit-bench --print FILE             print a data file\n");
+		"usage: mmlit-bench [--quick] [--out FILE]   "
+		"measure, print, write\n"
+		"       mmlit-bench [--quick] --falloc       "
+		"chapter 3's FX5 only\n"
+		"       mmlit-bench [--quick] --srcu         "
+		"chapter 4's only\n"
+		"       mmlit-bench --print FILE             "
+		"print a data file\n");
 	return 2;
 }
 
@@ -482,8 +597,9 @@ static int measure(const struct run_params *p, const char *out)
 
 	lockdep_set_enabled(false);
 	if (mmlit_hooks)
-		fprintf(stderr, "mmlit-bench: mmlit_hooks is %#x: the read sides "
-			"run their slow paths\n", mmlit_hooks);
+		fprintf(stderr, "mmlit-bench: mmlit_hooks is %#x: "
+			"the read sides run their slow paths\n",
+			mmlit_hooks);
 	spin_lock_init(&bench_inode.i_lock);
 	describe_machine(&ds, p);
 	run_all(&ds, p);
@@ -531,7 +647,8 @@ static int measure_falloc(bool quick, const char *root)
 
 int main(int argc, char **argv)
 {
-	struct run_params p = { .runs = 15, .read_ms = 70, .gp_ms = 60 };
+	struct run_params p = { .runs = 15, .read_ms = 70, .gp_ms = 60,
+				.trials = 5, .trial_ms = 10 };
 	int ret;
 	const char *root = getenv("MMLIT_ROOT");
 	char path[4096];
@@ -555,7 +672,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (quick)
-		p = (struct run_params){ .runs = 3, .read_ms = 30, .gp_ms = 30 };
+		p = (struct run_params){ .runs = 3, .read_ms = 30, .gp_ms = 30,
+					 .trials = 3, .trial_ms = 10 };
 	if (!out && !quick) {
 		snprintf(path, sizeof(path), "%s/figures/srcu-bench.dat",
 			 root && *root ? root : ".");

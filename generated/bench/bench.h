@@ -6,7 +6,7 @@
 
 #include <stdbool.h>
 
-#define BENCH_BATCH	256		/* read sections between looks at stop */
+#define BENCH_BATCH	256		/* sections between looks at stop */
 #define BENCH_FROZEN	(1UL << 63)	/* the flag every read section checks */
 
 /* The word the read sections check, as the fault path checks i_flags. */

@@ -252,9 +252,10 @@ void bench_falloc(FILE *out, FILE *data)
 			fprintf(data, "%s %s %.3f %.3f %.1f %.1f %.2f %ld "
 				"%.1f %.0f\n",
 				variant_name(&shmem_falloc_area), ops[p],
-				m[i][p].base_us, m[i][p].mean_us, m[i][p].p99_us,
-				m[i][p].max_us, m[i][p].op_ms, m[i][p].faults,
-				m[i][p].map_mean_us, m[i][p].map_calls);
+				m[i][p].base_us, m[i][p].mean_us,
+				m[i][p].p99_us, m[i][p].max_us, m[i][p].op_ms,
+				m[i][p].faults, m[i][p].map_mean_us,
+				m[i][p].map_calls);
 		}
 	variant_reset_all();
 }

@@ -22,8 +22,10 @@
 #define FALLOC_FL_UNSHARE_RANGE	0x40
 #endif
 #define FALLOC_FL_ALLOCATE_RANGE 0x00
-#define FALLOC_FL_MODE_MASK	(FALLOC_FL_PUNCH_HOLE | FALLOC_FL_COLLAPSE_RANGE | \
-				 FALLOC_FL_ZERO_RANGE | FALLOC_FL_INSERT_RANGE | \
+#define FALLOC_FL_MODE_MASK	(FALLOC_FL_PUNCH_HOLE |		\
+				 FALLOC_FL_COLLAPSE_RANGE |	\
+				 FALLOC_FL_ZERO_RANGE |		\
+				 FALLOC_FL_INSERT_RANGE |	\
 				 FALLOC_FL_UNSHARE_RANGE)
 
 #ifndef SEEK_DATA
@@ -99,7 +101,8 @@ struct inode_operations {
  */
 struct file_operations {
 	loff_t (*llseek)(struct file *file, loff_t offset, int whence);
-	ssize_t (*read)(struct file *file, char *buf, size_t count, loff_t *pos);
+	ssize_t (*read)(struct file *file, char *buf, size_t count,
+			loff_t *pos);
 	ssize_t (*write)(struct file *file, const char *buf, size_t count,
 			 loff_t *pos);
 	int (*mmap)(struct file *file, struct vm_area_struct *vma);
@@ -109,7 +112,8 @@ struct file_operations {
 	void (*mmap_abort)(const struct file *file, const void *vm_private_data,
 			   const void *context);
 	int (*mmap_hook)(struct file *file, struct mmap_req *req);
-	long (*fallocate)(struct file *file, int mode, loff_t offset, loff_t len);
+	long (*fallocate)(struct file *file, int mode, loff_t offset,
+			  loff_t len);
 	int (*release)(struct inode *inode, struct file *file);
 };
 
@@ -160,10 +164,12 @@ static inline void i_size_write(struct inode *inode, loff_t i_size)
 #define inode_lock_shared(inode)	down_read(&(inode)->i_rwsem)
 #define inode_unlock_shared(inode)	up_read(&(inode)->i_rwsem)
 #define inode_lock_killable(inode)	down_write_killable(&(inode)->i_rwsem)
-#define inode_lock_nested(inode, sub)	down_write_nested(&(inode)->i_rwsem, (sub))
+#define inode_lock_nested(inode, sub)	\
+	down_write_nested(&(inode)->i_rwsem, (sub))
 #define inode_trylock(inode)		down_write_trylock(&(inode)->i_rwsem)
 
-struct super_block *alloc_super(const char *id, const struct super_operations *ops,
+struct super_block *alloc_super(const char *id,
+				const struct super_operations *ops,
 				void *fs_info);
 /* A new inode of @sb with one reference, its page cache initialized. */
 struct inode *new_inode(struct super_block *sb);

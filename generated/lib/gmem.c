@@ -9,15 +9,19 @@ DEFINE_PERCPU_RWSEM(kvm_gmem_freeze_rwsem);
 
 DEFINE_VARIANT_AREA(gmem_freeze_variants, "gmem-freeze",
 	"how guest_memfd's page cache is frozen (chapter 4)",
-	{ "posted", "RFC v2 06/10: global SRCU, frozen check before validation" },
+	{ "posted",
+	  "RFC v2 06/10: global SRCU, frozen check before validation" },
 	{ "validate-first", "fallocate validates its arguments, then checks" },
 	{ "no-falloc-check", "only kvm_gmem_get_folio() checks the flag" },
 	{ "per-inode", "an SRCU domain per inode instead of one global" },
 	{ "unsynchronized", "broken on purpose: the freeze does not wait" },
 	{ "sync-unfreeze", "unfreezing waits for a grace period too" },
-	{ "invalidate-lock", "read side: invalidate_lock shared; freeze: exclusive" },
-	{ "percpu-rwsem", "read side: a global percpu-rwsem; freeze: for write" },
-	{ "scope-guard", "posted, with guard(srcu) instead of the goto out unlock" })
+	{ "invalidate-lock",
+	  "read side: invalidate_lock shared; freeze: exclusive" },
+	{ "percpu-rwsem",
+	  "read side: a global percpu-rwsem; freeze: for write" },
+	{ "scope-guard",
+	  "posted, with guard(srcu) instead of the goto out unlock" })
 static struct inode *kvm_gmem_alloc_inode(struct super_block *sb)
 {
 	struct gmem_inode *gi = calloc(1, sizeof(*gi));
@@ -89,7 +93,8 @@ err_cache:
 
 void kvm_gmem_exit(void)
 {
-	free(kvm_gmem_module.mnt_sb);		/* kern_unmount(): no inode left */
+	/* kern_unmount(): no inode is left */
+	free(kvm_gmem_module.mnt_sb);
 	kvm_gmem_module.mnt_sb = NULL;
 	/* rcu_barrier(): the model frees inodes at once */
 	cleanup_srcu_struct(&kvm_gmem_freeze_srcu);
@@ -153,7 +158,6 @@ static struct folio *kvm_gmem_create_folio_guarded(struct inode *inode,
 	guard(srcu)(kvm_gmem_srcu(inode));
 	if (kvm_gmem_is_frozen(inode))
 		return ERR_PTR(-EPERM);
-	cond_resched();		/* the allocation may sleep */
 	return __filemap_get_folio(mapping, index,
 				   FGP_LOCK | FGP_ACCESSED | FGP_CREAT,
 				   mapping_gfp_mask(mapping));
@@ -179,7 +183,6 @@ static struct folio *kvm_gmem_get_folio(struct inode *inode, pgoff_t index)
 		kvm_gmem_freeze_read_unlock(inode, idx);
 		return ERR_PTR(-EPERM);
 	}
-	cond_resched();		/* the allocation may sleep */
 	folio = __filemap_get_folio(mapping, index,
 				    FGP_LOCK | FGP_ACCESSED | FGP_CREAT,
 				    mapping_gfp_mask(mapping));
@@ -193,7 +196,8 @@ static long kvm_gmem_punch_hole(struct inode *inode, loff_t offset, loff_t len)
 	long ret = 0;
 
 	filemap_invalidate_lock(mapping);
-	if (gmem_variant() == GMEM_INVALIDATE_LOCK && kvm_gmem_is_frozen(inode)) {
+	if (gmem_variant() == GMEM_INVALIDATE_LOCK &&
+	    kvm_gmem_is_frozen(inode)) {
 		ret = -EPERM;
 		goto out;
 	}
@@ -338,7 +342,8 @@ static long kvm_gmem_fallocate(struct file *file, int mode, loff_t offset,
 {
 	switch (gmem_variant()) {
 	case GMEM_VALIDATE_FIRST:
-		return kvm_gmem_fallocate_validate_first(file, mode, offset, len);
+		return kvm_gmem_fallocate_validate_first(file, mode, offset,
+							 len);
 	case GMEM_NO_FALLOC_CHECK:
 	case GMEM_INVALIDATE_LOCK:
 		return kvm_gmem_fallocate_unchecked(file, mode, offset, len);

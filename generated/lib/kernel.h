@@ -37,7 +37,8 @@ typedef unsigned short umode_t;
 #define PAGE_MASK	(~(PAGE_SIZE - 1))
 #define NR_CPUS		128	/* reader slots: at most this many live tasks */
 
-#define ERESTARTSYS	512	/* interrupted by a signal; the syscall restarts */
+/* Interrupted by a signal; the syscall restarts. */
+#define ERESTARTSYS	512
 #define ENOIOCTLCMD	515
 #ifndef EOPNOTSUPP
 #define EOPNOTSUPP	ENOTSUP
@@ -77,7 +78,8 @@ typedef unsigned short umode_t;
 #define __stringify(x)	__stringify_1(x)
 
 #define MAX_ERRNO	4095
-#define IS_ERR_VALUE(x)	unlikely((unsigned long)(x) >= (unsigned long)-MAX_ERRNO)
+#define IS_ERR_VALUE(x)	\
+	unlikely((unsigned long)(x) >= (unsigned long)-MAX_ERRNO)
 
 static inline void *ERR_PTR(long error) { return (void *)error; }
 static inline long PTR_ERR(const void *ptr) { return (long)ptr; }

@@ -63,7 +63,8 @@ static int nr_recursion_reports;
 void lockdep_set_enabled(bool on)
 {
 	if (on)
-		__atomic_or_fetch(&mmlit_hooks, MMLIT_HOOK_LOCKDEP, __ATOMIC_SEQ_CST);
+		__atomic_or_fetch(&mmlit_hooks, MMLIT_HOOK_LOCKDEP,
+				  __ATOMIC_SEQ_CST);
 	else
 		__atomic_and_fetch(&mmlit_hooks, ~MMLIT_HOOK_LOCKDEP,
 				   __ATOMIC_SEQ_CST);
@@ -126,7 +127,7 @@ static void class_name(char *buf, size_t len, const char *name,
 	snprintf(buf, len, "%.*s", (int)(end - m), m);
 	for (char *c = buf; *c; c++)
 		if (*c == '-' && c[1] == '>')
-			memmove(c, c + 1, strlen(c));	/* "info->lock" -> "info>lock" */
+			memmove(c, c + 1, strlen(c));	/* "a->b" -> "a>b" */
 	for (char *c = buf; *c; c++)
 		if (*c == '>')
 			*c = '.';
@@ -311,7 +312,8 @@ static bool cycle_reported(struct lock_class *from, struct lock_class *to,
 			   u8 kind)
 {
 	for (int i = 0; i < nr_cycle_reports; i++)
-		if (cycle_reports[i].from == from && cycle_reports[i].to == to &&
+		if (cycle_reports[i].from == from &&
+		    cycle_reports[i].to == to &&
 		    cycle_reports[i].kind == kind)
 			return true;
 	return false;
@@ -389,7 +391,7 @@ void lock_acquire(struct lockdep_map *map, unsigned int subclass, int trylock,
 		  int read, struct lock_site site)
 {
 	struct task_struct *t = current;
-	struct report r1, r2, r3;	/* recursion, first cycle, further ones */
+	struct report r1, r2, r3;	/* recursion, first cycle, more */
 	bool rec = false, cyc = false;
 	struct lock_class *class;
 	struct held_lock *hl;
@@ -584,7 +586,8 @@ void lockdep_export_dot(FILE *f, const char *title)
 			fprintf(f, "  c%d [label=\"%s\"];\n", i,
 				lock_classes[i].name);
 	for (int i = 0; i < nr_lock_classes; i++) {
-		for (struct lock_dep *d = lock_classes[i].after; d; d = d->next) {
+		for (struct lock_dep *d = lock_classes[i].after; d;
+		     d = d->next) {
 			char label[16] = "";
 
 			for (int k = 0; k < 4; k++)

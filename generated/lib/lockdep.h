@@ -16,7 +16,7 @@ struct lockdep_map {
 	struct lock_class_key *key;	/* NULL: the map's own address */
 	const char *name;
 	struct lock_class *class_cache;	/* subclass 0 */
-	unsigned int cache_gen;		/* class_cache valid for this generation */
+	unsigned int cache_gen;		/* class_cache valid for this gen */
 };
 
 #define STATIC_LOCKDEP_MAP_INIT(_name, _key) \

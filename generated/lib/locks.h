@@ -38,7 +38,8 @@ typedef struct spinlock {
 } spinlock_t;
 
 #define __SPIN_LOCK_UNLOCKED(name) \
-	{ .locked = 0, .owner = NULL, .dep_map = STATIC_LOCKDEP_MAP_INIT(#name, NULL) }
+	{ .locked = 0, .owner = NULL,					\
+	  .dep_map = STATIC_LOCKDEP_MAP_INIT(#name, NULL) }
 #define DEFINE_SPINLOCK(x)	spinlock_t x = __SPIN_LOCK_UNLOCKED(x)
 
 void __spin_lock_init(spinlock_t *lock, const char *name,
@@ -126,7 +127,8 @@ int __mutex_lock(struct mutex *lock, unsigned int subclass, long state,
 bool __mutex_trylock(struct mutex *lock, struct lock_site site);
 void __mutex_unlock(struct mutex *lock, struct lock_site site);
 
-#define mutex_lock(m)	((void)__mutex_lock((m), 0, TASK_UNINTERRUPTIBLE, THIS_SITE))
+#define mutex_lock(m)	\
+	((void)__mutex_lock((m), 0, TASK_UNINTERRUPTIBLE, THIS_SITE))
 #define mutex_lock_nested(m, s) \
 	((void)__mutex_lock((m), (s), TASK_UNINTERRUPTIBLE, THIS_SITE))
 #define mutex_lock_killable(m)	__mutex_lock((m), 0, TASK_KILLABLE, THIS_SITE)
@@ -148,7 +150,8 @@ struct rw_semaphore {
 	.wait_lock = __ARCH_SPIN_LOCK_UNLOCKED, .count = 0, .owner = NULL, \
 	.wait_list = LIST_HEAD_INIT((name).wait_list),			\
 	.dep_map = STATIC_LOCKDEP_MAP_INIT(#name, NULL) }
-#define DECLARE_RWSEM(name)	struct rw_semaphore name = __RWSEM_INITIALIZER(name)
+#define DECLARE_RWSEM(name)	\
+	struct rw_semaphore name = __RWSEM_INITIALIZER(name)
 
 void __init_rwsem(struct rw_semaphore *sem, const char *name,
 		  struct lock_class_key *key);
@@ -163,7 +166,8 @@ bool __down_trylock(struct rw_semaphore *sem, int read, struct lock_site site);
 void __up(struct rw_semaphore *sem, int read, struct lock_site site);
 void __downgrade_write(struct rw_semaphore *sem, struct lock_site site);
 
-#define down_read(s)	((void)__down((s), 1, 0, TASK_UNINTERRUPTIBLE, THIS_SITE))
+#define down_read(s)	\
+	((void)__down((s), 1, 0, TASK_UNINTERRUPTIBLE, THIS_SITE))
 #define down_read_nested(s, sub) \
 	((void)__down((s), 1, (sub), TASK_UNINTERRUPTIBLE, THIS_SITE))
 #define down_read_killable(s)	__down((s), 1, 0, TASK_KILLABLE, THIS_SITE)
@@ -171,7 +175,8 @@ void __downgrade_write(struct rw_semaphore *sem, struct lock_site site);
 	__down((s), 1, 0, TASK_INTERRUPTIBLE, THIS_SITE)
 #define down_read_trylock(s)	__down_trylock((s), 1, THIS_SITE)
 #define up_read(s)		__up((s), 1, THIS_SITE)
-#define down_write(s)	((void)__down((s), 0, 0, TASK_UNINTERRUPTIBLE, THIS_SITE))
+#define down_write(s)	\
+	((void)__down((s), 0, 0, TASK_UNINTERRUPTIBLE, THIS_SITE))
 #define down_write_nested(s, sub) \
 	((void)__down((s), 0, (sub), TASK_UNINTERRUPTIBLE, THIS_SITE))
 #define down_write_killable(s)	__down((s), 0, 0, TASK_KILLABLE, THIS_SITE)
@@ -205,7 +210,6 @@ int default_wake_function(struct wait_queue_entry *wq_entry, unsigned int mode,
 			  int flags, void *key);
 int autoremove_wake_function(struct wait_queue_entry *wq_entry,
 			     unsigned int mode, int flags, void *key);
-
 #define __WAIT_QUEUE_HEAD_INITIALIZER(name) {				\
 	.lock = __SPIN_LOCK_UNLOCKED(name.lock),			\
 	.head = LIST_HEAD_INIT((name).head) }
@@ -232,7 +236,8 @@ void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *wait,
 void prepare_to_wait_exclusive(struct wait_queue_head *wq,
 			       struct wait_queue_entry *wait, int state);
 void finish_wait(struct wait_queue_head *wq, struct wait_queue_entry *wait);
-void __wake_up(struct wait_queue_head *wq, unsigned int mode, int nr, void *key);
+void __wake_up(struct wait_queue_head *wq, unsigned int mode, int nr,
+	       void *key);
 #define wake_up(wq)		__wake_up((wq), TASK_NORMAL, 1, NULL)
 #define wake_up_all(wq)		__wake_up((wq), TASK_NORMAL, 0, NULL)
 #define wake_up_interruptible(wq) __wake_up((wq), TASK_INTERRUPTIBLE, 1, NULL)

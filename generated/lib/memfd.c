@@ -7,8 +7,8 @@
 #define MFD_NAME_PREFIX		"memfd:"
 #define MFD_NAME_PREFIX_LEN	(sizeof(MFD_NAME_PREFIX) - 1)
 #define MFD_NAME_MAX_LEN	(NAME_MAX - MFD_NAME_PREFIX_LEN)
-#define MFD_ALL_FLAGS		(MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_HUGETLB | \
-				 MFD_NOEXEC_SEAL | MFD_EXEC)
+#define MFD_ALL_FLAGS		(MFD_CLOEXEC | MFD_ALLOW_SEALING | \
+				 MFD_HUGETLB | MFD_NOEXEC_SEAL | MFD_EXEC)
 
 enum {
 	MEMFD_NOEXEC_SCOPE_EXEC,		/* MFD_EXEC implied */
@@ -45,7 +45,8 @@ static int sanitize_flags(unsigned int *flags_ptr)
 			return -EINVAL;
 	} else {
 		/* Allow huge page size encoding in flags. */
-		if (flags & ~(MFD_ALL_FLAGS | (MFD_HUGE_MASK << MFD_HUGE_SHIFT)))
+		if (flags & ~(MFD_ALL_FLAGS |
+			      (MFD_HUGE_MASK << MFD_HUGE_SHIFT)))
 			return -EINVAL;
 	}
 	/* Invalid if both EXEC and NOEXEC_SEAL are set. */
@@ -263,7 +264,8 @@ static int memfd_wait_for_pins(struct address_space *mapping)
 				scan = LAST_SCAN;
 		}
 		for (i = 0; i < nr; i++) {
-			struct folio *folio = filemap_get_folio(mapping, tagged[i]);
+			struct folio *folio = filemap_get_folio(mapping,
+								tagged[i]);
 			bool pinned = false;
 
 			if (!IS_ERR_OR_NULL(folio)) {

@@ -95,6 +95,7 @@ int set_pte_at(struct mm_struct *mm, unsigned long addr, struct folio *folio,
 		return -ENOMEM;
 	pte->folio = folio;
 	pte->write = write;
+	pte->uffd_wp = false;
 	if (xa_is_err(xa_store(&mm->page_table, addr >> PAGE_SHIFT, pte, 0))) {
 		free(pte);
 		return -ENOMEM;
@@ -350,6 +351,10 @@ static vm_fault_t do_wp_page(struct vm_fault *vmf, struct pte *pte,
 	struct folio *old = pte->folio, *copy;
 	vm_fault_t ret = 0;
 
+	if (userfaultfd_pte_wp(vmf->vma, pte)) {	/* chapter 5 */
+		pte_unmap_unlock(pte, ptl);
+		return VM_FAULT_SIGBUS;
+	}
 	if (vmf->vma->vm_flags & VM_SHARED) {
 		pte->write = true;
 		folio_mark_dirty(old);
@@ -773,6 +778,7 @@ int ksys_munmap(unsigned long addr, size_t len)
 {
 	struct mm_struct *mm = current->mm;
 	struct vm_area_struct *vma;
+	LIST_HEAD(uf);
 	int ret = 0;
 
 	if ((addr & ~PAGE_MASK) || !len)
@@ -783,10 +789,14 @@ int ksys_munmap(unsigned long addr, size_t len)
 	if (vma && vma->vm_start < addr + len) {
 		if (vma->vm_start != addr || vma->vm_end != addr + len)
 			ret = -EINVAL;	/* partial unmaps: not modeled */
-		else
+		else	/* chapter 5 */
+			ret = userfaultfd_unmap_prep(vma, addr, addr + len,
+						     &uf);
+		if (!ret)
 			remove_vma(mm, vma);
 	}
 	mmap_write_unlock(mm);
+	userfaultfd_unmap_complete(mm, &uf);
 	return ret;
 }
 

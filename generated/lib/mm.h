@@ -79,7 +79,7 @@ struct folio {
 	struct mem_cgroup *memcg;
 	struct task_struct *lock_owner;
 	unsigned long serial;		/* for traces */
-	u8 *data;			/* NULL: all zeros (see folio_write_data) */
+	u8 *data;			/* NULL: all zeros until written */
 };
 
 #define FOLIO_FLAG_FUNCS(name, bit)					\
@@ -234,7 +234,8 @@ struct writeback_control {
 	bool for_reclaim;
 };
 
-#define AOP_WRITEPAGE_ACTIVATE	0x80000	/* writeout refused: folio still locked */
+/* Writeout refused: the folio is still locked. */
+#define AOP_WRITEPAGE_ACTIVATE	0x80000
 #define SWAP_CLUSTER_MAX	32
 #define MAX_RECLAIM_RETRIES	16
 
@@ -309,7 +310,8 @@ static inline gfp_t mapping_gfp_mask(const struct address_space *mapping)
 #define filemap_invalidate_unlock(m)	up_write(&(m)->invalidate_lock)
 #define filemap_invalidate_lock_shared(m) down_read(&(m)->invalidate_lock)
 #define filemap_invalidate_unlock_shared(m) up_read(&(m)->invalidate_lock)
-#define filemap_invalidate_trylock_shared(m) down_read_trylock(&(m)->invalidate_lock)
+#define filemap_invalidate_trylock_shared(m) \
+	down_read_trylock(&(m)->invalidate_lock)
 
 /* i_mmap_writable: > 0 shared writable mappings, < 0 denied (sealed). */
 static inline int mapping_map_writable(struct address_space *mapping)
@@ -430,8 +432,8 @@ bool try_to_unmap(struct folio *folio);
 #define VM_FAULT_NOPAGE		0x000100
 #define VM_FAULT_LOCKED		0x000200
 #define VM_FAULT_RETRY		0x000400
-#define VM_FAULT_ERROR		(VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV)
-
+#define VM_FAULT_ERROR		\
+	(VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV)
 struct vm_fault {
 	struct vm_area_struct *vma;
 	gfp_t gfp_mask;
@@ -475,6 +477,7 @@ struct vm_area_struct {
 struct pte {
 	struct folio *folio;
 	bool write;
+	bool uffd_wp;		/* chapter 5: write-protected by userfaultfd */
 };
 
 struct mm_struct {
@@ -500,7 +503,6 @@ void vma_start_write(struct vm_area_struct *vma);
 bool vma_is_write_locked(const struct vm_area_struct *vma);
 #define vma_assert_write_locked(vma) \
 	((void)WARN(!vma_is_write_locked(vma), "VMA not write-locked"))
-
 static inline pgoff_t linear_page_index(const struct vm_area_struct *vma,
 					unsigned long address)
 {
@@ -539,7 +541,6 @@ int pte_alloc(struct mm_struct *mm, unsigned long addr);
 void pte_clear(struct mm_struct *mm, unsigned long addr);
 void zap_page_range(struct vm_area_struct *vma, unsigned long start,
 		    unsigned long end);
-
 /* The fault entry point, called with mmap_lock held for read. When it
  * returns VM_FAULT_RETRY the lock was dropped (by the handler). */
 vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
@@ -548,8 +549,14 @@ vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 vm_fault_t userfaultfd_fault(struct vm_fault *vmf);
 /* Chapter 5: @mm is going away; contexts on it forget it. */
 void userfaultfd_mm_release(struct mm_struct *mm);
+/* Chapter 5: an unmap's event (under mmap_lock), sent once unlocked. */
+int userfaultfd_unmap_prep(struct vm_area_struct *vma, unsigned long start,
+			   unsigned long end, struct list_head *unmaps);
+void userfaultfd_unmap_complete(struct mm_struct *mm, struct list_head *uf);
 /* Chapter 5: the entry is UFFDIO_POISON's marker (access: SIGBUS). */
 bool userfaultfd_pte_poisoned(const struct pte *pte);
+/* Chapter 5: a write to the entry is userfaultfd's (SIGBUS here). */
+bool userfaultfd_pte_wp(struct vm_area_struct *vma, const struct pte *pte);
 static inline bool fault_flag_allow_retry_first(unsigned int flags)
 {
 	return (flags & FAULT_FLAG_ALLOW_RETRY) && !(flags & FAULT_FLAG_TRIED);

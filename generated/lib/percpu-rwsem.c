@@ -70,7 +70,7 @@ bool __percpu_down_read(struct percpu_rw_semaphore *sem, bool try)
 	struct percpu_rw_count *rc = this_count(sem);
 
 	for (;;) {
-		smp_mb();	/* A: pairs with the writer's xchg of block (D) */
+		smp_mb();	/* A: pairs with the writer's xchg (D) */
 		if (likely(!atomic_read(&sem->block)))
 			return true;
 		smp_store_release(&rc->count, rc->count - 1);
@@ -101,7 +101,8 @@ bool __percpu_down_read_hooks(struct percpu_rw_semaphore *sem, bool try,
 	if (mmlit_hooks & MMLIT_HOOK_FENCE)
 		smp_mb();
 	sched_point(SP_MARK, sem);
-	if ((!rcu_sync_is_idle(&sem->rss) || (mmlit_hooks & MMLIT_HOOK_FENCE)) &&
+	if ((!rcu_sync_is_idle(&sem->rss) ||
+	     (mmlit_hooks & MMLIT_HOOK_FENCE)) &&
 	    !__percpu_down_read(sem, try)) {
 		lock_release(&sem->dep_map, site);
 		return false;

@@ -99,7 +99,8 @@ static inline void __percpu_up_read_fast(struct percpu_rw_semaphore *sem)
 #define percpu_up_read(sem)						\
 	(likely(!mmlit_hooks) ? __percpu_up_read_fast(sem) :		\
 	 __percpu_up_read_hooks((sem), THIS_SITE))
-void __percpu_down_write(struct percpu_rw_semaphore *sem, struct lock_site site);
+void __percpu_down_write(struct percpu_rw_semaphore *sem,
+			 struct lock_site site);
 void __percpu_up_write(struct percpu_rw_semaphore *sem, struct lock_site site);
 #define percpu_down_write(sem)	__percpu_down_write((sem), THIS_SITE)
 #define percpu_up_write(sem)	__percpu_up_write((sem), THIS_SITE)

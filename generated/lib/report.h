@@ -23,7 +23,8 @@ enum report_kind {
 struct report_link {
 	char task[TASK_COMM_LEN];	/* who held it, or who waits */
 	char lock[48];			/* lock class, or what is waited on */
-	const char *mode;		/* "write", "read", "recursive-read", ... */
+	/* "write", "read", "recursive-read", ... */
+	const char *mode;
 	struct lock_site site;		/* where it was taken */
 };
 

@@ -361,7 +361,8 @@ DEFINE_VARIANT_AREA(shmem_falloc_area, "falloc",
 	{ "shmem_falloc", "today's kernel: struct shmem_falloc in i_private" },
 	{ "rfc", "the invalidate_lock RFC as posted (22 Jun 2026)" },
 	{ "rfc-trylock", "the RFC; writeout only tries invalidate_lock" },
-	{ "fix", "invalidate_lock, range-limited waits, no OOM from fallocate" })
+	{ "fix",
+	  "invalidate_lock, range-limited waits, no OOM from fallocate" })
 
 static const struct shmem_excl_ops *const shmem_excl_designs[] = {
 	[EXCL_SHMEM_FALLOC]	= &shmem_falloc_excl_ops,

@@ -79,8 +79,8 @@ static void truncate_inode_folio(struct address_space *mapping,
 	if (folio->mapping != mapping)
 		return;
 	if (folio_mapped(folio))
-		unmap_mapping_range(mapping, folio_pos(folio), folio_size(folio),
-				    0);
+		unmap_mapping_range(mapping, folio_pos(folio),
+				    folio_size(folio), 0);
 	folio_clear_dirty(folio);
 	filemap_remove_folio(folio);
 }
@@ -266,7 +266,8 @@ static int shmem_add_to_page_cache(struct folio *folio,
 		return xa_is_err(cur) ? xa_err(cur) : -EEXIST;
 	}
 	mapping_nrpages_add(mapping, 1);
-	mmlit_trace("page cache add folio #%lu index %lu", folio->serial, index);
+	mmlit_trace("page cache add folio #%lu index %lu", folio->serial,
+		    index);
 	return 0;
 }
 
@@ -294,7 +295,8 @@ static long shmem_free_swap(struct address_space *mapping, pgoff_t index,
 }
 
 DEFINE_FAULT_SITE(shmem_alloc_folio_site, "shmem_alloc_folio",
-		  "shmem's folio allocation (fault, write, fallocate, swap-in)");
+		  "shmem's folio allocation (fault, write, fallocate, "
+		  "swap-in)");
 
 static struct folio *shmem_alloc_folio(gfp_t gfp, int order,
 				       struct shmem_inode_info *info,
@@ -751,7 +753,8 @@ static int shmem_setattr(struct inode *inode, struct iattr *attr)
 				unmap_mapping_range(inode->i_mapping, holebegin,
 						    0, 1);
 			if (info->alloced)
-				shmem_truncate_range(inode, newsize, (loff_t)-1);
+				shmem_truncate_range(inode, newsize,
+						     (loff_t)-1);
 			/* unmap again to remove racily COWed private pages */
 			if (oldsize > holebegin)
 				unmap_mapping_range(inode->i_mapping, holebegin,
@@ -759,7 +762,8 @@ static int shmem_setattr(struct inode *inode, struct iattr *attr)
 		}
 	}
 	if (attr->ia_valid & ATTR_MODE)
-		inode->i_mode = (inode->i_mode & S_IFMT) | (attr->ia_mode & ~S_IFMT);
+		inode->i_mode =
+			(inode->i_mode & S_IFMT) | (attr->ia_mode & ~S_IFMT);
 	return 0;
 }
 

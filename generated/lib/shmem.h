@@ -14,7 +14,8 @@
 #define F_GET_SEALS		(F_LINUX_SPECIFIC_BASE + 10)
 #endif
 #ifndef F_SEAL_SEAL
-#define F_SEAL_SEAL		0x0001	/* prevent further seals from being set */
+/* prevent further seals from being set */
+#define F_SEAL_SEAL		0x0001
 #define F_SEAL_SHRINK		0x0002	/* prevent file from shrinking */
 #define F_SEAL_GROW		0x0004	/* prevent file from growing */
 #define F_SEAL_WRITE		0x0008	/* prevent writes */
@@ -26,7 +27,8 @@
 #define F_SEAL_EXEC		0x0020	/* prevent chmod modifying exec bits */
 #endif
 #define F_ALL_SEALS		(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | \
-				 F_SEAL_WRITE | F_SEAL_FUTURE_WRITE | F_SEAL_EXEC)
+				 F_SEAL_WRITE | F_SEAL_FUTURE_WRITE | \
+				 F_SEAL_EXEC)
 
 #ifndef MFD_CLOEXEC
 #define MFD_CLOEXEC		0x0001U
@@ -83,11 +85,16 @@ enum sgp_type {
 };
 
 struct shmem_falloc {
-	wait_queue_head_t *waitq;	/* faults into hole wait for punch to end */
-	pgoff_t start;			/* start of range currently being fallocated */
-	pgoff_t next;			/* the next page offset to be fallocated */
-	pgoff_t nr_falloced;		/* how many new pages have been fallocated */
-	pgoff_t nr_unswapped;		/* how often writeout refused to swap out */
+	/* faults into hole wait for punch to end */
+	wait_queue_head_t *waitq;
+	/* start of range currently being fallocated */
+	pgoff_t start;
+	/* the next page offset to be fallocated */
+	pgoff_t next;
+	/* how many new pages have been fallocated */
+	pgoff_t nr_falloced;
+	/* how often writeout refused to swap out */
+	pgoff_t nr_unswapped;
 };
 
 struct shmem_excl_ops {

@@ -30,7 +30,8 @@ __attribute__((constructor)) static void srcu_membarrier_register(void)
 static void srcu_membarrier(void)
 {
 	if (have_membarrier) {
-		syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
+		syscall(__NR_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED,
+			0, 0);
 		__atomic_add_fetch(&membarrier_calls, 1, __ATOMIC_RELAXED);
 		return;
 	}
@@ -241,11 +242,11 @@ void __synchronize_srcu(struct srcu_struct *ssp, struct lock_site site)
 	sched_point(SP_GP, ssp);
 	srcu_membarrier();	/* pairs with the readers' missing smp_mb() */
 	idx = !(READ_ONCE(ssp->srcu_idx) & 1);
-	srcu_wait_readers(ssp, idx, site);	/* stragglers on the inactive set */
+	srcu_wait_readers(ssp, idx, site);	/* stragglers, inactive set */
 	WRITE_ONCE(ssp->srcu_idx, ssp->srcu_idx + 1);
 	smp_mb();
 	sched_point(SP_GP, ssp);
-	srcu_wait_readers(ssp, !idx, site);	/* readers from before the flip */
+	srcu_wait_readers(ssp, !idx, site);	/* readers before the flip */
 	WRITE_ONCE(ssp->srcu_gp_seq, ssp->srcu_gp_seq + 1);
 	mutex_unlock(&ssp->srcu_gp_mutex);
 	mmlit_trace("synchronize_srcu %s done", ssp->dep_map.name);

@@ -35,7 +35,8 @@ struct srcu_struct {
 	struct srcu_struct name = __SRCU_STRUCT_INIT(name, name##_srcu_data)
 #define DEFINE_STATIC_SRCU(name)					\
 	static struct srcu_data name##_srcu_data[NR_CPUS];		\
-	static struct srcu_struct name = __SRCU_STRUCT_INIT(name, name##_srcu_data)
+	static struct srcu_struct name =				\
+		__SRCU_STRUCT_INIT(name, name##_srcu_data)
 
 /* Allocate the per-CPU data: 0 or -ENOMEM (injectable: site "alloc_percpu"). */
 int __init_srcu_struct(struct srcu_struct *ssp, const char *name,
@@ -52,7 +53,7 @@ int __srcu_read_lock_slow(struct srcu_struct *ssp, struct lock_site site)
 void __srcu_read_unlock_slow(struct srcu_struct *ssp, int idx,
 			     struct lock_site site) __cold;
 
-/* The slow path's index carries this bit: the unlock tests it, not the hooks. */
+/* The slow path's index carries this bit: the unlock tests it, not hooks. */
 #define SRCU_IDX_SLOW	2
 
 /*

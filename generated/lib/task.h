@@ -22,9 +22,9 @@ struct mem_cgroup;
 #define TASK_WAKEKILL		0x0100
 #define TASK_KILLABLE		(TASK_WAKEKILL | TASK_UNINTERRUPTIBLE)
 
-#define PF_MEMALLOC		0x00000800	/* in reclaim: no reclaim recursion */
+#define PF_MEMALLOC		0x00000800	/* in reclaim: no recursion */
 #define PF_MEMALLOC_NOFS	0x00040000	/* allocations drop __GFP_FS */
-#define PF_MEMALLOC_NOIO	0x00080000	/* allocations drop __GFP_IO|__GFP_FS */
+#define PF_MEMALLOC_NOIO	0x00080000	/* drop __GFP_IO|__GFP_FS */
 
 #define MAX_LOCK_DEPTH		48
 #define TASK_COMM_LEN		16
@@ -114,7 +114,7 @@ struct task_struct {
 
 	/* Deterministic scheduler. */
 	bool det;
-	bool det_preempted;			/* yielded at a scheduling point */
+	bool det_preempted;		/* yielded at a scheduling point */
 	int det_order;
 	pthread_cond_t det_cond;
 };
@@ -349,7 +349,8 @@ int __sched_explore(int (*fn)(void *data), const char *name, void *data,
 		    int max_preemptions, long max_runs,
 		    struct sched_stats *stats);
 #define sched_explore(fn, data, max_preemptions, max_runs, stats)	\
-	__sched_explore((fn), #fn, (data), (max_preemptions), (max_runs), (stats))
+	__sched_explore((fn), #fn, (data), (max_preemptions), (max_runs), \
+			(stats))
 /* The choices of the last run, for a failure message. */
 const char *sched_last_schedule(void);
 /* Make the tasks of the run that sleep on @obj runnable (spin locks, SRCU). */

@@ -22,9 +22,117 @@ bool vma_is_shmem(const struct vm_area_struct *vma)
 	return vma->vm_file && shmem_file(vma->vm_file);
 }
 
+#define __VM_UFFD_FLAGS	(VM_UFFD_MISSING | VM_UFFD_WP | VM_UFFD_MINOR)
+
+bool userfaultfd_pte_wp(struct vm_area_struct *vma, const struct pte *pte)
+{
+	return (vma->vm_flags & VM_UFFD_WP) && pte->uffd_wp;
+}
+
+/* Protect (read-only, uffd-wp) or release the entries in [start, end). */
+static void uffd_wp_range(struct vm_area_struct *vma, unsigned long start,
+			  unsigned long end, bool enable_wp)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long index;
+	struct pte *pte;
+
+	spin_lock(&mm->page_table_lock);
+	xa_for_each_range(&mm->page_table, index, pte, start >> PAGE_SHIFT,
+			  (end - 1) >> PAGE_SHIFT) {
+		if (userfaultfd_pte_poisoned(pte))
+			continue;		/* a marker, not a mapping */
+		pte->uffd_wp = enable_wp;
+		if (enable_wp)
+			pte->write = false;
+	}
+	spin_unlock(&mm->page_table_lock);
+}
+
+static void userfaultfd_clear_vma(struct vm_area_struct *vma)
+{
+	vma_start_write(vma);
+	if (vma->vm_flags & VM_UFFD_WP)
+		uffd_wp_range(vma, vma->vm_start, vma->vm_end, false);
+	vma->vm_flags &= ~__VM_UFFD_FLAGS;
+	vma->vm_userfaultfd_ctx = NULL;
+}
+
+struct userfaultfd_unmap_ctx {
+	struct userfaultfd_ctx *ctx;
+	unsigned long start, end;
+	struct list_head list;
+};
+
+struct uffd_event {
+	struct uffd_msg msg;
+	struct completion done;		/* read by the monitor */
+	struct list_head list;		/* in ctx->events */
+};
+
+int userfaultfd_unmap_prep(struct vm_area_struct *vma, unsigned long start,
+			   unsigned long end, struct list_head *unmaps)
+{
+	struct userfaultfd_ctx *ctx = vma->vm_userfaultfd_ctx;
+	struct userfaultfd_unmap_ctx *unmap_ctx;
+
+	if (!ctx || !(ctx->features & UFFD_FEATURE_EVENT_UNMAP))
+		return 0;
+	unmap_ctx = kzalloc(sizeof(*unmap_ctx), GFP_KERNEL);
+	if (!unmap_ctx)
+		return -ENOMEM;
+	atomic_inc(&ctx->mmap_changing);
+	unmap_ctx->ctx = ctx;
+	unmap_ctx->start = start;
+	unmap_ctx->end = end;
+	list_add_tail(&unmap_ctx->list, unmaps);
+	return 0;
+}
+
+static void userfaultfd_event_wait_completion(struct userfaultfd_ctx *ctx,
+					      struct uffd_event *ev)
+{
+	init_completion(&ev->done);
+	spin_lock(&ctx->event_lock);
+	if (!ctx->released)
+		list_add_tail(&ev->list, &ctx->events);
+	else
+		complete(&ev->done);
+	spin_unlock(&ctx->event_lock);
+	wait_for_completion(&ev->done);
+	atomic_dec(&ctx->mmap_changing);
+}
+
+void userfaultfd_unmap_complete(struct mm_struct *mm, struct list_head *uf)
+{
+	struct userfaultfd_unmap_ctx *unmap_ctx, *n;
+	struct uffd_event ev;
+
+	list_for_each_entry_safe(unmap_ctx, n, uf, list) {
+		ev.msg = (struct uffd_msg){ .event = UFFD_EVENT_UNMAP,
+					    .start = unmap_ctx->start,
+					    .end = unmap_ctx->end };
+		userfaultfd_event_wait_completion(unmap_ctx->ctx, &ev);
+		list_del(&unmap_ctx->list);
+		kfree(unmap_ctx);
+	}
+}
+
+static void userfaultfd_release_events(struct userfaultfd_ctx *ctx)
+{
+	struct uffd_event *ev, *n;
+
+	spin_lock(&ctx->event_lock);
+	ctx->released = true;
+	list_for_each_entry_safe(ev, n, &ctx->events, list) {
+		list_del(&ev->list);
+		complete(&ev->done);
+	}
+	spin_unlock(&ctx->event_lock);
+}
+
 static LIST_HEAD(uffd_ctxs);
 static DEFINE_SPINLOCK(uffd_ctxs_lock);
-#define __VM_UFFD_FLAGS	(VM_UFFD_MISSING | VM_UFFD_WP | VM_UFFD_MINOR)
 
 void userfaultfd_mm_release(struct mm_struct *mm)
 {
@@ -47,15 +155,12 @@ static int userfaultfd_release(struct inode *inode, struct file *file)
 	mm = ctx->mm;
 	list_del(&ctx->list);
 	spin_unlock(&uffd_ctxs_lock);
+	userfaultfd_release_events(ctx);
 	if (mm) {
 		mmap_write_lock(mm);
-		list_for_each_entry(vma, &mm->mmap, vm_list) {
-			if (vma->vm_userfaultfd_ctx != ctx)
-				continue;
-			vma_start_write(vma);
-			vma->vm_flags &= ~__VM_UFFD_FLAGS;
-			vma->vm_userfaultfd_ctx = NULL;
-		}
+		list_for_each_entry(vma, &mm->mmap, vm_list)
+			if (vma->vm_userfaultfd_ctx == ctx)
+				userfaultfd_clear_vma(vma);
 		mmap_write_unlock(mm);
 	}
 	kfree(ctx);
@@ -77,6 +182,33 @@ struct userfaultfd_ctx *userfaultfd_ctx_of(int fd)
 		ctx = file->private_data;
 	fput(file);
 	return ctx;
+}
+
+long ksys_uffd_read(int ufd, struct uffd_msg *msg)
+{
+	struct file *file = fget(ufd);
+	struct userfaultfd_ctx *ctx;
+	struct uffd_event *ev;
+	long ret = -EINVAL;
+
+	if (!file)
+		return -EBADF;
+	ctx = file->private_data;
+	if (file->f_op != &userfaultfd_fops || !ctx->initialized)
+		goto out;
+	spin_lock(&ctx->event_lock);
+	ev = list_empty(&ctx->events) ? NULL :
+	     list_first_entry(&ctx->events, struct uffd_event, list);
+	if (ev) {
+		*msg = ev->msg;
+		list_del(&ev->list);
+		complete(&ev->done);	/* userfaultfd_event_complete */
+	}
+	spin_unlock(&ctx->event_lock);
+	ret = ev ? (long)sizeof(*msg) : -EAGAIN;
+out:
+	fput(file);
+	return ret;
 }
 
 static struct super_block *uffd_sb;
@@ -106,6 +238,8 @@ int ksys_userfaultfd(unsigned int flags)
 		goto free_ctx;
 	ctx->mm = current->mm;
 	ctx->flags = flags;
+	spin_lock_init(&ctx->event_lock);
+	INIT_LIST_HEAD(&ctx->events);
 	INIT_LIST_HEAD(&ctx->list);
 	file->private_data = ctx;
 	spin_lock(&uffd_ctxs_lock);
@@ -131,7 +265,8 @@ static int userfaultfd_api(struct userfaultfd_ctx *ctx, struct uffdio_api *api)
 	ctx->features = api->features;
 	ctx->initialized = true;
 	api->features = UFFD_API_FEATURES;
-	api->ioctls = BIT(UFFDIO_REGISTER) | BIT(UFFDIO_API);
+	api->ioctls = BIT(UFFDIO_REGISTER) | BIT(UFFDIO_UNREGISTER) |
+		      BIT(UFFDIO_API);
 	return 0;
 }
 
@@ -215,9 +350,102 @@ static int userfaultfd_register(struct userfaultfd_ctx *ctx,
 	}
 	reg->ioctls = BIT(UFFDIO_COPY) | BIT(UFFDIO_ZEROPAGE) |
 		      BIT(UFFDIO_CONTINUE) | BIT(UFFDIO_POISON);
+	if (vm_flags & VM_UFFD_WP)
+		reg->ioctls |= BIT(UFFDIO_WRITEPROTECT);
 out_unlock:
 	mmap_write_unlock(mm);
 	return ret;
+}
+
+static int userfaultfd_unregister(struct userfaultfd_ctx *ctx,
+				  struct uffdio_range *range)
+{
+	unsigned long start = range->start, end = start + range->len;
+	struct mm_struct *mm = ctx->mm;
+	struct vm_area_struct *vma;
+	bool found = false;
+	int ret = validate_range(start, range->len);
+
+	if (ret)
+		return ret;
+	if (!mm)
+		return -ENOMEM;
+	mmap_write_lock(mm);
+	ret = -EINVAL;
+	list_for_each_entry(vma, &mm->mmap, vm_list) {
+		if (vma->vm_end <= start || vma->vm_start >= end)
+			continue;
+		found = true;
+		if (vma->vm_userfaultfd_ctx && vma->vm_userfaultfd_ctx != ctx)
+			goto out_unlock;
+		if (!vma_can_userfault(vma, vma->vm_flags))
+			goto out_unlock;
+		if (vma->vm_userfaultfd_ctx &&
+		    (vma->vm_start < start || vma->vm_end > end))
+			goto out_unlock;	/* a split: not modeled */
+	}
+	if (!found)
+		goto out_unlock;
+	ret = 0;
+	list_for_each_entry(vma, &mm->mmap, vm_list)
+		if (vma->vm_end > start && vma->vm_start < end &&
+		    vma->vm_userfaultfd_ctx)
+			userfaultfd_clear_vma(vma);
+out_unlock:
+	mmap_write_unlock(mm);
+	return ret;
+}
+
+static int mwriteprotect_range(struct userfaultfd_ctx *ctx,
+			       unsigned long start, unsigned long len,
+			       bool enable_wp)
+{
+	struct mm_struct *mm = ctx->mm;
+	unsigned long end = start + len;
+	struct vm_area_struct *vma;
+	int err = -EAGAIN;
+
+	mmap_read_lock(mm);
+	if (atomic_read(&ctx->mmap_changing))
+		goto out_unlock;
+	err = -ENOENT;
+	list_for_each_entry(vma, &mm->mmap, vm_list) {
+		if (vma->vm_end <= start || vma->vm_start >= end)
+			continue;
+		if (!(vma->vm_flags & VM_UFFD_WP)) {
+			err = -ENOENT;
+			break;
+		}
+		uffd_wp_range(vma, max(vma->vm_start, start),
+			      min(vma->vm_end, end), enable_wp);
+		err = 0;
+	}
+out_unlock:
+	mmap_read_unlock(mm);
+	return err;
+}
+
+static int userfaultfd_writeprotect(struct userfaultfd_ctx *ctx,
+				    struct uffdio_writeprotect *wp)
+{
+	bool mode_wp = wp->mode & UFFDIO_WRITEPROTECT_MODE_WP;
+	bool dontwake = wp->mode & UFFDIO_WRITEPROTECT_MODE_DONTWAKE;
+	int ret;
+
+	if (atomic_read(&ctx->mmap_changing))
+		return -EAGAIN;
+	ret = validate_range(wp->range.start, wp->range.len);
+	if (ret)
+		return ret;
+	if (wp->mode & ~(UFFDIO_WRITEPROTECT_MODE_DONTWAKE |
+			 UFFDIO_WRITEPROTECT_MODE_WP))
+		return -EINVAL;
+	if (mode_wp && dontwake)
+		return -EINVAL;
+	if (!ctx->mm)
+		return -ESRCH;
+	return mwriteprotect_range(ctx, wp->range.start, wp->range.len,
+				   mode_wp);
 }
 
 vm_fault_t userfaultfd_fault(struct vm_fault *vmf)
@@ -306,6 +534,9 @@ int mfill_atomic_install_pte(struct vm_area_struct *dst_vma,
 		folio_add_lru(folio);
 	}
 	ret = set_pte_at(dst_mm, dst_addr, folio, writable);
+	if (!ret && (flags & MFILL_ATOMIC_WP))		/* pte_mkuffd_wp */
+		((struct pte *)xa_load(&dst_mm->page_table,
+				       dst_addr >> PAGE_SHIFT))->uffd_wp = true;
 	if (page_in_cache && rfc)
 		folio_unlock(folio);
 out_unlock:
@@ -712,6 +943,12 @@ long ksys_uffd_ioctl(int ufd, unsigned int cmd, void *arg)
 		break;
 	case UFFDIO_REGISTER:
 		ret = userfaultfd_register(ctx, arg);
+		break;
+	case UFFDIO_UNREGISTER:
+		ret = userfaultfd_unregister(ctx, arg);
+		break;
+	case UFFDIO_WRITEPROTECT:
+		ret = userfaultfd_writeprotect(ctx, arg);
 		break;
 	case UFFDIO_COPY:
 		ret = userfaultfd_copy(ctx, arg);

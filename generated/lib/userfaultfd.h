@@ -18,11 +18,13 @@
 #endif
 #define UFFD_SHARED_FCNTL_FLAGS	(O_CLOEXEC | O_NONBLOCK)
 #define UFFD_FEATURE_MISSING_SHMEM	(1ULL << 5)
+#define UFFD_FEATURE_EVENT_UNMAP	(1ULL << 6)
 #define UFFD_FEATURE_SIGBUS		(1ULL << 7)
 #define UFFD_FEATURE_MINOR_SHMEM	(1ULL << 10)
 #define UFFD_FEATURE_WP_HUGETLBFS_SHMEM	(1ULL << 12)
 #define UFFD_FEATURE_POISON		(1ULL << 14)
 #define UFFD_API_FEATURES	(UFFD_FEATURE_MISSING_SHMEM |		\
+				 UFFD_FEATURE_EVENT_UNMAP |		\
 				 UFFD_FEATURE_SIGBUS |			\
 				 UFFD_FEATURE_MINOR_SHMEM |		\
 				 UFFD_FEATURE_WP_HUGETLBFS_SHMEM |	\
@@ -40,11 +42,15 @@
 #define UFFDIO_CONTINUE_MODE_DONTWAKE	((u64)1 << 0)
 #define UFFDIO_CONTINUE_MODE_WP		((u64)1 << 1)
 #define UFFDIO_POISON_MODE_DONTWAKE	((u64)1 << 0)
+#define UFFDIO_WRITEPROTECT_MODE_WP	((u64)1 << 0)
+#define UFFDIO_WRITEPROTECT_MODE_DONTWAKE	((u64)1 << 1)
 
 /* The kernel's _UFFDIO_* command numbers, without the _IOWR encoding. */
 #define UFFDIO_REGISTER		0x00
+#define UFFDIO_UNREGISTER	0x01
 #define UFFDIO_COPY		0x03
 #define UFFDIO_ZEROPAGE		0x04
+#define UFFDIO_WRITEPROTECT	0x06
 #define UFFDIO_CONTINUE		0x07
 #define UFFDIO_POISON		0x08
 #define UFFDIO_API		0x3F
@@ -56,6 +62,11 @@ struct uffdio_copy { u64 dst, src, len, mode; s64 copy; };
 struct uffdio_zeropage { struct uffdio_range range; u64 mode; s64 zeropage; };
 struct uffdio_continue { struct uffdio_range range; u64 mode; s64 mapped; };
 struct uffdio_poison { struct uffdio_range range; u64 mode; s64 updated; };
+struct uffdio_writeprotect { struct uffdio_range range; u64 mode; };
+
+/* What read(2) returns: the kernel's event code, its union cut to one. */
+#define UFFD_EVENT_UNMAP		0x16
+struct uffd_msg { u8 event; u64 start, end; };
 
 /* A combined operation mode + behavior flags (mm/userfaultfd.c). */
 typedef unsigned int uffd_flags_t;
@@ -109,9 +120,15 @@ struct userfaultfd_ctx {
 	unsigned int flags;		/* of userfaultfd() */
 	u64 features;
 	bool initialized;		/* UFFDIO_API done */
-	atomic_t mmap_changing;		/* events pending (never, here) */
+	atomic_t mmap_changing;		/* events not yet read */
+	bool released;			/* the file is closed */
+	spinlock_t event_lock;		/* protects events */
+	struct list_head events;	/* waiting to be read */
 	struct list_head list;		/* in the list of all contexts */
 };
+
+/* Read one event of @ufd into @msg: its size, or -EAGAIN if none. */
+long ksys_uffd_read(int ufd, struct uffd_msg *msg);
 
 /* The context behind a userfaultfd @fd of this process, or NULL. */
 struct userfaultfd_ctx *userfaultfd_ctx_of(int fd);

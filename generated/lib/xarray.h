@@ -23,8 +23,14 @@ struct xarray {
 	unsigned long xa_count;		/* entries stored */
 };
 
-static inline void *xa_mk_value(unsigned long v) { return (void *)((v << 1) | 1); }
-static inline bool xa_is_value(const void *entry) { return (unsigned long)entry & 1; }
+static inline void *xa_mk_value(unsigned long v)
+{
+	return (void *)((v << 1) | 1);
+}
+static inline bool xa_is_value(const void *entry)
+{
+	return (unsigned long)entry & 1;
+}
 static inline unsigned long xa_to_value(const void *entry)
 {
 	return (unsigned long)entry >> 1;

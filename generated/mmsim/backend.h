@@ -13,7 +13,8 @@
 
 #define MMSIM_PAGE_SIZE		4096L
 #define MMSIM_MAX_ARGS		8
-#define MMSIM_MAX_IO		(256L * 1024 * 1024)	/* largest buffer of one line */
+/* the largest buffer of one line */
+#define MMSIM_MAX_IO		(256L * 1024 * 1024)
 
 #define MMSIM_SEAL_SEAL		0x0001	/* F_SEAL_SEAL ... */
 #define MMSIM_SEAL_SHRINK	0x0002
@@ -43,11 +44,13 @@ enum mmsim_rtype {
 	MMSIM_R_NONE,		/* the line did not run */
 	MMSIM_R_NUM,		/* what the call returned */
 	MMSIM_R_ERRNO,		/* the call failed; val is the errno */
-	MMSIM_R_SIGNAL,		/* the access raised MMSIM_SIGBUS or MMSIM_SIGSEGV */
+	/* the access raised MMSIM_SIGBUS or MMSIM_SIGSEGV */
+	MMSIM_R_SIGNAL,
 	MMSIM_R_SEALS,		/* get_seals: the seal bits */
 	MMSIM_R_BYTE,		/* pread, load: every byte had the value val */
 	MMSIM_R_MIXED,		/* pread: all read, not all equal */
-	MMSIM_R_SKIP,		/* the backend cannot run this: the scenario is skipped */
+	/* the backend cannot run this: the scenario is skipped */
+	MMSIM_R_SKIP,
 	MMSIM_R_ABORT,		/* the backend gave up: the scenario fails */
 };
 
@@ -90,7 +93,8 @@ struct mmsim_line {
 struct mmsim_obj {
 	enum mmsim_kind kind;
 	const char *name;
-	long long h;		/* descriptor (-1: none), or mapping address (0: none) */
+	/* descriptor (-1: none), or mapping address (0: none) */
+	long long h;
 	long long len;		/* mapping: the length asked for */
 	int live;		/* mapping: mapped and not unmapped since */
 };
@@ -122,10 +126,10 @@ struct mmsim_backend {
 	const struct mmsim_method *methods;	/* ends with { NULL } */
 	int (*host_ok)(char *why, size_t n);	/* 1, or 0 and why */
 	int (*start)(struct mmsim_ctx *c);	/* 0, or <0 and why: skip */
+	/* body's value, or <0 and why: abort */
 	int (*run)(struct mmsim_ctx *c, int (*body)(void *data), void *data);
-						/* body's value, or <0 and why: abort */
+	/* problems found (printed to c->out) */
 	int (*finish)(struct mmsim_ctx *c, int aborted);
-						/* problems found (printed to c->out) */
 	void (*set_trace)(void (*sink)(const char *line));
 };
 
@@ -135,9 +139,11 @@ extern const struct mmsim_backend mmsim_shim_backend;
 void mmsim_ret(struct mmsim_result *r, long long ret);
 void mmsim_pread_result(struct mmsim_result *r, const unsigned char *buf,
 			long long len, long long ret);
-void mmsim_skip(struct mmsim_ctx *c, struct mmsim_result *r, const char *fmt, ...)
+void mmsim_skip(struct mmsim_ctx *c, struct mmsim_result *r, const char *fmt,
+		...)
 	__attribute__((format(printf, 3, 4)));
-void mmsim_abort(struct mmsim_ctx *c, struct mmsim_result *r, const char *fmt, ...)
+void mmsim_abort(struct mmsim_ctx *c, struct mmsim_result *r, const char *fmt,
+		 ...)
 	__attribute__((format(printf, 3, 4)));
 unsigned char *mmsim_buffer(struct mmsim_ctx *c, struct mmsim_result *r,
 			    long long len, int byte);
@@ -145,7 +151,8 @@ void mmsim_buffer_free(unsigned char *buf);
 unsigned long mmsim_map_hint(struct mmsim_ctx *c, long long len);
 int mmsim_in_mapping(const struct mmsim_obj *m, long long off);
 
-int mmsim_shim_check_variant(const char *area, const char *name, char *msg, size_t n);
+int mmsim_shim_check_variant(const char *area, const char *name, char *msg,
+			     size_t n);
 int mmsim_shim_check_site(const char *site, char *msg, size_t n);
 void mmsim_shim_list_variants(FILE *f);
 void mmsim_shim_list_sites(FILE *f);

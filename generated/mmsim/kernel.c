@@ -45,10 +45,12 @@ _Static_assert(FALLOC_FL_KEEP_SIZE == MMSIM_FALLOC_KEEP_SIZE &&
 	       FALLOC_FL_COLLAPSE_RANGE == MMSIM_FALLOC_COLLAPSE_RANGE &&
 	       FALLOC_FL_ZERO_RANGE == MMSIM_FALLOC_ZERO_RANGE &&
 	       FALLOC_FL_INSERT_RANGE == MMSIM_FALLOC_INSERT_RANGE &&
-	       FALLOC_FL_UNSHARE_RANGE == MMSIM_FALLOC_UNSHARE_RANGE, "fallocate modes");
+	       FALLOC_FL_UNSHARE_RANGE == MMSIM_FALLOC_UNSHARE_RANGE,
+	       "fallocate modes");
 _Static_assert(UFFDIO_REGISTER_MODE_MISSING == MMSIM_UFFD_MISSING &&
 	       UFFDIO_REGISTER_MODE_WP == MMSIM_UFFD_WP &&
-	       UFFDIO_REGISTER_MODE_MINOR == MMSIM_UFFD_MINOR, "userfaultfd modes");
+	       UFFDIO_REGISTER_MODE_MINOR == MMSIM_UFFD_MINOR,
+	       "userfaultfd modes");
 static sigjmp_buf access_jmp;
 static volatile sig_atomic_t access_armed;
 
@@ -157,14 +159,17 @@ static void kernel_pread(struct mmsim_ctx *c, const struct mmsim_line *l,
 	if (!buf)
 		return;
 	mmsim_pread_result(r, buf, l->a.len,
-			   sys_ret(pread(kfd(c, l->a.f), buf, l->a.len, l->a.off)));
+			   sys_ret(pread(kfd(c, l->a.f), buf, l->a.len,
+					 l->a.off)));
 	mmsim_buffer_free(buf);
 }
 
 static void kernel_add_seals(struct mmsim_ctx *c, const struct mmsim_line *l,
 			     struct mmsim_result *r)
 {
-	mmsim_ret(r, sys_ret(fcntl(kfd(c, l->a.f), F_ADD_SEALS, (unsigned int)l->a.seals)));
+	mmsim_ret(r,
+		  sys_ret(fcntl(kfd(c, l->a.f), F_ADD_SEALS,
+				(unsigned int)l->a.seals)));
 }
 
 static void kernel_get_seals(struct mmsim_ctx *c, const struct mmsim_line *l,
@@ -186,7 +191,8 @@ static void kernel_stat(struct mmsim_ctx *c, const struct mmsim_line *l,
 		mmsim_ret(r, -errno);
 		return;
 	}
-	mmsim_ret(r, blocks ? st.st_blocks * 512 / MMSIM_PAGE_SIZE : st.st_size);
+	mmsim_ret(r, blocks ? st.st_blocks * 512 / MMSIM_PAGE_SIZE :
+		  st.st_size);
 }
 
 static void kernel_size(struct mmsim_ctx *c, const struct mmsim_line *l,
@@ -253,7 +259,8 @@ static void kernel_mprotect(struct mmsim_ctx *c, const struct mmsim_line *l,
 	struct mmsim_obj *m = mmsim_obj(c, l->a.m);
 	int prot = l->a.rw ? PROT_READ | PROT_WRITE : PROT_READ;
 
-	mmsim_ret(r, sys_ret(mprotect((void *)(unsigned long)m->h, m->len, prot)));
+	mmsim_ret(r,
+		  sys_ret(mprotect((void *)(unsigned long)m->h, m->len, prot)));
 }
 
 static void kernel_load(struct mmsim_ctx *c, const struct mmsim_line *l,
@@ -292,13 +299,15 @@ static int uffd_open(void)
 {
 	int fd;
 
-	fd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
+	fd = syscall(SYS_userfaultfd,
+		     O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
 	if (fd < 0 && errno == EINVAL)
 		fd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK);
 	return fd < 0 ? -errno : fd;
 }
 
-static int uffd_api(int fd, unsigned long long features, unsigned long long *offered)
+static int uffd_api(int fd, unsigned long long features,
+		    unsigned long long *offered)
 {
 	struct uffdio_api api = { .api = UFFD_API, .features = features };
 
@@ -320,13 +329,15 @@ static int uffd_create(char *why, size_t n)
 
 	fd = uffd_open();
 	if (fd < 0) {
-		snprintf(why, n, "userfaultfd refused by this machine (%s)", errno_text(-fd));
+		snprintf(why, n, "userfaultfd refused by this machine (%s)",
+			 errno_text(-fd));
 		return -1;
 	}
 	ret = uffd_api(fd, 0, &uffd_features);
 	close(fd);
 	if (ret) {
-		snprintf(why, n, "UFFDIO_API refused by this machine (%s)", errno_text(-ret));
+		snprintf(why, n, "UFFDIO_API refused by this machine (%s)",
+			 errno_text(-ret));
 		return -1;
 	}
 	if (!(uffd_features & UFFD_FEATURE_SIGBUS)) {
@@ -334,16 +345,19 @@ static int uffd_create(char *why, size_t n)
 		return -1;
 	}
 	want = UFFD_FEATURE_SIGBUS |
-	       (uffd_features & (UFFD_FEATURE_MINOR_SHMEM | UFFD_FEATURE_WP_HUGETLBFS_SHMEM));
+	       (uffd_features & (UFFD_FEATURE_MINOR_SHMEM |
+				 UFFD_FEATURE_WP_HUGETLBFS_SHMEM));
 	fd = uffd_open();
 	if (fd < 0) {
-		snprintf(why, n, "userfaultfd refused by this machine (%s)", errno_text(-fd));
+		snprintf(why, n, "userfaultfd refused by this machine (%s)",
+			 errno_text(-fd));
 		return -1;
 	}
 	ret = uffd_api(fd, want, &got);
 	if (ret) {
 		close(fd);
-		snprintf(why, n, "UFFDIO_API refused the features (%s)", errno_text(-ret));
+		snprintf(why, n, "UFFDIO_API refused the features (%s)",
+			 errno_text(-ret));
 		return -1;
 	}
 	return fd;
@@ -365,7 +379,8 @@ static void kernel_uffd(struct mmsim_ctx *c, const struct mmsim_line *l,
 	mmsim_ret(r, 0);
 }
 
-static void kernel_uffd_register(struct mmsim_ctx *c, const struct mmsim_line *l,
+static void kernel_uffd_register(struct mmsim_ctx *c,
+				 const struct mmsim_line *l,
 				 struct mmsim_result *r)
 {
 	struct mmsim_obj *m = mmsim_obj(c, l->a.m);
@@ -381,7 +396,8 @@ static void kernel_uffd_register(struct mmsim_ctx *c, const struct mmsim_line *l
 	}
 	if ((reg.mode & UFFDIO_REGISTER_MODE_WP) &&
 	    !(uffd_features & UFFD_FEATURE_WP_HUGETLBFS_SHMEM)) {
-		mmsim_skip(c, r, "this kernel has no UFFD_FEATURE_WP_HUGETLBFS_SHMEM");
+		mmsim_skip(c, r, "this kernel has no "
+			   "UFFD_FEATURE_WP_HUGETLBFS_SHMEM");
 		return;
 	}
 	mmsim_ret(r, sys_ret(ioctl(kfd(c, l->a.u), UFFDIO_REGISTER, &reg)));
@@ -397,11 +413,13 @@ static void kernel_uffd_copy(struct mmsim_ctx *c, const struct mmsim_line *l,
 	void *src;
 
 	if (len < 0 || len > MMSIM_MAX_IO) {
-		mmsim_abort(c, r, "LEN %lld is outside what mmsim buffers", len);
+		mmsim_abort(c, r, "LEN %lld is outside what mmsim buffers",
+			    len);
 		return;
 	}
 	srclen = (len + MMSIM_PAGE_SIZE) & ~(MMSIM_PAGE_SIZE - 1);
-	src = mmap(NULL, srclen, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	src = mmap(NULL, srclen, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (src == MAP_FAILED) {
 		mmsim_abort(c, r, "no memory for the source of UFFDIO_COPY");
 		return;
@@ -419,7 +437,8 @@ static void kernel_uffd_copy(struct mmsim_ctx *c, const struct mmsim_line *l,
 	munmap(src, srclen);
 }
 
-static void kernel_uffd_zeropage(struct mmsim_ctx *c, const struct mmsim_line *l,
+static void kernel_uffd_zeropage(struct mmsim_ctx *c,
+				 const struct mmsim_line *l,
 				 struct mmsim_result *r)
 {
 	struct mmsim_obj *m = mmsim_obj(c, l->a.m);
@@ -433,7 +452,8 @@ static void kernel_uffd_zeropage(struct mmsim_ctx *c, const struct mmsim_line *l
 		mmsim_ret(r, z.zeropage);
 }
 
-static void kernel_uffd_continue(struct mmsim_ctx *c, const struct mmsim_line *l,
+static void kernel_uffd_continue(struct mmsim_ctx *c,
+				 const struct mmsim_line *l,
 				 struct mmsim_result *r)
 {
 	struct mmsim_obj *m = mmsim_obj(c, l->a.m);
@@ -447,6 +467,37 @@ static void kernel_uffd_continue(struct mmsim_ctx *c, const struct mmsim_line *l
 		mmsim_ret(r, cont.mapped);
 }
 
+static void kernel_uffd_api(struct mmsim_ctx *c, const struct mmsim_line *l,
+			    struct mmsim_result *r)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+
+	mmsim_ret(r, sys_ret(ioctl(kfd(c, l->a.u), UFFDIO_API, &api)));
+}
+
+static void kernel_uffd_unregister(struct mmsim_ctx *c,
+				   const struct mmsim_line *l,
+				   struct mmsim_result *r)
+{
+	struct mmsim_obj *m = mmsim_obj(c, l->a.m);
+	struct uffdio_range range = { m->h + l->a.off, l->a.len };
+
+	mmsim_ret(r, sys_ret(ioctl(kfd(c, l->a.u), UFFDIO_UNREGISTER, &range)));
+}
+
+static void kernel_uffd_writeprotect(struct mmsim_ctx *c,
+				     const struct mmsim_line *l,
+				     struct mmsim_result *r)
+{
+	struct mmsim_obj *m = mmsim_obj(c, l->a.m);
+	struct uffdio_writeprotect wp = {
+		.range = { m->h + l->a.off, l->a.len },
+		.mode = l->a.uffd_mode,
+	};
+
+	mmsim_ret(r, sys_ret(ioctl(kfd(c, l->a.u), UFFDIO_WRITEPROTECT, &wp)));
+}
+
 /* methods of operations added by chapters come here */
 
 static int kernel_host_ok(char *why, size_t n)
@@ -455,7 +506,8 @@ static int kernel_host_ok(char *why, size_t n)
 
 	if (size == MMSIM_PAGE_SIZE)
 		return 1;
-	snprintf(why, n, "this machine's page size is %ld, scenarios assume %ld",
+	snprintf(why, n,
+		 "this machine's page size is %ld, scenarios assume %ld",
 		 size, MMSIM_PAGE_SIZE);
 	return 0;
 }
@@ -515,6 +567,9 @@ static const struct mmsim_method kernel_methods[] = {
 	{ "uffd_copy",		kernel_uffd_copy },
 	{ "uffd_zeropage",	kernel_uffd_zeropage },
 	{ "uffd_continue",	kernel_uffd_continue },
+	{ "uffd_api",		kernel_uffd_api },
+	{ "uffd_unregister",	kernel_uffd_unregister },
+	{ "uffd_writeprotect",	kernel_uffd_writeprotect },
 	/* the table lines of methods added by chapters come here */
 	{ NULL }
 };

@@ -17,10 +17,13 @@ static void usage(FILE *f)
 	const struct mmsim_op *op;
 	char buf[160];
 
-	fprintf(f, "usage: mmsim [--backend shim|kernel] [--diff] [--trace] FILE.scn...\n"
+	fprintf(f, "usage: mmsim [--backend shim|kernel] [--diff] [--trace] "
+		   "FILE.scn...\n"
 		   "       mmsim --variants | --sites | --help\n"
-		   "exit status: 0 all passed or skipped, 1 a scenario failed or differed,\n"
-		   "             2 a usage error or a file that could not be read or parsed\n"
+		   "exit status: 0 all passed or skipped, "
+		   "1 a scenario failed or differed,\n"
+		   "             2 a usage error or a file that could not "
+		   "be read or parsed\n"
 		   "operations:\n");
 	for (op = mmsim_ops; op->name; op++) {
 		mmsim_usage_of(op, buf, sizeof(buf));
@@ -35,7 +38,8 @@ static void crash_verdict(const char *file, int st)
 		printf("FAIL (mmsim) %s: crashed: killed by signal %d (%s)\n",
 		       file, WTERMSIG(st), strsignal(WTERMSIG(st)));
 	else
-		printf("FAIL (mmsim) %s: crashed: exit status %d without a verdict\n",
+		printf("FAIL (mmsim) %s: crashed: exit status %d "
+		       "without a verdict\n",
 		       file, WEXITSTATUS(st));
 	fflush(stdout);
 	mmsim_tally.fail++;
@@ -109,7 +113,8 @@ int main(int argc, char **argv)
 			} else if (!strcmp(optarg, "shim")) {
 				o.backend = MMSIM_SHIM;
 			} else {
-				fprintf(stderr, "mmsim: error: unknown backend '%s': expected shim or kernel\n",
+				fprintf(stderr, "mmsim: error: unknown backend '%s': "
+					"expected shim or kernel\n",
 					optarg);
 				return 2;
 			}
@@ -162,6 +167,7 @@ int main(int argc, char **argv)
 			status = ret;
 	}
 	printf("mmsim: %d passed, %d failed, %d skipped, %d not run\n",
-	       mmsim_tally.pass, mmsim_tally.fail, mmsim_tally.skip, mmsim_tally.error);
+	       mmsim_tally.pass, mmsim_tally.fail, mmsim_tally.skip,
+	       mmsim_tally.error);
 	return status;
 }

@@ -24,7 +24,8 @@ enum mmsim_argkind {
 	MMSIM_A_BYTE,		/* a number from 0 to 255 */
 	MMSIM_A_FLAGS,		/* flag names (or numbers) joined by | */
 	MMSIM_A_WORD,		/* a word passed as it is */
-	MMSIM_A_CHOICE,		/* one of the words of the syntax: shared|private */
+	/* one of the words of the syntax: shared|private */
+	MMSIM_A_CHOICE,
 	MMSIM_A_OPTION,		/* an optional keyword: [sealing] */
 };
 
@@ -54,7 +55,8 @@ extern const struct mmsim_flag mmsim_seal_flags[];
 
 struct mmsim_op {
 	const char *name;
-	const char *syntax;		/* arguments, as the contract writes them */
+	/* arguments, as the contract writes them */
+	const char *syntax;
 	enum mmsim_rkind result;
 	unsigned int flags;		/* MMSIM_OP_* */
 	int (*check)(const struct mmsim_line *l, char *msg, size_t n);
@@ -72,7 +74,8 @@ struct mmsim_name {
 	char *name;
 	enum mmsim_kind kind;
 	int line;		/* where it was first created */
-	int open;		/* while parsing: created and not closed since */
+	/* while parsing: created and not closed since */
+	int open;
 };
 
 struct mmsim_scenario {
@@ -81,7 +84,8 @@ struct mmsim_scenario {
 	int nlines;
 	struct mmsim_name *names;
 	int nnames;
-	int model_only;		/* line of the first model-only operation, or 0 */
+	/* line of the first model-only operation, or 0 */
+	int model_only;
 	int errors;
 };
 

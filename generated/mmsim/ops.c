@@ -9,6 +9,12 @@
 #include <string.h>
 #include "mmsim.h"
 
+static const struct mmsim_flag uffd_wp_flags[] = {
+	{ "wp",			1 },	/* UFFDIO_WRITEPROTECT_MODE_WP */
+	{ "dontwake",		2 },	/* UFFDIO_WRITEPROTECT_MODE_DONTWAKE */
+	{ NULL }
+};
+
 const struct mmsim_flag mmsim_seal_flags[] = {
 	{ "SEAL",		MMSIM_SEAL_SEAL },
 	{ "SHRINK",		MMSIM_SEAL_SHRINK },
@@ -73,6 +79,7 @@ static const struct mmsim_argtype mmsim_argtypes[] = {
 	WORD_ARG("NAME",	variant),
 	WORD_ARG("SITE",	site),
 	WORD_ARG("KIND",	report),
+	FLAGS_ARG("UFFD_WP_MODE",	uffd_wp_flags, uffd_mode),
 	/* argument types added by chapters come here */
 	{ NULL }
 };
@@ -98,9 +105,9 @@ struct mmsim_op mmsim_ops[] = {
 	OP("ftruncate",		"F SIZE"),
 	OP("fallocate",		"F MODE OFFSET LEN"),
 	OP("pwrite",		"F OFFSET LEN BYTE"),
-	OP("pread",		"F OFFSET LEN",		.result = MMSIM_K_PREAD),
+	OP("pread",		"F OFFSET LEN",	.result = MMSIM_K_PREAD),
 	OP("add_seals",		"F SEALS"),
-	OP("get_seals",		"F",			.result = MMSIM_K_SEALS),
+	OP("get_seals",		"F",		.result = MMSIM_K_SEALS),
 	OP("size",		"F"),
 	OP("blocks",		"F"),
 	OP("seek_data",		"F OFFSET"),
@@ -108,7 +115,7 @@ struct mmsim_op mmsim_ops[] = {
 	OP("mmap",		"+M F shared|private r|rw OFFSET LEN"),
 	OP("munmap",		"-M"),
 	OP("mprotect",		"M r|rw"),
-	OP("load",		"M OFFSET",		.result = MMSIM_K_LOAD),
+	OP("load",		"M OFFSET",	.result = MMSIM_K_LOAD),
 	OP("store",		"M OFFSET BYTE"),
 	OP("uffd",		"+U"),
 	OP("uffd_register",	"U M UFFD_MODE"),
@@ -117,12 +124,17 @@ struct mmsim_op mmsim_ops[] = {
 	OP("uffd_continue",	"U M OFFSET LEN"),
 
 	/* the model only */
-	OP("freeze",		"F",			MODEL_ONLY),
-	OP("unfreeze",		"F",			MODEL_ONLY),
-	OP("variant",		"AREA NAME",		MODEL_ONLY, .check = check_variant),
-	OP("inject",		"SITE N",		MODEL_ONLY, .check = check_site),
-	OP("expect_report",	"KIND",			MODEL_ONLY | MMSIM_OP_ASSERT),
+	OP("freeze",		"F",		MODEL_ONLY),
+	OP("unfreeze",		"F",		MODEL_ONLY),
+	OP("variant",		"AREA NAME",	MODEL_ONLY,
+						.check = check_variant),
+	OP("inject",		"SITE N",	MODEL_ONLY,
+						.check = check_site),
+	OP("expect_report",	"KIND",		MODEL_ONLY | MMSIM_OP_ASSERT),
 
+	OP("uffd_api",		"U"),
+	OP("uffd_unregister",	"U M OFFSET LEN"),
+	OP("uffd_writeprotect",	"U M OFFSET LEN UFFD_WP_MODE"),
 	/* operations added by chapters come here */
 	{ NULL }
 };
@@ -186,7 +198,8 @@ static int parse_syntax(struct mmsim_op *op, FILE *err)
 	if (strlen(op->syntax) >= sizeof(buf))
 		return table_error(err, op, "syntax too long");
 	strcpy(buf, op->syntax);
-	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+	for (tok = strtok_r(buf, " ", &save); tok;
+	     tok = strtok_r(NULL, " ", &save)) {
 		struct mmsim_argspec *a;
 
 		if (op->nspec == MMSIM_MAX_ARGS)
@@ -199,7 +212,8 @@ static int parse_syntax(struct mmsim_op *op, FILE *err)
 		if (a->kind == MMSIM_A_OPTION)
 			continue;
 		if (op->nreq != op->nspec - 1)
-			return table_error(err, op, "a required argument after an optional one");
+			return table_error(err, op, "a required argument "
+					   "after an optional one");
 		op->nreq++;
 	}
 	return 0;
@@ -227,11 +241,13 @@ static int bind_methods(struct mmsim_op *op, FILE *err)
 	if (op->flags & MMSIM_OP_MODEL_ONLY) {
 		if (op->method[MMSIM_KERNEL])
 			return table_error(err, op,
-					   "model-only, but the kernel backend has a method");
+					   "model-only, but the kernel backend "
+					   "has a method");
 		return 0;
 	}
 	if (!op->method[MMSIM_KERNEL])
-		return table_error(err, op, "the kernel backend has no method (model-only?)");
+		return table_error(err, op, "the kernel backend has no "
+				   "method (model-only?)");
 	return 0;
 }
 
@@ -249,7 +265,8 @@ int mmsim_ops_init(FILE *err)
 
 		for (m = mmsim_backends[b]->methods; m->op; m++) {
 			if (!mmsim_op_find(m->op))
-				ret = table_error(err, NULL, "a method of no operation");
+				ret = table_error(err, NULL,
+						  "a method of no operation");
 		}
 	}
 	return ret;

@@ -93,7 +93,8 @@ static int valid_word(const char *w, const char *extra)
 	if (!*w)
 		return 0;
 	for (; *w; w++) {
-		if (!isalnum((unsigned char)*w) && *w != '_' && !strchr(extra, *w))
+		if (!isalnum((unsigned char)*w) && *w != '_' &&
+		    !strchr(extra, *w))
 			return 0;
 	}
 	return 1;
@@ -120,7 +121,8 @@ static void creators_of(enum mmsim_kind kind, char *buf, size_t n)
 	buf[0] = '\0';
 	for (op = mmsim_ops; op->name && len < n; op++) {
 		for (i = 0; i < op->nspec; i++) {
-			if (op->spec[i].creates && op->spec[i].name_kind == kind) {
+			if (op->spec[i].creates &&
+			    op->spec[i].name_kind == kind) {
 				len += snprintf(buf + len, n - len, "%s%s",
 						len ? " or " : "", op->name);
 				break;
@@ -144,8 +146,9 @@ static int use_name(struct parser *p, const struct mmsim_argspec *a,
 	}
 	for (k = 0; k <= MMSIM_UFFD; k++) {
 		if (find_name(p->s, w, k))
-			return parse_error(p, "'%s' is a %s: expected the name of a %s",
-					   w, kind_names[k], kind);
+			return parse_error(p, "'%s' is a %s: expected the "
+					   "name of a %s", w, kind_names[k],
+					   kind);
 	}
 	creators_of(a->name_kind, creators, sizeof(creators));
 	return parse_error(p, "%s '%s' used before it was created: "
@@ -172,9 +175,11 @@ static int create_name(struct parser *p, const struct mmsim_argspec *a,
 	if (name && name->open)
 		return parse_error(p, "%s '%s' already exists (line %d): "
 				   "expected a new name, or close it first",
-				   kind_names[a->name_kind], arg->word, name->line);
+				   kind_names[a->name_kind], arg->word,
+				   name->line);
 	if (a->name_kind != MMSIM_MAP && open_descriptors(s) >= MMSIM_MAX_OPEN)
-		return parse_error(p, "more than %d files and userfaultfds open "
+		return parse_error(p,
+				   "more than %d files and userfaultfds open "
 				   "at once: expected a close first",
 				   MMSIM_MAX_OPEN);
 	if (!name) {
@@ -232,7 +237,8 @@ static void flag_list(const struct mmsim_flag *set, char *buf, size_t n)
 
 	buf[0] = '\0';
 	for (; set->name && len < n; set++)
-		len += snprintf(buf + len, n - len, "%s%s", len ? ", " : "", set->name);
+		len += snprintf(buf + len, n - len, "%s%s", len ? ", " : "",
+				set->name);
 }
 
 static int parse_arg(struct parser *p, const struct mmsim_argspec *a,
@@ -245,19 +251,22 @@ static int parse_arg(struct parser *p, const struct mmsim_argspec *a,
 	switch (a->kind) {
 	case MMSIM_A_NAME:
 		if (!valid_word(w, ""))
-			return parse_error(p, "bad %s name '%s': expected letters, digits and _",
+			return parse_error(p, "bad %s name '%s': expected "
+					   "letters, digits and _",
 					   kind_names[a->name_kind], w);
 		return a->creates ? 0 : use_name(p, a, w, arg);
 	case MMSIM_A_NUM:
 		if (mmsim_number(w, &arg->v))
-			return parse_error(p, "bad number '%s' for %s: expected decimal "
-					   "or 0x hex, optionally followed by k (x1024) "
+			return parse_error(p, "bad number '%s' for %s: "
+					   "expected decimal or 0x hex, "
+					   "optionally followed by k (x1024) "
 					   "or p (x4096)",
 					   w, a->text);
 		return 0;
 	case MMSIM_A_BYTE:
 		if (mmsim_number(w, &arg->v) || arg->v < 0 || arg->v > 255)
-			return parse_error(p, "bad byte '%s': expected a number "
+			return parse_error(p, "bad byte '%s': "
+					   "expected a number "
 					   "from 0 to 255 (0x00 to 0xff)", w);
 		return 0;
 	case MMSIM_A_FLAGS:
@@ -270,14 +279,17 @@ static int parse_arg(struct parser *p, const struct mmsim_argspec *a,
 	case MMSIM_A_WORD:
 		if (!valid_word(w, "-."))
 			return parse_error(p, "bad %s '%s': "
-					   "expected letters, digits, _, - and .",
+					   "expected letters, digits, _, - "
+					   "and .",
 					   a->text, w);
 		return 0;
 	case MMSIM_A_CHOICE:
 		arg->v = choice_index(a->text, w);
 		if (arg->v < 0)
-			return parse_error(p, "'%s' is not allowed here: expected %s",
-					   w, choice_list(a->text, list, sizeof(list)));
+			return parse_error(p, "'%s' is not allowed here: "
+					   "expected %s", w,
+					   choice_list(a->text, list,
+						       sizeof(list)));
 		return 0;
 	case MMSIM_A_OPTION:
 		break;
@@ -399,12 +411,14 @@ static int parse_line(struct parser *p, char *buf)
 		for (op = mmsim_ops; op->name && len < sizeof(known); op++)
 			len += snprintf(known + len, sizeof(known) - len, "%s%s",
 					len ? ", " : "", op->name);
-		return parse_error(p, "unknown operation '%s': expected one of %s", words[0], known);
+		return parse_error(p, "unknown operation '%s': expected one of %s",
+				   words[0], known);
 	}
 	line.op = op;
 	mmsim_usage_of(op, usage, sizeof(usage));
 	if (n - 1 < op->nreq || n - 1 > op->nspec)
-		return parse_error(p, "wrong number of arguments to %s: expected '%s'", op->name, usage);
+		return parse_error(p, "wrong number of arguments to %s: expected '%s'",
+				   op->name, usage);
 	for (i = 0; i < op->nreq; i++) {
 		if (parse_arg(p, &op->spec[i], words[i + 1], &arg[i]))
 			return -1;
@@ -437,8 +451,9 @@ static int parse_line(struct parser *p, char *buf)
 			return parse_error(p, "bad result '%s' for %s: expected %s",
 					   expect[0], op->name, mmsim_result_forms(op));
 		if (line.expect.type == MMSIM_R_ERRNO && line.expect.val == ENOSYS)
-			return parse_error(p, "ENOSYS is not a result (a backend without the "
-					   "call skips the scenario): expected %s",
+			return parse_error(p, "ENOSYS is not a result (a backend "
+					   "without the call skips the scenario): "
+					   "expected %s",
 					   mmsim_result_forms(op));
 		line.has_expect = 1;
 	} else if (op->flags & MMSIM_OP_ASSERT) {
@@ -473,7 +488,8 @@ static int read_line(struct parser *p, FILE *f, char *buf, size_t *len)
 		if (*len == MMSIM_MAX_LINE) {
 			p->lineno++;
 			return parse_error(p, "line longer than %d bytes: "
-					   "expected a text file", MMSIM_MAX_LINE);
+					   "expected a text file",
+					   MMSIM_MAX_LINE);
 		}
 		buf[(*len)++] = c;
 	}
@@ -503,7 +519,8 @@ int mmsim_parse(const char *file, struct mmsim_scenario *s, FILE *err)
 	s->file = file;
 	f = fopen(file, "r");
 	if (!f || !buf) {
-		fprintf(err, "%s: error: cannot open: %s\n", file, strerror(errno));
+		fprintf(err, "%s: error: cannot open: %s\n", file,
+			strerror(errno));
 		s->errors = 1;
 		if (f)
 			fclose(f);

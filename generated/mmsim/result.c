@@ -44,7 +44,8 @@ static const char *flag_name(const struct mmsim_flag *set, long long v)
 	return NULL;
 }
 
-static int flag_value(const struct mmsim_flag *set, const char *name, long long *v)
+static int flag_value(const struct mmsim_flag *set, const char *name,
+		      long long *v)
 {
 	for (; set->name; set++) {
 		if (!strcmp(set->name, name)) {
@@ -133,7 +134,8 @@ static int parse_byte(const char *w, long long *v)
 	return mmsim_number(w, v);
 }
 
-static int set_result(struct mmsim_result *r, enum mmsim_rtype type, long long v)
+static int set_result(struct mmsim_result *r, enum mmsim_rtype type,
+		      long long v)
 {
 	r->type = type;
 	r->val = v;
@@ -164,7 +166,8 @@ int mmsim_parse_result(const struct mmsim_op *op, const char *w,
 		if (!strcmp(w, "mixed"))
 			return set_result(r, MMSIM_R_MIXED, 0);
 		if (!strncmp(w, "0x", 2))
-			return parse_byte(w, &v) ? -1 : set_result(r, MMSIM_R_BYTE, v);
+			return parse_byte(w, &v) ? -1 :
+			       set_result(r, MMSIM_R_BYTE, v);
 		if (!mmsim_number(w, &v) && v >= 0)
 			return set_result(r, MMSIM_R_NUM, v);
 		break;
@@ -180,14 +183,17 @@ const char *mmsim_result_forms(const struct mmsim_op *op)
 {
 	switch (op->result) {
 	case MMSIM_K_SEALS:
-		return "seals joined by | (SEAL|SHRINK|GROW|WRITE|FUTURE_WRITE|EXEC), "
+		return "seals joined by | "
+		       "(SEAL|SHRINK|GROW|WRITE|FUTURE_WRITE|EXEC), "
 		       "0, or an errno name";
 	case MMSIM_K_PREAD:
-		return "0xNN (every byte read was NN), mixed, a byte count, or an errno name";
+		return "0xNN (every byte read was NN), mixed, a byte count, or "
+		       "an errno name";
 	case MMSIM_K_LOAD:
 		return "0xNN (the byte read) or SIGBUS or SIGSEGV";
 	default:
-		return "a number, an errno name (EPERM, EINVAL, ...), or SIGBUS or SIGSEGV";
+		return "a number, an errno name (EPERM, EINVAL, ...), or "
+		       "SIGBUS or SIGSEGV";
 	}
 }
 
@@ -204,7 +210,8 @@ static void format_seals(long long v, char *buf, size_t n)
 	for (f = mmsim_seal_flags; f->name && len < n; f++) {
 		if (!(v & f->value))
 			continue;
-		len += snprintf(buf + len, n - len, "%s%s", len ? "|" : "", f->name);
+		len += snprintf(buf + len, n - len, "%s%s", len ? "|" : "",
+				f->name);
 		v &= ~f->value;
 	}
 	if (v && len < n)
@@ -291,7 +298,8 @@ static void give_up(struct mmsim_ctx *c, struct mmsim_result *r,
 	set_result(r, type, 0);
 }
 
-void mmsim_skip(struct mmsim_ctx *c, struct mmsim_result *r, const char *fmt, ...)
+void mmsim_skip(struct mmsim_ctx *c, struct mmsim_result *r, const char *fmt,
+		...)
 {
 	va_list ap;
 
@@ -300,7 +308,8 @@ void mmsim_skip(struct mmsim_ctx *c, struct mmsim_result *r, const char *fmt, ..
 	va_end(ap);
 }
 
-void mmsim_abort(struct mmsim_ctx *c, struct mmsim_result *r, const char *fmt, ...)
+void mmsim_abort(struct mmsim_ctx *c, struct mmsim_result *r, const char *fmt,
+		 ...)
 {
 	va_list ap;
 
@@ -315,7 +324,8 @@ unsigned char *mmsim_buffer(struct mmsim_ctx *c, struct mmsim_result *r,
 	unsigned char *buf;
 
 	if (len < 0 || len > MMSIM_MAX_IO) {
-		mmsim_abort(c, r, "LEN %lld is outside what mmsim buffers (0 to %ld)",
+		mmsim_abort(c, r,
+			    "LEN %lld is outside what mmsim buffers (0 to %ld)",
 			    len, MMSIM_MAX_IO);
 		return NULL;
 	}

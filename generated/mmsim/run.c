@@ -9,7 +9,8 @@
 #include <string.h>
 #include "mmsim.h"
 
-#define MMSIM_MAP_BASE	(1UL << 44)	/* 16 TiB: where mappings are laid out */
+/* 16 TiB: where mappings are laid out */
+#define MMSIM_MAP_BASE	(1UL << 44)
 
 struct mmsim_tally mmsim_tally;
 
@@ -45,12 +46,15 @@ static int run_lines(void *data)
 
 		run->cur = i;
 		if (run->o->trace)
-			printf("[%s] %s:%d: %s\n", run->be->name, s->file, l->lineno, l->text);
+			printf("[%s] %s:%d: %s\n", run->be->name, s->file,
+			       l->lineno, l->text);
 		l->op->method[run->id](&run->ctx, l, r);
 		if (r->type == MMSIM_R_ERRNO && r->val == ENOSYS)
-			mmsim_skip(&run->ctx, r, "%s has no %s%s (ENOSYS at line %d)",
-				   run->id == MMSIM_SHIM ? "the model" : "this kernel",
-				   l->op->name, run->id == MMSIM_SHIM ? " yet" : "",
+			mmsim_skip(&run->ctx, r,
+				   "%s has no %s%s (ENOSYS at line %d)",
+				   run->id == MMSIM_SHIM ?
+				   "the model" : "this kernel", l->op->name,
+				   run->id == MMSIM_SHIM ? " yet" : "",
 				   l->lineno);
 		if (run->o->trace) {
 			mmsim_format(r, buf, sizeof(buf));
@@ -99,7 +103,8 @@ static void run_backend(struct run *run)
 		run->be->set_trace(trace_event);
 	if (run->be->run(c, run_lines, run) < 0) {
 		run->aborted = 1;
-		if (run->cur < s->nlines && run->res[run->cur].type == MMSIM_R_NONE)
+		if (run->cur < s->nlines &&
+		    run->res[run->cur].type == MMSIM_R_NONE)
 			run->res[run->cur].type = MMSIM_R_ABORT;
 	}
 	if (run->o->trace && run->be->set_trace)
@@ -134,18 +139,21 @@ static int check_expectations(struct run *run, FILE *out)
 
 		if (r->type == MMSIM_R_ABORT) {
 			print_line(out, s, l);
-			fprintf(out, "      %s: aborted: %s\n", run->be->name, run->ctx.why);
+			fprintf(out, "      %s: aborted: %s\n", run->be->name,
+				run->ctx.why);
 			bad++;
 			continue;
 		}
-		if (!l->has_expect || r->type == MMSIM_R_NONE || r->type == MMSIM_R_SKIP)
+		if (!l->has_expect || r->type == MMSIM_R_NONE ||
+		    r->type == MMSIM_R_SKIP)
 			continue;
 		if (mmsim_same(r, &l->expect))
 			continue;
 		mmsim_format(&l->expect, want, sizeof(want));
 		mmsim_format(r, got, sizeof(got));
 		print_line(out, s, l);
-		fprintf(out, "      %s: expected %s, got %s\n", run->be->name, want, got);
+		fprintf(out, "      %s: expected %s, got %s\n", run->be->name,
+			want, got);
 		bad++;
 	}
 	return bad;
@@ -189,7 +197,8 @@ static void verdict(const char *what, const char *who, const char *file,
 		fflush(details);
 }
 
-static void model_only_reason(const struct mmsim_scenario *s, char *buf, size_t n)
+static void model_only_reason(const struct mmsim_scenario *s, char *buf,
+			      size_t n)
 {
 	int i;
 
@@ -202,7 +211,8 @@ static void model_only_reason(const struct mmsim_scenario *s, char *buf, size_t 
 }
 
 static int finish_file(const char *what, const char *who, const char *file,
-		       const char *why, char *details, struct run *runs, int nruns)
+		       const char *why, char *details, struct run *runs,
+		       int nruns)
 {
 	int i;
 
@@ -246,16 +256,22 @@ static int run_one(const struct mmsim_scenario *s, const struct mmsim_opts *o,
 	fclose(out);
 	if (shim_only && !bad) {
 		if (run.skipped)
-			snprintf(why, sizeof(why), "shim: %s; %s", run.ctx.why, reason);
+			snprintf(why, sizeof(why), "shim: %s; %s", run.ctx.why,
+				 reason);
 		else
-			snprintf(why, sizeof(why), "passed on the shim; %s", reason);
-		ret = finish_file("SKIP", "shim-only", s->file, why, details, &run, 1);
+			snprintf(why, sizeof(why), "passed on the shim; %s",
+				 reason);
+		ret = finish_file("SKIP", "shim-only", s->file, why, details,
+				  &run, 1);
 	} else if (bad) {
-		ret = finish_file("FAIL", name, s->file, NULL, details, &run, 1);
+		ret = finish_file("FAIL", name, s->file, NULL, details,
+				  &run, 1);
 	} else if (run.skipped) {
-		ret = finish_file("SKIP", name, s->file, run.ctx.why, details, &run, 1);
+		ret = finish_file("SKIP", name, s->file, run.ctx.why, details,
+				  &run, 1);
 	} else {
-		ret = finish_file("PASS", name, s->file, NULL, details, &run, 1);
+		ret = finish_file("PASS", name, s->file, NULL, details,
+				  &run, 1);
 	}
 	free(details);
 	run_free(&run);
@@ -285,15 +301,20 @@ static int run_both(const struct mmsim_scenario *s, const struct mmsim_opts *o)
 	      compare_runs(k, m, out) + k->problems + m->problems;
 	fclose(out);
 	if (bad) {
-		ret = finish_file("FAIL", "kernel, shim", s->file, NULL, details, runs, 2);
+		ret = finish_file("FAIL", "kernel, shim", s->file, NULL,
+				  details, runs, 2);
 	} else if (k->skipped || m->skipped) {
 		snprintf(why, sizeof(why), "%s%s%s%s%s",
-			 k->skipped ? "kernel: " : "", k->skipped ? k->ctx.why : "",
+			 k->skipped ? "kernel: " : "",
+			 k->skipped ? k->ctx.why : "",
 			 k->skipped && m->skipped ? "; " : "",
-			 m->skipped ? "shim: " : "", m->skipped ? m->ctx.why : "");
-		ret = finish_file("SKIP", "kernel, shim", s->file, why, details, runs, 2);
+			 m->skipped ? "shim: " : "",
+			 m->skipped ? m->ctx.why : "");
+		ret = finish_file("SKIP", "kernel, shim", s->file, why, details,
+				  runs, 2);
 	} else {
-		ret = finish_file("PASS", "kernel, shim", s->file, NULL, details, runs, 2);
+		ret = finish_file("PASS", "kernel, shim", s->file, NULL,
+				  details, runs, 2);
 	}
 	free(details);
 	run_free(k);

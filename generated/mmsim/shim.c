@@ -42,7 +42,8 @@ _Static_assert(FALLOC_FL_KEEP_SIZE == MMSIM_FALLOC_KEEP_SIZE &&
 	       FALLOC_FL_COLLAPSE_RANGE == MMSIM_FALLOC_COLLAPSE_RANGE &&
 	       FALLOC_FL_ZERO_RANGE == MMSIM_FALLOC_ZERO_RANGE &&
 	       FALLOC_FL_INSERT_RANGE == MMSIM_FALLOC_INSERT_RANGE &&
-	       FALLOC_FL_UNSHARE_RANGE == MMSIM_FALLOC_UNSHARE_RANGE, "fallocate modes");
+	       FALLOC_FL_UNSHARE_RANGE == MMSIM_FALLOC_UNSHARE_RANGE,
+	       "fallocate modes");
 static int sfd(struct mmsim_ctx *c, int slot)
 {
 	return (int)mmsim_obj(c, slot)->h;
@@ -90,7 +91,9 @@ static void shim_ftruncate(struct mmsim_ctx *c, const struct mmsim_line *l,
 static void shim_fallocate(struct mmsim_ctx *c, const struct mmsim_line *l,
 			   struct mmsim_result *r)
 {
-	mmsim_ret(r, ksys_fallocate(sfd(c, l->a.f), l->a.mode, l->a.off, l->a.len));
+	mmsim_ret(r,
+		  ksys_fallocate(sfd(c, l->a.f), l->a.mode, l->a.off,
+				 l->a.len));
 }
 
 static void shim_pwrite(struct mmsim_ctx *c, const struct mmsim_line *l,
@@ -112,14 +115,17 @@ static void shim_pread(struct mmsim_ctx *c, const struct mmsim_line *l,
 	if (!buf)
 		return;
 	mmsim_pread_result(r, buf, l->a.len,
-			   ksys_pread64(sfd(c, l->a.f), buf, l->a.len, l->a.off));
+			   ksys_pread64(sfd(c, l->a.f), buf, l->a.len,
+					l->a.off));
 	mmsim_buffer_free(buf);
 }
 
 static void shim_add_seals(struct mmsim_ctx *c, const struct mmsim_line *l,
 			   struct mmsim_result *r)
 {
-	mmsim_ret(r, ksys_fcntl(sfd(c, l->a.f), F_ADD_SEALS, (unsigned int)l->a.seals));
+	mmsim_ret(r,
+		  ksys_fcntl(sfd(c, l->a.f), F_ADD_SEALS,
+			     (unsigned int)l->a.seals));
 }
 
 static void shim_get_seals(struct mmsim_ctx *c, const struct mmsim_line *l,
@@ -142,7 +148,8 @@ static void shim_stat(struct mmsim_ctx *c, const struct mmsim_line *l,
 		mmsim_ret(r, ret);
 		return;
 	}
-	mmsim_ret(r, blocks ? (long long)(st.blocks * 512 / MMSIM_PAGE_SIZE) : st.size);
+	mmsim_ret(r, blocks ? (long long)(st.blocks * 512 / MMSIM_PAGE_SIZE) :
+		  st.size);
 }
 
 static void shim_size(struct mmsim_ctx *c, const struct mmsim_line *l,
@@ -315,7 +322,8 @@ static void shim_uffd_copy(struct mmsim_ctx *c, const struct mmsim_line *l,
 	src = ksys_mmap_pgoff(0, srclen, PROT_READ | PROT_WRITE,
 			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (IS_ERR_VALUE(src) || copy_to_user(src, buf, srclen)) {
-		mmsim_abort(c, r, "no model memory for the source of UFFDIO_COPY");
+		mmsim_abort(c, r,
+			    "no model memory for the source of UFFDIO_COPY");
 		mmsim_buffer_free(buf);
 		return;
 	}
@@ -382,6 +390,38 @@ static void shim_expect_report(struct mmsim_ctx *c, const struct mmsim_line *l,
 	mmsim_ret(r, report_expect(l->a.report) ? 0 : -ENOENT);
 }
 
+static void shim_uffd_api(struct mmsim_ctx *c, const struct mmsim_line *l,
+			  struct mmsim_result *r)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+
+	mmsim_ret(r, ksys_uffd_ioctl(sfd(c, l->a.u), UFFDIO_API, &api));
+}
+
+static void shim_uffd_unregister(struct mmsim_ctx *c,
+				 const struct mmsim_line *l,
+				 struct mmsim_result *r)
+{
+	struct mmsim_obj *m = mmsim_obj(c, l->a.m);
+	struct uffdio_range range = { m->h + l->a.off, l->a.len };
+
+	mmsim_ret(r, ksys_uffd_ioctl(sfd(c, l->a.u), UFFDIO_UNREGISTER,
+				     &range));
+}
+
+static void shim_uffd_writeprotect(struct mmsim_ctx *c,
+				   const struct mmsim_line *l,
+				   struct mmsim_result *r)
+{
+	struct mmsim_obj *m = mmsim_obj(c, l->a.m);
+	struct uffdio_writeprotect wp = {
+		.range = { m->h + l->a.off, l->a.len },
+		.mode = l->a.uffd_mode,
+	};
+
+	mmsim_ret(r, ksys_uffd_ioctl(sfd(c, l->a.u), UFFDIO_WRITEPROTECT, &wp));
+}
+
 /* methods of operations added by chapters come here */
 
 static struct {
@@ -394,7 +434,8 @@ static struct {
 static void look_add(const char *word)
 {
 	if (look.len < sizeof(look.known))
-		look.len += snprintf(look.known + look.len, sizeof(look.known) - look.len,
+		look.len += snprintf(look.known + look.len,
+				     sizeof(look.known) - look.len,
 				     "%s%s", look.len ? ", " : "", word);
 }
 
@@ -414,7 +455,8 @@ static void look_variant(const char *area, const char *name, const char *desc,
 		look.name_found = 1;
 }
 
-int mmsim_shim_check_variant(const char *area, const char *name, char *msg, size_t n)
+int mmsim_shim_check_variant(const char *area, const char *name, char *msg,
+			     size_t n)
 {
 	memset(&look, 0, sizeof(look));
 	look.area = area;
@@ -423,8 +465,8 @@ int mmsim_shim_check_variant(const char *area, const char *name, char *msg, size
 	if (look.name_found)
 		return 0;
 	if (look.area_found) {
-		snprintf(msg, n, "unknown variant '%s' of area '%s': expected one of %s",
-			 name, area, look.known);
+		snprintf(msg, n, "unknown variant '%s' of area '%s': "
+			 "expected one of %s", name, area, look.known);
 		return -1;
 	}
 	memset(&look, 0, sizeof(look));
@@ -448,8 +490,8 @@ int mmsim_shim_check_site(const char *site, char *msg, size_t n)
 	fault_site_for_each(look_site);
 	if (look.name_found)
 		return 0;
-	snprintf(msg, n, "unknown injection site '%s': expected one of %s", site,
-		 look.len ? look.known : "(the model has no sites)");
+	snprintf(msg, n, "unknown injection site '%s': expected one of %s",
+		 site, look.len ? look.known : "(the model has no sites)");
 	return -1;
 }
 
@@ -458,7 +500,8 @@ static FILE *list_out;
 static void list_variant(const char *area, const char *name, const char *desc,
 			 bool is_current)
 {
-	fprintf(list_out, "%s %s%s  %s\n", area, name, is_current ? " (default)" : "", desc);
+	fprintf(list_out, "%s %s%s  %s\n", area, name,
+		is_current ? " (default)" : "", desc);
 }
 
 static void list_site(const char *name, const char *desc)
@@ -504,8 +547,9 @@ static int shim_finish(struct mmsim_ctx *c, int aborted)
 
 	if (n <= 0)
 		return 0;
-	fprintf(c->out, "  shim: %d lockdep-lite report%s %s:\n", n, n == 1 ? "" : "s",
-		aborted ? "when the task was aborted" : "pending at the end of the scenario");
+	fprintf(c->out, "  shim: %d lockdep-lite report%s %s:\n", n,
+		n == 1 ? "" : "s", aborted ? "when the task was aborted" :
+		"pending at the end of the scenario");
 	report_print_pending(c->out);
 	return n;
 }
@@ -563,6 +607,9 @@ static const struct mmsim_method shim_methods[] = {
 	{ "variant",		shim_variant },
 	{ "inject",		shim_inject },
 	{ "expect_report",	shim_expect_report },
+	{ "uffd_api",		shim_uffd_api },
+	{ "uffd_unregister",	shim_uffd_unregister },
+	{ "uffd_writeprotect",	shim_uffd_writeprotect },
 	/* the table lines of methods added by chapters come here */
 	{ NULL }
 };

@@ -37,11 +37,11 @@ void ktest_teardown(void)
 	if (left)
 		fprintf(stderr, "the test left %d task(s) unjoined\n", left);
 	if (n) {
+		const struct report *r = report_get(report_count() - n);
+
 		report_print_pending(stderr);
 		ck_abort_msg("%d unexpected report(s); the first: %s", n,
-			     report_get(report_count() - n) ?
-			     report_kind_name(report_get(report_count() - n)->kind) :
-			     "?");
+			     r ? report_kind_name(r->kind) : "?");
 	}
 }
 
@@ -181,7 +181,8 @@ static int run_figure(const char *name)
 		failed = srunner_ntests_failed(sr);
 		srunner_free(sr);
 		if (failed)
-			fprintf(stderr, "mmlit-tests: figure %s failed\n", name);
+			fprintf(stderr, "mmlit-tests: figure %s failed\n",
+				name);
 		return failed ? 1 : 0;
 	}
 	fprintf(stderr, "mmlit-tests: no figure named %s; there are:", name);
@@ -200,7 +201,8 @@ int main(int argc, char **argv)
 		return run_figure(argv[2]);
 	if (argc != 1) {
 		fprintf(stderr, "usage: mmlit-tests [--figure NAME]\n"
-			"  (CK_RUN_SUITE, CK_RUN_CASE, CK_FORK select tests)\n");
+			"  (CK_RUN_SUITE, CK_RUN_CASE, CK_FORK select "
+			"tests)\n");
 		return 2;
 	}
 

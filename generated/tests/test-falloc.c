@@ -16,7 +16,8 @@ static void use_design(int i)
 {
 	if (report_pending()) {
 		report_print_pending(stderr);
-		ck_abort_msg("unexpected report(s) under falloc/%s", design_name());
+		ck_abort_msg("unexpected report(s) under falloc/%s",
+			     design_name());
 	}
 	mmlit_process_reset();
 	variant_select(&shmem_falloc_area, i);
@@ -44,7 +45,8 @@ static void fill(int fd, pgoff_t first, pgoff_t nr, int byte)
 
 static unsigned long map_shared(int fd, pgoff_t pages)
 {
-	unsigned long addr = ksys_mmap_pgoff(0, P(pages), PROT_READ | PROT_WRITE,
+	unsigned long addr = ksys_mmap_pgoff(0, P(pages),
+					     PROT_READ | PROT_WRITE,
 					     MAP_SHARED, fd, 0);
 
 	ck_assert(!IS_ERR_VALUE(addr));
@@ -68,10 +70,13 @@ static void until_paused(struct task_struct *t)
 {
 	long start = now_ms();
 
-	while (!(task_sleeps(t) && READ_ONCE(t->blocked_on.kind) == BLOCK_OWNER)) {
-		ck_assert_msg(!READ_ONCE(t->exited), "%s ended before the pause",
+	while (!(task_sleeps(t) &&
+		 READ_ONCE(t->blocked_on.kind) == BLOCK_OWNER)) {
+		ck_assert_msg(!READ_ONCE(t->exited),
+			      "%s ended before the pause",
 			      t->comm);
-		ck_assert_msg(now_ms() - start < 2000, "%s never paused", t->comm);
+		ck_assert_msg(now_ms() - start < 2000, "%s never paused",
+			      t->comm);
 		usleep(100);
 	}
 }
@@ -228,7 +233,8 @@ static void punch_and_pause(struct punch_pause *pp)
 	pp->held = filemap_lock_folio(pp->inode->i_mapping, 5);
 	ck_assert(!IS_ERR_OR_NULL(pp->held));
 	pp->punch = (struct falloc_call){ .fd = pp->fd, .offset = 0,
-		.len = P(8), .mode = FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE };
+		.len = P(8),
+		.mode = FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE };
 	pp->puncher = task_run(falloc_fn, &pp->punch, "punch");
 	until_paused(pp->puncher);
 	ck_assert(!has_folio(pp->inode, 2) && has_folio(pp->inode, 6));
@@ -260,7 +266,8 @@ START_TEST(fx1_fault_into_punched_hole_waits_for_the_punch)
 			      "falloc/%s: a fault into the hole being punched "
 			      "did not wait", design_name());
 		ck_assert_msg(!has_folio(pp.inode, 2),
-			      "falloc/%s: the hole was refilled during the punch",
+			      "falloc/%s: the hole was refilled "
+			      "during the punch",
 			      design_name());
 		punch_resume(&pp);
 		ck_assert_int_eq(task_join(toucher), 0);
@@ -289,10 +296,13 @@ START_TEST(fx2_fault_outside_punched_range_does_not_wait)
 			punch_and_pause(&pp);
 			t.addr = pp.addr + P(outside[k]);
 			toucher = task_run(touch_fn, &t, "fault");
-			waited = waits_in_exclusion(toucher, pp.inode->i_mapping);
-			ck_assert_msg(waited == (whole_file && reaches_fault[k]),
-				      "falloc/%s: a fault at page %lu, outside the "
-				      "punch, %s", design_name(), outside[k],
+			waited = waits_in_exclusion(toucher,
+						    pp.inode->i_mapping);
+			ck_assert_msg(waited == (whole_file &&
+						 reaches_fault[k]),
+				      "falloc/%s: a fault at page %lu, "
+				      "outside the punch, %s",
+				      design_name(), outside[k],
 				      waited ? "waited" : "did not wait");
 			punch_resume(&pp);
 			ck_assert_int_eq(task_join(toucher), 0);
@@ -456,7 +466,8 @@ START_TEST(fx12_fault_around_neither_sleeps_nor_waits)
 		ck_assert_int_eq(ksys_munmap(addr, P(16)), 0);
 		ck_assert_int_eq(ksys_close(fd), 0);
 
-		punch_and_pause(&pp);		/* page 5 locked, in the window */
+		/* page 5 locked, in the window */
+		punch_and_pause(&pp);
 		t.addr = pp.addr + P(10);
 		toucher = task_run(touch_fn, &t, "fault");
 		ck_assert_msg(!waits_in_exclusion(toucher, pp.inode->i_mapping),
@@ -528,7 +539,8 @@ START_TEST(fx11_waiting_fault_holds_mmap_lock_under_the_rfc)
 		mapper = task_run(fx11_mmap_fn, &m, "mmap");
 		waited = waits_on_mmap_lock(mapper, current->mm);
 		ck_assert_msg(waited == whole_file, "falloc/%s: an mmap %s",
-			      design_name(), waited ? "waited" : "did not wait");
+			      design_name(),
+			      waited ? "waited" : "did not wait");
 		punch_resume(&pp);
 		ck_assert_int_eq(task_join(mapper), 0);
 		ck_assert_int_eq(task_join(toucher), 0);
@@ -556,7 +568,8 @@ START_TEST(fx3_fallocate_stops_with_enomem_under_pressure)
 			ck_assert_report("deadlock");
 			continue;
 		}
-		ck_assert_msg(r.ret == -ENOMEM, "falloc/%s: fallocate returned %ld",
+		ck_assert_msg(r.ret == -ENOMEM,
+			      "falloc/%s: fallocate returned %ld",
 			      design_name(), r.ret);
 		ck_assert_int_eq(r.victim_size, 0);
 		ck_assert_int_eq(r.victim_blocks, 0);
@@ -569,7 +582,8 @@ START_TEST(fx3_fallocate_stops_with_enomem_under_pressure)
 			continue;
 		}
 		ck_assert_msg(r.killed == 0 && !r.self_killed,
-			      "falloc/%s: the OOM killer killed %d bystander(s)%s",
+			      "falloc/%s: the OOM killer killed %d "
+			      "bystander(s)%s",
 			      design_name(), r.killed,
 			      r.self_killed ? " and fallocate" : "");
 		ck_assert_int_eq(r.used, 2 * FX_BYSTANDER);
@@ -608,7 +622,8 @@ START_TEST(fx4_only_a_fatal_signal_stops_fallocate)
 			fx4_allocs = 0;
 			fx4_target = NULL;
 			mmlit_set_trace(fx4_sink);
-			ck_assert_int_eq(task_call(fx4_falloc, &c, "falloc"), 0);
+			ck_assert_int_eq(task_call(fx4_falloc, &c, "falloc"),
+					 0);
 			mmlit_set_trace(NULL);
 			ck_assert_int_ge(fx4_allocs, 3);
 			if (sigs[k] == SIGKILL) {
@@ -653,8 +668,9 @@ START_TEST(fx5_faults_wait_for_an_allocation_only_under_the_rfc)
 			toucher = task_run(touch_fn, &t, "fault");
 			waited = waits_in_exclusion(toucher, inode->i_mapping);
 			ck_assert_msg(waited == whole_file,
-				      "falloc/%s: a fault at page %lu during the "
-				      "allocation %s", design_name(), where[k],
+				      "falloc/%s: a fault at page %lu "
+				      "during the allocation %s",
+				      design_name(), where[k],
 				      waited ? "waited" : "did not wait");
 			folio_unlock(held);
 			folio_put(held);
@@ -704,7 +720,8 @@ static void reclaim_a_reserved_folio(void)
 	reserve_folio(other, 0);
 	ck_assert_int_eq(task_call(reclaim_once, NULL, "reclaim"), 0);
 	ck_assert_int_eq(vm_events.pswpout, 1);
-	ck_assert(xa_is_value(filemap_get_entry(fd_inode(other)->i_mapping, 0)));
+	ck_assert(xa_is_value(filemap_get_entry(fd_inode(other)->i_mapping,
+						0)));
 }
 
 static bool report_names(const struct report *r, const char *lock)
@@ -742,7 +759,8 @@ START_TEST(fx6_rfc_cycle_is_reported_without_reclaim)
 		ck_assert_int_eq(report_get(0)->kind, REPORT_CYCLE);
 		ck_assert(report_names(report_get(0), "invalidate_lock"));
 		ck_assert(report_names(report_get(0), "fs_reclaim"));
-		ck_assert_str_eq(report_get(0)->chain[0].lock, "invalidate_lock");
+		ck_assert_str_eq(report_get(0)->chain[0].lock,
+				 "invalidate_lock");
 		ck_assert_str_eq(report_get(0)->chain[1].lock, "fs_reclaim");
 		ck_assert_report("cycle");
 	}
@@ -849,7 +867,8 @@ START_TEST(fx7_rfc_reclaim_in_fallocate_waits_for_itself)
 		ck_assert_int_eq(dl->nr, 1);
 		ck_assert_str_eq(dl->chain[0].task, "falloc");
 		ck_assert_str_eq(dl->chain[0].lock, "mapping.invalidate_lock");
-		ck_assert_str_eq(dl->chain[0].site.func, "rfc_writeout_unfalloced");
+		ck_assert_str_eq(dl->chain[0].site.func,
+				 "rfc_writeout_unfalloced");
 		ck_assert_report("recursion");
 		ck_assert_report("deadlock");
 	}
@@ -938,7 +957,8 @@ START_TEST(fx8_without_feedback_the_oom_killer_kills_bystanders)
 				      r.killed == expect[i][swap].killed,
 				      "falloc/%s, %s swap: returned %ld, %d "
 				      "bystander(s) killed", design_name(),
-				      swap ? "with" : "without", r.ret, r.killed);
+				      swap ? "with" : "without",
+				      r.ret, r.killed);
 			ck_assert(r.self_killed == (r.killed == 2));
 			if (r.ret == -EDEADLK) {
 				ck_assert_report("recursion");
@@ -1051,7 +1071,10 @@ static void design_row(int i, struct design_row *row)
 		row->fx7_cross = task_join(x.allocator) == -EDEADLK;
 		if (waits)
 			task_join(x.reclaimer);
-		/* the two tasks' deadlock: lockdep-lite's cycle, the detector's report */
+		/*
+		 * the two tasks' deadlock: lockdep-lite's cycle, the detector's
+		 * report
+		 */
 		if (row->fx7_cross) {
 			ck_assert(report_expect_kind(REPORT_DEADLOCK));
 			consume_reports(REPORT_CYCLE);
@@ -1097,13 +1120,15 @@ START_TEST(fx10_every_design_refuses_fallocate_when_frozen)
 						  .len = P(8) };
 			ck_assert_int_eq(task_call(falloc_fn, &c, "falloc"), 0);
 			ck_assert_msg(c.ret == -EPERM,
-				      "falloc/%s: mode %#x on a frozen inode: %ld",
+				      "falloc/%s: mode %#x on a frozen "
+				      "inode: %ld",
 				      design_name(), modes[k], c.ret);
 		}
 		ck_assert_int_eq(fd_pages(fd), 4);
 		ck_assert_int_eq(fd_size(fd), P(4));
 		ck_assert_int_eq(mmlit_memfd_freeze(fd, false), 0);
-		c = (struct falloc_call){ .fd = fd, .mode = modes[2], .len = P(2) };
+		c = (struct falloc_call){ .fd = fd, .mode = modes[2],
+					 .len = P(2) };
 		ck_assert_int_eq(task_call(falloc_fn, &c, "falloc"), 0);
 		ck_assert_int_eq(c.ret, 0);
 		ck_assert_int_eq(fd_pages(fd), 2);
@@ -1145,7 +1170,8 @@ static void falloc_graph(int i)
 
 	use_design(i);
 	falloc_lock_workload();
-	snprintf(title, sizeof(title), "lock graph of falloc/%s", design_name());
+	snprintf(title, sizeof(title), "lock graph of falloc/%s",
+		 design_name());
 	lockdep_export_dot(stdout, title);
 	/* the cycles the graph shows (FX6), reported as they closed */
 	consume_reports(REPORT_CYCLE);

@@ -28,7 +28,9 @@ struct mm_run {
 	char *out;		/* standard output and error */
 };
 
-enum mm_limit { MM_NONE, MM_FSIZE_2P, MM_NO_UFFD, MM_NO_MEMFD, MM_KILL_FTRUNCATE };
+enum mm_limit {
+	MM_NONE, MM_FSIZE_2P, MM_NO_UFFD, MM_NO_MEMFD, MM_KILL_FTRUNCATE
+};
 
 static const char *mm_root(void)
 {
@@ -45,13 +47,15 @@ static void mm_bin(char *bin)
 	else
 		snprintf(path, sizeof(path), "%s/build/mmsim", mm_root());
 	if (!realpath(path, bin))
-		ck_abort_msg("mmsim binary %s: %s (set MMLIT_MMSIM)", path, strerror(errno));
+		ck_abort_msg("mmsim binary %s: %s (set MMLIT_MMSIM)", path,
+			     strerror(errno));
 }
 
 static int mm_filter_syscall(unsigned int nr, unsigned int action)
 {
 	struct sock_filter insns[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 1),
 		BPF_STMT(BPF_RET | BPF_K, action),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
@@ -99,7 +103,8 @@ static void mm_exec(const char *bin, enum mm_limit limit,
 	_exit(127);
 }
 
-static void mm_run_mmsim(struct mm_run *r, enum mm_limit limit, const char *const *args)
+static void mm_run_mmsim(struct mm_run *r, enum mm_limit limit,
+			 const char *const *args)
 {
 	char bin[PATH_MAX];
 	size_t cap = 4096, len = 0;
@@ -145,7 +150,8 @@ static void mm_has(const struct mm_run *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(want, sizeof(want), fmt, ap);
 	va_end(ap);
-	ck_assert_msg(strstr(r->out, want), "expected \"%s\" in mmsim's output:\n%s",
+	ck_assert_msg(strstr(r->out, want),
+		      "expected \"%s\" in mmsim's output:\n%s",
 		      want, r->out);
 }
 
@@ -157,13 +163,15 @@ static void mm_lacks(const struct mm_run *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(want, sizeof(want), fmt, ap);
 	va_end(ap);
-	ck_assert_msg(!strstr(r->out, want), "did not expect \"%s\" in mmsim's output:\n%s",
+	ck_assert_msg(!strstr(r->out, want),
+		      "did not expect \"%s\" in mmsim's output:\n%s",
 		      want, r->out);
 }
 
 static void mm_status(const struct mm_run *r, int want, const char *what)
 {
-	ck_assert_msg(r->status == want, "%s: mmsim exited with %d, expected %d:\n%s",
+	ck_assert_msg(r->status == want,
+		      "%s: mmsim exited with %d, expected %d:\n%s",
 		      what, r->status, want, r->out);
 }
 
@@ -219,7 +227,8 @@ static void mm_header(const char *file, struct mm_header *h)
 	fclose(f);
 	ck_assert_msg(sscanf(buf, "# mmsim-test: %15s at line %d: %255[^\n]",
 			     h->verb, &h->line, h->text) == 3,
-		      "%s: the first line must be '# mmsim-test: VERB at line N: TEXT'", file);
+		      "%s: the first line must be "
+		      "'# mmsim-test: VERB at line N: TEXT'", file);
 }
 
 static size_t mm_glob(const char *pattern, glob_t *g)
@@ -245,7 +254,8 @@ static glob_t mm_scenarios, mm_errors;
 
 START_TEST(mmsim_scenarios_exist)
 {
-	ck_assert_msg(mm_scenarios.gl_pathc > 0, "no %s/tests/scenarios/*.scn", mm_root());
+	ck_assert_msg(mm_scenarios.gl_pathc > 0, "no %s/tests/scenarios/*.scn",
+		      mm_root());
 }
 END_TEST
 
@@ -351,8 +361,8 @@ START_TEST(mmsim_diff_reports_a_differing_line)
 	ck_assert_str_eq(h.verb, "differs");
 	MM_RUN(&r, MM_NONE, "--diff", file);
 	ck_assert_msg(!strstr(r.out, "the model has no memfd yet"),
-		      "a difference needs a file on both backends, and the model "
-		      "has no memfd yet (chapter 2):\n%s", r.out);
+		      "a difference needs a file on both backends, and "
+		      "the model has no memfd yet (chapter 2):\n%s", r.out);
 	mm_status(&r, 0, "without a file-size limit");
 	mm_has(&r, "PASS (kernel, shim) %s", file);
 	free(r.out);
@@ -372,7 +382,8 @@ START_TEST(mmsim_model_only_runs_on_the_shim_alone)
 
 	MM_RUN(&r, MM_NONE, "--diff", file);
 	mm_status(&r, 0, "--diff");
-	mm_has(&r, "SKIP (shim-only) %s: passed on the shim; line 5 uses expect_report", file);
+	mm_has(&r, "SKIP (shim-only) %s: passed on the shim; "
+	       "line 5 uses expect_report", file);
 	mm_has(&r, "mmsim: 0 passed, 0 failed, 1 skipped, 0 not run");
 	free(r.out);
 
@@ -411,7 +422,8 @@ START_TEST(mmsim_refused_userfaultfd_skips)
 
 	MM_RUN(&r, MM_NO_UFFD, "--backend", "kernel", file);
 	mm_status(&r, 0, "--backend kernel without userfaultfd");
-	mm_has(&r, "SKIP (kernel) %s: userfaultfd refused by this machine (EPERM)", file);
+	mm_has(&r, "SKIP (kernel) %s: "
+	       "userfaultfd refused by this machine (EPERM)", file);
 	mm_has(&r, "mmsim: 0 passed, 0 failed, 1 skipped, 0 not run");
 	free(r.out);
 
@@ -470,7 +482,8 @@ START_TEST(mmsim_missing_call_skips)
 
 	MM_RUN(&r, MM_NO_MEMFD, "--backend", "kernel", file);
 	mm_status(&r, 0, "--backend kernel without memfd_create");
-	mm_has(&r, "SKIP (kernel) %s: this kernel has no memfd (ENOSYS at line 3)", file);
+	mm_has(&r, "SKIP (kernel) %s: "
+	       "this kernel has no memfd (ENOSYS at line 3)", file);
 	mm_has(&r, "mmsim: 0 passed, 0 failed, 1 skipped, 0 not run");
 	free(r.out);
 
@@ -483,7 +496,8 @@ START_TEST(mmsim_missing_call_skips)
 }
 END_TEST
 
-static void mm_listed_names_are_accepted(const char *option, const char *line_fmt,
+static void mm_listed_names_are_accepted(const char *option,
+					 const char *line_fmt,
 					 int two_words)
 {
 	char a[128], b[128], path[64];
@@ -493,9 +507,11 @@ static void mm_listed_names_are_accepted(const char *option, const char *line_fm
 
 	MM_RUN(&r, MM_NONE, option);
 	mm_status(&r, 0, option);
-	for (line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+	for (line = strtok_r(r.out, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
 		n = sscanf(line, "%127s %127s", a, b);
-		ck_assert_msg(n >= (two_words ? 2 : 1), "%s: bad line '%s'", option, line);
+		ck_assert_msg(n >= (two_words ? 2 : 1), "%s: bad line '%s'",
+			      option, line);
 		mm_scenario_file(path, line_fmt, a, b);
 		MM_RUN(&one, MM_NONE, "--backend", "shim", path);
 		unlink(path);
@@ -508,8 +524,8 @@ static void mm_listed_names_are_accepted(const char *option, const char *line_fm
 
 static int mm_count;
 
-static void mm_count_variant(const char *area, const char *name, const char *desc,
-			     bool is_current)
+static void mm_count_variant(const char *area, const char *name,
+			     const char *desc, bool is_current)
 {
 	mm_count++;
 }
@@ -544,7 +560,8 @@ static int mm_lines(const char *out)
 
 static void mm_check_listing(const char *option, int model_count,
 			     const char *line_fmt, int two_words,
-			     const char *unlisted_line, const char *unlisted_error)
+			     const char *unlisted_line,
+			     const char *unlisted_error)
 {
 	char path[64];
 	struct mm_run r;
@@ -567,7 +584,8 @@ static void mm_check_listing(const char *option, int model_count,
 
 START_TEST(mmsim_variants_are_listed)
 {
-	mm_check_listing("--variants", mm_model_variants(), "variant %s %s => 0\n", 1,
+	mm_check_listing("--variants", mm_model_variants(),
+			 "variant %s %s => 0\n", 1,
 			 "variant mmsim_no_such_area before",
 			 "unknown variant area 'mmsim_no_such_area'");
 }
@@ -575,7 +593,8 @@ END_TEST
 
 START_TEST(mmsim_sites_are_listed)
 {
-	mm_check_listing("--sites", mm_model_sites(), "inject %s 1000000 => 0\n", 0,
+	mm_check_listing("--sites", mm_model_sites(),
+			 "inject %s 1000000 => 0\n", 0,
 			 "inject mmsim_no_such_site 1",
 			 "unknown injection site 'mmsim_no_such_site'");
 }
@@ -632,7 +651,8 @@ START_TEST(mmsim_crash_spares_the_other_files)
 
 	MM_RUN(&r, MM_KILL_FTRUNCATE, "--backend", "kernel", first, dies, last);
 	mm_status(&r, 1, "a crash in the middle file");
-	mm_has(&r, "FAIL (mmsim) %s: crashed: killed by signal %d", dies, SIGSYS);
+	mm_has(&r, "FAIL (mmsim) %s: crashed: killed by signal %d", dies,
+	       SIGSYS);
 	mm_has(&r, "mmsim: 2 passed, 1 failed, 0 skipped, 0 not run");
 	mm_lacks(&r, "FAIL (kernel) %s", dies);
 	free(r.out);
@@ -662,7 +682,8 @@ START_TEST(mmsim_usage_errors)
 	mm_status(&r, 2, "unknown option");
 	free(r.out);
 
-	MM_RUN(&r, MM_NONE, "--backend", "kernel", "tests/scenarios/no-such-file.scn", good);
+	MM_RUN(&r, MM_NONE, "--backend", "kernel",
+	       "tests/scenarios/no-such-file.scn", good);
 	mm_status(&r, 2, "a missing file");
 	mm_has(&r, "tests/scenarios/no-such-file.scn: error: cannot open");
 	mm_has(&r, "PASS (kernel) %s", good);
@@ -686,11 +707,13 @@ static Suite *mmsim_suite(void)
 	mm_glob("tests/bad/err-*.scn", &mm_errors);
 
 	tcase_add_test(files, mmsim_scenarios_exist);
-	tcase_add_loop_test(files, mmsim_scenario_passes_diff, 0, mm_scenarios.gl_pathc);
+	tcase_add_loop_test(files, mmsim_scenario_passes_diff, 0,
+			    mm_scenarios.gl_pathc);
 	tcase_set_timeout(files, 60);
 	suite_add_tcase(s, files);
 
-	tcase_add_loop_test(tool, mmsim_bad_line_is_reported, 0, mm_errors.gl_pathc);
+	tcase_add_loop_test(tool, mmsim_bad_line_is_reported, 0,
+			    mm_errors.gl_pathc);
 	tcase_add_test(tool, mmsim_all_errors_of_a_file_are_reported);
 	tcase_add_test(tool, mmsim_wrong_expectation_fails);
 	tcase_add_test(tool, mmsim_aborted_line_fails);

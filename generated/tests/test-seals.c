@@ -318,7 +318,6 @@ END_TEST
 
 static const unsigned int sf5_write_seals[] = { F_SEAL_WRITE,
 						F_SEAL_FUTURE_WRITE };
-
 START_TEST(sf5_write_seals_refuse_write_and_punch)
 {
 	int fd = new_memfd(MFD_ALLOW_SEALING);
@@ -334,7 +333,8 @@ START_TEST(sf5_write_seals_refuse_write_and_punch)
 	ck_assert(reads_as(fd, 0, P(2), 0x77));
 	/* Allocation changes no byte: allowed, inside and past EOF. */
 	ck_assert_int_eq(ksys_fallocate(fd, 0, P(2), P(2)), 0);
-	ck_assert_int_eq(ksys_fallocate(fd, FALLOC_FL_KEEP_SIZE, P(4), P(1)), 0);
+	ck_assert_int_eq(ksys_fallocate(fd, FALLOC_FL_KEEP_SIZE, P(4), P(1)),
+			 0);
 	ck_assert_int_eq(ksys_fallocate(fd, 0, P(4), P(2)), 0);
 	ck_assert_int_eq(fd_size(fd), P(6));
 	ck_assert_int_eq(fd_pages(fd), 6);
@@ -800,8 +800,11 @@ static unsigned int sf11_rand(unsigned int n)
 /* One random operation on @fd; a shared mapping is kept in @m. */
 static void sf11_random_op(int fd, unsigned long *m)
 {
-	static const int modes[] = { 0, FALLOC_FL_KEEP_SIZE,
-		FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, FALLOC_FL_ZERO_RANGE };
+	static const int modes[] = {
+		0, FALLOC_FL_KEEP_SIZE,
+		FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		FALLOC_FL_ZERO_RANGE,
+	};
 	loff_t off = sf11_rand(P(20));
 	size_t len = 1 + sf11_rand(P(3));
 	u8 b;
@@ -925,13 +928,15 @@ START_TEST(sf11_preserve_that_cannot_allocate_leaves_no_freeze)
 			err = mmlit_memfd_freeze(fd, true);
 			fault_inject_reset();
 			if (!err) {
-				ck_assert_int_eq(mmlit_memfd_freeze(fd, false), 0);
+				ck_assert_int_eq(mmlit_memfd_freeze(fd, false),
+						 0);
 				ksys_close(fd);
 				break;
 			}
 			failures++;
 			ck_assert_int_eq(err, -ENOMEM);
-			ck_assert_int_eq(memfd_luo_preserved(fd_inode(fd), &pinned),
+			ck_assert_int_eq(memfd_luo_preserved(fd_inode(fd),
+							     &pinned),
 					 -ENOENT);
 			ck_assert_int_eq(folio_ref_count(entry_at(fd, 0)), ref);
 			ck_assert_int_eq(ksys_ftruncate(fd, P(5)), 0);
@@ -1361,15 +1366,19 @@ static int matrix_run(void)
 	for (int op = 0; op < NR_MATRIX_OPS; op++) {
 		for (size_t c = 0; c < NR_COLS; c++) {
 			matrix_cell(&model_backend, op, matrix_cols[c].seal,
-				    seal_matrix[0][op][c], sizeof(seal_matrix[0][op][c]));
+				    seal_matrix[0][op][c],
+				    sizeof(seal_matrix[0][op][c]));
 			matrix_cell(&host_backend, op, matrix_cols[c].seal,
-				    seal_matrix[1][op][c], sizeof(seal_matrix[1][op][c]));
+				    seal_matrix[1][op][c],
+				    sizeof(seal_matrix[1][op][c]));
 			if (strcmp(seal_matrix[1][op][c], "--") &&
-			    strcmp(seal_matrix[0][op][c], seal_matrix[1][op][c])) {
+			    strcmp(seal_matrix[0][op][c],
+				   seal_matrix[1][op][c])) {
 				fprintf(stderr, "seal matrix: %s under %s: "
 					"model %s, kernel %s\n",
 					matrix_rows[op], matrix_cols[c].name,
-					seal_matrix[0][op][c], seal_matrix[1][op][c]);
+					seal_matrix[0][op][c],
+					seal_matrix[1][op][c]);
 				differ++;
 			}
 		}

@@ -321,7 +321,8 @@ START_TEST(sh4_gp_waits_under_every_schedule)
 
 	ck_assert_int_eq(init_srcu_struct(&sh4_det_srcu), 0);
 	ret = sched_explore(sh4_det_run, NULL, 3, 100000, &st);
-	ck_assert_msg(ret == 0, "grace period ended under a reader; schedule: %s",
+	ck_assert_msg(ret == 0,
+		      "grace period ended under a reader; schedule: %s",
 		      sched_last_schedule());
 	ck_assert(st.complete);
 	ck_assert_int_gt(st.runs, 10);
@@ -387,7 +388,8 @@ START_TEST(sh4_srcu_torture_on_the_fast_path)
 		ck_assert_int_eq(task_join(r[i]), 0);
 	ck_assert_int_eq(torture_bad, 0);
 	ck_assert_int_gt(torture_reads, TORTURE_UPDATES);
-	ck_assert_int_eq(srcu_batches_completed(&torture_srcu), TORTURE_UPDATES);
+	ck_assert_int_eq(srcu_batches_completed(&torture_srcu),
+			 TORTURE_UPDATES);
 	cleanup_srcu_struct(&torture_srcu);
 }
 END_TEST

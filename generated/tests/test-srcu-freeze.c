@@ -27,7 +27,8 @@ static struct gmem_file gmem_open(unsigned long present)
 	g.inode = file_inode(g.file);
 	for (int i = 0; i < GMEM_PAGES; i++)
 		if (present & BIT(i))
-			ck_assert_int_eq(ksys_fallocate(g.fd, KEEP, i * PAGE_SIZE,
+			ck_assert_int_eq(ksys_fallocate(g.fd, KEEP,
+							i * PAGE_SIZE,
 							PAGE_SIZE), 0);
 	return g;
 }
@@ -186,7 +187,7 @@ static void park_hook(enum sched_point_kind kind, const void *obj)
 		return;
 	if (kind == SP_SRCU_LOCK && obj == &kvm_gmem_freeze_srcu)
 		park.entered = true;
-	if (kind != SP_YIELD || !park.entered || park.parked)
+	if (kind != SP_ALLOC || !park.entered || park.parked)
 		return;
 	pthread_mutex_lock(&park.lock);
 	park.parked = true;
@@ -261,7 +262,8 @@ START_TEST(sr2_freeze_waits_for_allocations_in_flight_only)
 	fault = task_run(sr2_parked_fault, &c, "vcpu0");
 	park_wait_parked();
 	freezer = task_run(sr2_freezer, &c, "freeze");
-	for (int ms = 0; READ_ONCE(kvm_gmem_freeze_srcu.srcu_idx) == idx0; ms++) {
+	for (int ms = 0; READ_ONCE(kvm_gmem_freeze_srcu.srcu_idx) == idx0;
+	     ms++) {
 		ck_assert_msg(ms < 2000, "the grace period never flipped");
 		usleep(1000);
 	}
@@ -275,7 +277,8 @@ START_TEST(sr2_freeze_waits_for_allocations_in_flight_only)
 	late = task_run(sr2_late_reader, &c, "late");
 	wait_for_completion(&c.late_in);
 	park_release();
-	ck_assert_int_eq(task_join(freezer), 0);	/* the late reader is inside */
+	/* The late reader is still inside. */
+	ck_assert_int_eq(task_join(freezer), 0);
 	ck_assert_int_eq(srcu_readers_active(&kvm_gmem_freeze_srcu), 1);
 	ck_assert_int_eq(task_join(fault), 0);
 	ck_assert_int_eq(c.fault_ret, 0);
@@ -353,7 +356,8 @@ static const char *sr3_violation(struct sr3_run *r)
 		if (t->op == SR3_FAULT && present && t->ret != 0)
 			return "a fault on a frozen folio failed";
 		if (!(t->op == SR3_FAULT && present) && t->ret != -EPERM)
-			return "an operation after the freeze did not fail EPERM";
+			return "an operation after the freeze did not fail "
+			       "EPERM";
 	}
 	return NULL;
 }
@@ -405,7 +409,8 @@ START_TEST(sr3_no_allocation_after_freeze_every_schedule)
 		ck_assert_int_eq(st.deadlocks, 0);
 	}
 	ck_assert_int_ne(sr3_explore(GMEM_UNSYNCHRONIZED, &st, &r), 0);
-	ck_assert_str_eq(r.why, "the page cache changed after the freeze returned");
+	ck_assert_str_eq(r.why,
+			 "the page cache changed after the freeze returned");
 }
 END_TEST
 
@@ -456,7 +461,8 @@ START_TEST(sr4_frozen_file_serves_existing_folios)
 		ck_assert_uint_eq(gmem_present(g.inode), BIT(0) | BIT(3));
 		kvm_gmem_freeze(g.inode, false);
 		ck_assert_int_eq(vcpu_fault(g.file, 1, &run), 0);
-		ck_assert_uint_eq(gmem_present(g.inode), BIT(0) | BIT(1) | BIT(3));
+		ck_assert_uint_eq(gmem_present(g.inode),
+				  BIT(0) | BIT(1) | BIT(3));
 		gmem_close(&g);
 	}
 }
@@ -514,7 +520,8 @@ START_TEST(sr5_unfreeze_does_not_wait_for_readers)
 	unsigned long gp = srcu_batches_completed(&kvm_gmem_freeze_srcu);
 
 	ck_assert(sr5_unfreeze_returns_with_reader_inside(GMEM_POSTED));
-	ck_assert_uint_eq(srcu_batches_completed(&kvm_gmem_freeze_srcu), gp + 1);
+	ck_assert_uint_eq(srcu_batches_completed(&kvm_gmem_freeze_srcu),
+			  gp + 1);
 	ck_assert(!sr5_unfreeze_returns_with_reader_inside(GMEM_SYNC_UNFREEZE));
 }
 END_TEST
@@ -522,9 +529,9 @@ END_TEST
 struct sr5_run {
 	struct gmem_file g;
 	int first, second;
-	long inside;		/* readers in the domain when unfreeze returned */
+	long inside;		/* readers inside when unfreeze returned */
 	int unfrozen;
-	long late_eperm;	/* runs with a late EPERM, over the exploration */
+	long late_eperm;	/* runs with a late EPERM, in all */
 };
 
 static int sr5_first_fault(void *data)
@@ -590,7 +597,8 @@ START_TEST(sr6_punch_on_frozen_file_needs_the_fallocate_check)
 		g = gmem_open(BIT(0) | BIT(1));
 		kvm_gmem_freeze(g.inode, true);
 		ck_assert_msg(ksys_fallocate(g.fd, PUNCH, 0, PAGE_SIZE) ==
-			      (unchecked ? 0 : -EPERM), "%s", gmem_variant_name(v));
+			      (unchecked ? 0 : -EPERM), "%s",
+			      gmem_variant_name(v));
 		ck_assert_uint_eq(gmem_present(g.inode),
 				  unchecked ? BIT(1) : BIT(0) | BIT(1));
 		ck_assert_int_eq(ksys_fallocate(g.fd, KEEP, 2 * PAGE_SIZE,
@@ -611,7 +619,8 @@ struct sr7_case {
 
 static const struct sr7_case sr7_cases[] = {
 	{ "allocate without KEEP_SIZE", 0, 0, PAGE_SIZE, -EOPNOTSUPP },
-	{ "zero range", KEEP | FALLOC_FL_ZERO_RANGE, 0, PAGE_SIZE, -EOPNOTSUPP },
+	{ "zero range", KEEP | FALLOC_FL_ZERO_RANGE, 0, PAGE_SIZE,
+	  -EOPNOTSUPP },
 	{ "misaligned punch", PUNCH, 100, PAGE_SIZE, -EINVAL },
 	{ "misaligned length", KEEP, 0, 100, -EINVAL },
 };
@@ -632,8 +641,9 @@ START_TEST(sr7_frozen_check_before_or_after_validation)
 		for (size_t i = 0; i < ARRAY_SIZE(sr7_cases); i++) {
 			const struct sr7_case *c = &sr7_cases[i];
 
-			ck_assert_int_eq(ksys_fallocate(g.fd, c->mode, c->offset,
-							c->len), c->validated);
+			ck_assert_int_eq(ksys_fallocate(g.fd, c->mode,
+							c->offset, c->len),
+					 c->validated);
 		}
 		kvm_gmem_freeze(g.inode, true);
 		for (size_t i = 0; i < ARRAY_SIZE(sr7_cases); i++) {
@@ -659,13 +669,15 @@ START_TEST(gmem_allocate_up_to_the_end_not_past)
 
 		variant_select(&gmem_freeze_variants, v);
 		g = gmem_open(0);
-		ck_assert_int_eq(ksys_fallocate(g.fd, KEEP, GMEM_SIZE - PAGE_SIZE,
+		ck_assert_int_eq(ksys_fallocate(g.fd, KEEP,
+						GMEM_SIZE - PAGE_SIZE,
 						PAGE_SIZE), 0);
 		ck_assert_int_eq(g.inode->i_mapping->nrpages, 1);
-		ck_assert_int_eq(ksys_fallocate(g.fd, KEEP, GMEM_SIZE - PAGE_SIZE,
+		ck_assert_int_eq(ksys_fallocate(g.fd, KEEP,
+						GMEM_SIZE - PAGE_SIZE,
 						2 * PAGE_SIZE), -EINVAL);
-		ck_assert_int_eq(ksys_fallocate(g.fd, KEEP, GMEM_SIZE, PAGE_SIZE),
-				 -EINVAL);
+		ck_assert_int_eq(ksys_fallocate(g.fd, KEEP, GMEM_SIZE,
+						PAGE_SIZE), -EINVAL);
 		ck_assert_int_eq(g.inode->i_mapping->nrpages, 1);
 		gmem_close(&g);
 	}
@@ -787,7 +799,8 @@ START_TEST(sr9_per_inode_domains_are_charged_to_nobody)
 		ck_assert_int_eq(pcpu_nr_bytes() - base,
 				 own ? SR9_FILES * per_inode : 0);
 		ck_assert_int_eq(mem_cgroup_usage(tenant), 0);
-		ck_assert_int_eq(ksys_fallocate(fd[0], KEEP, 0, 2 * PAGE_SIZE), 0);
+		ck_assert_int_eq(ksys_fallocate(fd[0], KEEP, 0,
+						2 * PAGE_SIZE), 0);
 		ck_assert_int_eq(mem_cgroup_usage(tenant), 2);
 		for (int i = 0; i < SR9_FILES; i++)
 			ck_assert_int_eq(ksys_close(fd[i]), 0);
@@ -822,7 +835,8 @@ static void tex_puts(const char *s, FILE *f)
 
 static void tex_machine(const struct bench_dataset *ds, FILE *f)
 {
-	fprintf(f, "\\par\\noindent{\\small Measured by \\texttt{make bench} on ");
+	fprintf(f, "\\par\\noindent{\\small Measured by "
+		"\\texttt{make bench} on ");
 	tex_puts(bench_meta(ds, "date"), f);
 	fprintf(f, ": ");
 	tex_puts(bench_meta(ds, "cpu"), f);
@@ -851,8 +865,8 @@ static void tex_block(const struct bench_dataset *ds, int k, const char *corner,
 	for (int r = 0; r < b->nr_rows; r++) {
 		tex_puts(b->row[r].label, f);
 		for (int c = 0; c < b->nr_cols; c++)
-			fprintf(f, b->row[r].v[c] < 1000 ? " & %.3g" : " & %.0f",
-				b->row[r].v[c]);
+			fprintf(f, b->row[r].v[c] < 1000 ? " & %.3g" :
+				" & %.0f", b->row[r].v[c]);
 		for (int c = 0; c < b->nr_cols; c++) {
 			double x = b->row[r].v[c] /
 				   bench_get(ds, k, "urcu-memb", b->cols[c]);
@@ -947,8 +961,10 @@ static int tex_sr9(FILE *f)
 		}
 	}
 	fprintf(f, "\\bottomrule\n\\end{tabular}\n\\end{center}\n"
-		"\\noindent{\\small Model: \\texttt{sizeof(struct srcu\\_data)} = "
-		"%zu bytes per CPU. Kernel: %d bytes per possible CPU, an estimate "
+		"\\noindent{\\small Model: "
+		"\\texttt{sizeof(struct srcu\\_data)} = "
+		"%zu bytes per CPU. Kernel: %d bytes per possible CPU, "
+		"an estimate "
 		"(see the text), plus a \\texttt{srcu\\_usage} per domain not "
 		"counted.}\\par\n", sizeof(struct srcu_data),
 		KERNEL_SRCU_DATA_ESTIMATE);
@@ -1087,7 +1103,8 @@ START_TEST(sr12_documented_vmm_ignores_the_eperm_exit)
 	ck_assert_uint_eq(run.memory_fault.gpa, 2 * PAGE_SIZE);
 	ck_assert(!(run.memory_fault.flags & KVM_MEMORY_EXIT_FLAG_PRIVATE));
 	ck_assert_msg(vmm_documented_exit(r, &run) == VMM_RUN_ERROR,
-		      "the documented VMM handled the freeze as a memory fault");
+		      "the documented VMM handled the freeze as a "
+		      "memory fault");
 	ck_assert_int_eq(r, -EPERM);
 	/* the same exit within the ABI is handled */
 	ck_assert_int_eq(vmm_documented_exit(-EFAULT, &run), VMM_MEMORY_FAULT);
@@ -1234,8 +1251,8 @@ START_TEST(sr15_vmm_fault_on_a_frozen_hole_is_sigbus)
 		ck_assert_int_eq(user_load_byte(addr, &b), 0);
 		ck_assert_int_eq(b, 0x5a);
 		ck_assert_msg(user_load_byte(addr + PAGE_SIZE, &b) == -SIGBUS,
-			      "%s: the VMM's read of a hole of a frozen file did "
-			      "not get SIGBUS", gmem_variant_name(v));
+			      "%s: the VMM's read of a hole of a frozen file "
+			      "did not get SIGBUS", gmem_variant_name(v));
 		ck_assert_int_eq(user_store_byte(addr + 2 * PAGE_SIZE, 1),
 				 -SIGBUS);
 		ck_assert_uint_eq(gmem_present(inode), BIT(0));
@@ -1289,7 +1306,8 @@ static void figure_srcu_locks(void)
 
 	task_call(sr8_punch, &c.a, "punch");
 	task_call(sr8_freeze_under_invalidate_lock, &c, "freeze");
-	lockdep_export_dot(stdout, "guest_memfd: a freeze under invalidate_lock");
+	lockdep_export_dot(stdout,
+			   "guest_memfd: a freeze under invalidate_lock");
 }
 KTEST_FIGURE("srcu-locks", figure_srcu_locks)
 

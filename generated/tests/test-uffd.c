@@ -235,6 +235,31 @@ static long uf_error_path(struct uf *u, int d, enum uf_path path,
 	return ret;
 }
 
+static long uf_unregister(int ufd, unsigned long addr, long pages)
+{
+	struct uffdio_range r = { addr, pages * PAGE_SIZE };
+
+	return ksys_uffd_ioctl(ufd, UFFDIO_UNREGISTER, &r);
+}
+
+static long uf_writeprotect(struct uf *u, unsigned long addr, long pages,
+			    u64 mode)
+{
+	struct uffdio_writeprotect wp = { { addr, pages * PAGE_SIZE }, mode };
+
+	return ksys_uffd_ioctl(u->ufd, UFFDIO_WRITEPROTECT, &wp);
+}
+
+/* @u's shared mapping registered missing|wp, page 0 filled. */
+static void uf_setup_wp(struct uf *u, int d)
+{
+	uf_setup(u, d);
+	ck_assert_int_eq(uf_register(u, u->shared, UF_MAP,
+				     UFFDIO_REGISTER_MODE_MISSING |
+				     UFFDIO_REGISTER_MODE_WP), 0);
+	ck_assert_int_eq(uf_copy(u, u->shared, u->src, 1, 0), PAGE_SIZE);
+}
+
 static void uf1_design(int d)
 {
 	struct uf u;
@@ -538,6 +563,8 @@ static void uf10_design(int d)
 		"tests/scenarios/uf4-past-eof.scn",
 		"tests/scenarios/uf6-zeropage.scn",
 		"tests/scenarios/uf11-continue.scn",
+		"tests/scenarios/uf13-unregister.scn",
+		"tests/scenarios/uf14-writeprotect.scn",
 	};
 
 	const char *name = uffd_area.choices[d].name;
@@ -758,6 +785,147 @@ START_TEST(uffd_wp_flag_and_poison)
 }
 END_TEST
 
+static void uf13_design(int d)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uf u;
+	int other;
+
+	uf_setup_wp(&u, d);
+	other = ksys_userfaultfd(UFFD_USER_MODE_ONLY);
+	ck_assert_int_eq(ksys_uffd_ioctl(other, UFFDIO_API, &api), 0);
+	ck_assert_int_eq(uf_writeprotect(&u, u.shared, 1,
+					 UFFDIO_WRITEPROTECT_MODE_WP), 0);
+	ck_assert_int_eq(uf_unregister(other, u.shared, UF_MAP), -EINVAL);
+	ck_assert_int_eq(uf_unregister(u.ufd, u.shared + 1, 1), -EINVAL);
+	ck_assert_int_eq(uf_unregister(u.ufd, u.shared, 0), -EINVAL);
+	ck_assert_int_eq(uf_unregister(u.ufd, u.shared, UF_MAP), 0);
+	ck_assert_int_eq(uf_unregister(u.ufd, u.shared, UF_MAP), 0);
+	ck_assert_int_eq(uf_register(&u, u.shared, UF_MAP,
+				     UFFDIO_REGISTER_MODE_WP), 0);
+	ck_assert_int_eq(user_store_byte(u.shared, 1), 0);
+	ck_assert_int_eq(uf_unregister(u.ufd, u.shared, UF_MAP), 0);
+	ck_assert_int_eq(uf_load(u.shared + PAGE_SIZE), 0);
+	ck_assert_int_eq(uf_copy(&u, u.shared + 2 * PAGE_SIZE, u.src, 1, 0),
+			 -ENOENT);
+	ck_assert_int_eq(uf_writeprotect(&u, u.shared, 1,
+					 UFFDIO_WRITEPROTECT_MODE_WP), -ENOENT);
+	ck_assert_int_eq(ksys_munmap(u.shared, UF_MAP * PAGE_SIZE), 0);
+	ck_assert_int_eq(uf_unregister(u.ufd, u.shared, UF_MAP), -EINVAL);
+}
+
+START_TEST(uf13_unregister_ends_the_hold_on_the_range)
+{
+	uf_each_design(uf13_design);
+}
+END_TEST
+
+static void uf14_design(int d)
+{
+	const u64 wp = UFFDIO_WRITEPROTECT_MODE_WP;
+	unsigned long anon;
+	struct uf u;
+
+	uf_setup_wp(&u, d);
+	anon = uf_map(-1, 2, MAP_PRIVATE | MAP_ANONYMOUS);
+	ck_assert_int_eq(user_store_byte(u.shared, 1), 0);
+	ck_assert_int_eq(uf_writeprotect(&u, u.shared, 1,
+			 wp | UFFDIO_WRITEPROTECT_MODE_DONTWAKE), -EINVAL);
+	ck_assert_int_eq(uf_writeprotect(&u, u.shared, 1, 4), -EINVAL);
+	ck_assert_int_eq(uf_writeprotect(&u, u.shared + 1, 1, wp), -EINVAL);
+	ck_assert_int_eq(uf_writeprotect(&u, u.private, 1, wp), -ENOENT);
+	ck_assert_int_eq(uf_writeprotect(&u, anon, 1, wp), -ENOENT);
+	ck_assert_int_eq(uf_writeprotect(&u, u.shared, 1, wp), 0);
+	ck_assert_int_eq(uf_load(u.shared), 1);
+	ck_assert_int_eq(user_store_byte(u.shared, 2), -SIGBUS);
+	ck_assert_int_eq(uf_pread(&u, 0), 1);
+	ck_assert_int_eq(uf_writeprotect(&u, u.shared, 1, 0), 0);
+	ck_assert_int_eq(user_store_byte(u.shared, 2), 0);
+	ck_assert_int_eq(uf_pread(&u, 0), 2);
+	ck_assert_int_eq(uf_copy(&u, u.shared + PAGE_SIZE, u.src, 1,
+				 UFFDIO_COPY_MODE_WP), PAGE_SIZE);
+	ck_assert_int_eq(uf_load(u.shared + PAGE_SIZE), 0xab);
+	ck_assert_int_eq(user_store_byte(u.shared + PAGE_SIZE, 3), -SIGBUS);
+}
+
+START_TEST(uf14_write_to_a_protected_page_is_the_uffds)
+{
+	uf_each_design(uf14_design);
+}
+END_TEST
+
+static struct {
+	struct mm_struct *mm;
+	unsigned long victim;
+	int unmapped;
+} uf15;
+
+static int uf15_unmap(void *data)
+{
+	current->mm = uf15.mm;
+	ck_assert_int_eq(ksys_munmap(uf15.victim, 2 * PAGE_SIZE), 0);
+	WRITE_ONCE(uf15.unmapped, 1);
+	return 0;
+}
+
+/* A context with UFFD_FEATURE_EVENT_UNMAP holding @addr's two pages. */
+static int uf15_monitor(unsigned long victim, unsigned long target)
+{
+	struct uffdio_api api = {
+		.api = UFFD_API,
+		.features = UFFD_FEATURE_SIGBUS | UFFD_FEATURE_EVENT_UNMAP,
+	};
+	int fd = ksys_userfaultfd(UFFD_USER_MODE_ONLY);
+	struct uf m = { .ufd = fd };
+
+	ck_assert_int_eq(ksys_uffd_ioctl(fd, UFFDIO_API, &api), 0);
+	ck_assert_int_eq(uf_register(&m, victim, 2,
+				     UFFDIO_REGISTER_MODE_MISSING), 0);
+	ck_assert_int_eq(uf_register(&m, target, 2,
+				     UFFDIO_REGISTER_MODE_MISSING |
+				     UFFDIO_REGISTER_MODE_WP), 0);
+	return fd;
+}
+
+static void uf15_design(int d)
+{
+	struct task_struct *t;
+	struct uffd_msg msg;
+	unsigned long target;
+	struct uf u, m;
+
+	uf_setup(&u, d);
+	m = u;
+	uf15 = (typeof(uf15)){ .mm = current->mm };
+	uf15.victim = uf_map(-1, 2, MAP_PRIVATE | MAP_ANONYMOUS);
+	target = uf_map(-1, 2, MAP_PRIVATE | MAP_ANONYMOUS);
+	m.ufd = uf15_monitor(uf15.victim, target);
+	t = task_run(uf15_unmap, NULL, "munmap");
+	for (long start = now_ms(); !READ_ONCE(t->waiting); usleep(100))
+		ck_assert(now_ms() - start < 2000);
+	ck_assert_int_eq(uf_copy(&m, target, u.src, 1, 0), -EAGAIN);
+	ck_assert_int_eq(uf_zeropage(&m, target, 1), -EAGAIN);
+	ck_assert_int_eq(uf_writeprotect(&m, target, 1,
+					 UFFDIO_WRITEPROTECT_MODE_WP), -EAGAIN);
+	ck_assert_int_eq(uf_load(target), -SIGBUS);
+	ck_assert_int_eq(uf_copy(&u, u.shared, u.src, 1, 0), PAGE_SIZE);
+	ck_assert(!READ_ONCE(uf15.unmapped));
+	ck_assert_int_eq(ksys_uffd_read(m.ufd, &msg), sizeof(msg));
+	ck_assert_int_eq(task_join(t), 0);
+	ck_assert(uf15.unmapped);
+	ck_assert_int_eq(msg.event, UFFD_EVENT_UNMAP);
+	ck_assert_int_eq(msg.start, uf15.victim);
+	ck_assert_int_eq(msg.end, uf15.victim + 2 * PAGE_SIZE);
+	ck_assert_int_eq(ksys_uffd_read(m.ufd, &msg), -EAGAIN);
+	ck_assert_int_eq(uf_copy(&m, target, u.src, 1, 0), PAGE_SIZE);
+}
+
+START_TEST(uf15_fills_wait_out_an_unread_event)
+{
+	uf_each_design(uf15_design);
+}
+END_TEST
+
 struct uf_sweep_op {
 	const char *name;
 	void (*prep)(struct uf *u);
@@ -939,6 +1107,233 @@ static void uffd_counters_figure(void)
 }
 KTEST_FIGURE("uffd-counters", uffd_counters_figure)
 
+#define UF_U	(1u << UFFD_UPSTREAM)
+#define UF_R	(1u << UFFD_RFC)
+#define UF_F	(1u << UFFD_FIX)
+#define UF_N	(1u << UFFD_RFC_NO_RECALC)
+#define UF_RFCS	(UF_R | UF_F | UF_N)
+#define UF_ALL	(UF_U | UF_RFCS)
+#define UF_P(p)	(1u << UF_PATH_##p)
+#define UF_ALL_PATHS	((1u << UF_NR_PATHS) - 1)
+
+struct uf_flow_node {
+	const char *id;
+	unsigned int designs;
+	const char *label;
+};
+
+static const struct uf_flow_node uf_flow_nodes[] = {
+	{ "fixsize", UF_F, "pgoff < i_size?" },
+	{ "acct", UF_U, "shmem_inode_acct_blocks(inode, 1)" },
+	{ "alloc", UF_U, "shmem_alloc_folio" },
+	{ "alloc", UF_RFCS, "->alloc_folio: i_size check,\\n"
+			    "shmem_alloc_folio, mem_cgroup_charge" },
+	{ "copy", UF_ALL, "copy_from_user,\\npage faults disabled" },
+	{ "retry", UF_U, "-ENOENT: drop mmap_lock, copy with\\n"
+			 "faults, call again with the folio" },
+	{ "retry", UF_RFCS, "drop mmap_lock, copy with faults,\\n"
+			    "retake it, find the VMA again" },
+	{ "size", UF_U, "pgoff < i_size?" },
+	{ "memcg", UF_U, "mem_cgroup_charge" },
+	{ "add", UF_U, "shmem_add_to_page_cache" },
+	{ "add", UF_RFCS, "->filemap_add: page cache,\\n"
+			  "shmem_inode_acct_blocks, LRU,\\n"
+			  "shmem_recalc_inode(inode, 1, 0)" },
+	{ "reacct", UF_F, "shmem_recalc_inode,\\ncharge again" },
+	{ "pte", UF_U, "mfill_atomic_install_pte:\\n"
+		       "i_size and PTE under the PTL, LRU add" },
+	{ "pte", UF_RFCS, "mfill_atomic_install_pte:\\n"
+			  "i_size and PTE under the PTL, folio_unlock" },
+	{ "remove", UF_U, "filemap_remove_folio, folio_put,\\n"
+			  "unacct the block" },
+	{ "remove", UF_R | UF_F, "->filemap_remove: filemap_remove_folio,\\n"
+				 "shmem_recalc_inode(inode, 0, 0)" },
+	{ "remove", UF_N, "->filemap_remove: filemap_remove_folio\\n"
+			  "(no recalc)" },
+	{ "ok", UF_ALL, "mapped" },
+	{ "err", UF_ALL, "the error" },
+};
+
+struct uf_flow_edge {
+	const char *from, *to;
+	unsigned int designs, paths;	/* paths: the runs that take it */
+	long ret;			/* what they return */
+	const char *label;
+};
+
+#define UF_EDGE(from, to, designs)	{ from, to, designs, 0, 0, NULL }
+
+static const struct uf_flow_edge uf_flow_edges[] = {
+	UF_EDGE("fixsize", "alloc", UF_F),
+	{ "fixsize", "err", UF_F, UF_P(PAST_EOF), -EFAULT, "EFAULT" },
+	UF_EDGE("acct", "alloc", UF_U),
+	{ "acct", "err", UF_U, UF_P(ACCT), -ENOMEM, "ENOMEM" },
+	UF_EDGE("alloc", "copy", UF_ALL),
+	{ "alloc", "err", UF_U, UF_P(ALLOC), -ENOMEM,
+	  "ENOMEM: unacct the block" },
+	{ "alloc", "err", UF_R | UF_N, UF_P(ALLOC) | UF_P(MEMCG) |
+	  UF_P(PAST_EOF), -ENOMEM, "NULL: ENOMEM, past i_size too;\\n"
+	  "put the folio" },
+	{ "alloc", "err", UF_F, UF_P(ALLOC) | UF_P(MEMCG), -ENOMEM,
+	  "NULL: ENOMEM; put the folio" },
+	{ "copy", "retry", UF_ALL, UF_P(REFUSED), 0, "the source faults" },
+	UF_EDGE("retry", "acct", UF_U),
+	UF_EDGE("retry", "add", UF_RFCS),
+	{ "retry", "err", UF_RFCS, 0, -EFAULT, "EFAULT: put the folio" },
+	UF_EDGE("copy", "size", UF_U),
+	UF_EDGE("copy", "add", UF_RFCS),
+	UF_EDGE("size", "memcg", UF_U),
+	{ "size", "err", UF_U, UF_P(PAST_EOF) | UF_P(REFUSED), -EFAULT,
+	  "EFAULT: put the folio,\\nunacct the block" },
+	UF_EDGE("memcg", "add", UF_U),
+	{ "memcg", "err", UF_U, UF_P(MEMCG), -ENOMEM,
+	  "ENOMEM: put the folio,\\nunacct the block" },
+	UF_EDGE("add", "pte", UF_ALL),
+	{ "add", "err", UF_U, UF_P(PRESENT), -EEXIST,
+	  "EEXIST: uncharge and put\\nthe folio, unacct the block" },
+	{ "add", "err", UF_RFCS, UF_P(PRESENT), -EEXIST,
+	  "EEXIST: unlock, put the folio" },
+	{ "add", "err", UF_R | UF_N, UF_P(ACCT), -ENOMEM,
+	  "ENOMEM: out of the page cache,\\nput the folio" },
+	{ "add", "reacct", UF_F, UF_P(ACCT), PAGE_SIZE, "charge fails" },
+	UF_EDGE("reacct", "pte", UF_F),
+	{ "reacct", "err", UF_F, 0, -ENOMEM, "ENOMEM: out of the page cache,\\n"
+	  "put the folio" },
+	UF_EDGE("pte", "ok", UF_ALL),
+	{ "pte", "remove", UF_U, 0, -EFAULT, "EEXIST, EFAULT" },
+	{ "pte", "remove", UF_RFCS, UF_P(REFUSED), -EFAULT, "EEXIST, EFAULT" },
+	{ "remove", "err", UF_U, 0, 0, "" },
+	{ "remove", "err", UF_RFCS, UF_P(REFUSED), 0, "put the folio" },
+};
+
+static const char *const uf_path_ids[UF_NR_PATHS] = {
+	"present", "past i_size", "refused", "acct", "memcg", "alloc",
+};
+
+static void uf_verdict(char *buf, size_t n, enum uf_path p, long ret,
+		       const struct uf_counters *b,
+		       const struct uf_counters *a)
+{
+	static const char *const names[] = {
+		"alloced", "swapped", "nrpages", "blocks", "used", "memcg",
+		"folios", "lru",
+	};
+	const long *x = (const long *)b, *y = (const long *)a;
+	size_t len;
+
+	_Static_assert(sizeof(struct uf_counters) == sizeof(names) /
+		       sizeof(names[0]) * sizeof(long), "one name a counter");
+	len = snprintf(buf, n, "\\nrun %s: %s", uf_path_ids[p],
+		       ret >= 0 ? "mapped" : "as before");
+	if (ret >= 0 || !memcmp(b, a, sizeof(*b)))
+		return;
+	len = snprintf(buf, n, "\\nrun %s: kept", uf_path_ids[p]);
+	for (size_t i = 0; i < ARRAY_SIZE(names) && len < n; i++)
+		if (x[i] != y[i])
+			len += snprintf(buf + len, n - len, " %s %+ld",
+					names[i], y[i] - x[i]);
+}
+
+/* The edge of design @d that run @p ends on; NULL unless exactly one. */
+static const struct uf_flow_edge *uf_flow_end(int d, enum uf_path p)
+{
+	const struct uf_flow_edge *found = NULL;
+
+	for (size_t i = 0; i < ARRAY_SIZE(uf_flow_edges); i++) {
+		const struct uf_flow_edge *e = &uf_flow_edges[i];
+
+		if (!(e->designs & 1u << d) || !(e->paths & 1u << p) ||
+		    !e->ret)
+			continue;
+		if (found)
+			return NULL;
+		found = e;
+	}
+	return found;
+}
+
+/* Run every path in @d; the verdicts by edge; false on a mismatch. */
+static bool uf_flow_check(int d, char verdicts[][96])
+{
+	bool ok = true;
+
+	for (int p = 0; p < UF_NR_PATHS; p++) {
+		const struct uf_flow_edge *e = uf_flow_end(d, p);
+		struct uf_counters b, a;
+		struct uf u;
+		long ret = uf_error_path(&u, d, p, &b, &a);
+		char *v;
+
+		if (!e || e->ret != ret) {
+			fprintf(stderr, "uffd flow %s: run %s returned %s, "
+				"the description says %s\n",
+				uffd_area.choices[d].name, uf_path_ids[p],
+				uf_result(ret), e ? "another result" :
+				"no single edge");
+			ok = false;
+			continue;
+		}
+		v = verdicts[e - uf_flow_edges];
+		uf_verdict(v + strlen(v), 96 - strlen(v), p, ret, &b, &a);
+	}
+	mmlit_process_reset();
+	return ok;
+}
+
+static void uf_flow_figure(int d)
+{
+	char verdicts[ARRAY_SIZE(uf_flow_edges)][96] = { { 0 } };
+	unsigned int bit = 1u << d;
+
+	if (!uf_flow_check(d, verdicts))
+		exit(1);
+	printf("// Chapter 5: the shared COPY of uffd/%s, from a run.\n"
+	       "digraph uffd_fill {\n\trankdir=TB;\n"
+	       "\tnode [shape=box, fontname=\"Helvetica\", fontsize=10];\n"
+	       "\tedge [fontname=\"Helvetica\", fontsize=9];\n",
+	       uffd_area.choices[d].name);
+	for (size_t i = 0; i < ARRAY_SIZE(uf_flow_nodes); i++)
+		if (uf_flow_nodes[i].designs & bit)
+			printf("\t\"%s\" [label=\"%s\"%s];\n",
+			       uf_flow_nodes[i].id, uf_flow_nodes[i].label,
+			       strcmp(uf_flow_nodes[i].id, "ok") &&
+			       strcmp(uf_flow_nodes[i].id, "err") ? "" :
+			       ", shape=ellipse");
+	for (size_t i = 0; i < ARRAY_SIZE(uf_flow_edges); i++) {
+		const struct uf_flow_edge *e = &uf_flow_edges[i];
+
+		if (!(e->designs & bit))
+			continue;
+		printf("\t\"%s\" -> \"%s\" [label=\"%s%s\"%s%s];\n", e->from,
+		       e->to, e->label ? e->label : "", verdicts[i],
+		       e->ret < 0 ? ", color=red" : "",
+		       e->label && !(e->paths & UF_ALL_PATHS) ?
+		       ", style=dashed" : "");
+	}
+	printf("}\n");
+	fflush(stdout);
+}
+
+static void uf_flow_upstream(void) { uf_flow_figure(UFFD_UPSTREAM); }
+static void uf_flow_rfc(void) { uf_flow_figure(UFFD_RFC); }
+static void uf_flow_fix(void) { uf_flow_figure(UFFD_FIX); }
+static void uf_flow_no_recalc(void) { uf_flow_figure(UFFD_RFC_NO_RECALC); }
+KTEST_FIGURE("uffd-fill-upstream", uf_flow_upstream)
+KTEST_FIGURE("uffd-fill-rfc", uf_flow_rfc)
+KTEST_FIGURE("uffd-fill-fix", uf_flow_fix)
+KTEST_FIGURE("uffd-fill-rfc-no-recalc", uf_flow_no_recalc)
+
+START_TEST(uffd_fill_flows_match_the_runs)
+{
+	for (int d = 0; d < NR_UFFD_DESIGNS; d++) {
+		char verdicts[ARRAY_SIZE(uf_flow_edges)][96] = { { 0 } };
+
+		ck_assert_msg(uf_flow_check(d, verdicts), "uffd/%s",
+			      uffd_area.choices[d].name);
+	}
+}
+END_TEST
+
 /* What claim @claim says differs between designs, in design @d. */
 static const char *uf_claim_detail(int claim, int d)
 {
@@ -996,6 +1391,9 @@ static void uffd_claims_figure(void)
 		uf10_old_and_new_paths_agree_but_for_uf4,
 		uf11_continue_maps_the_cached_folio,
 		uf12_copy_with_faults_enabled_deadlocks_two_processes,
+		uf13_unregister_ends_the_hold_on_the_range,
+		uf14_write_to_a_protected_page_is_the_uffds,
+		uf15_fills_wait_out_an_unread_event,
 	};
 	char buf[48];
 
@@ -1041,6 +1439,10 @@ static Suite *uffd_suite(void)
 	tcase_add_test(tc, uffd_register_modes_and_errors);
 	tcase_add_test(tc, uffd_wp_flag_and_poison);
 	tcase_add_test(tc, uf12_copy_with_faults_enabled_deadlocks_two_processes);
+	tcase_add_test(tc, uffd_fill_flows_match_the_runs);
+	tcase_add_test(tc, uf13_unregister_ends_the_hold_on_the_range);
+	tcase_add_test(tc, uf14_write_to_a_protected_page_is_the_uffds);
+	tcase_add_test(tc, uf15_fills_wait_out_an_unread_event);
 	tcase_add_test(sweep, uffd_sweep_every_site_of_the_fill_path);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, sweep);
