@@ -579,7 +579,7 @@ void lockdep_export_dot(FILE *f, const char *title)
 	pthread_mutex_lock(&lockdep_lock);
 	fprintf(f, "digraph lockdep {\n  label=\"%s\";\n  labelloc=t;\n"
 		"  node [shape=box, fontname=\"Helvetica\"];\n"
-		"  edge [fontname=\"Helvetica\", fontsize=10];\n",
+		"  edge [fontname=\"Helvetica\", fontsize=12];\n",
 		title ? title : "");
 	for (int i = 0; i < nr_lock_classes; i++)
 		if (class_in_graph(&lock_classes[i]))

@@ -1293,19 +1293,27 @@ static void uf_flow_figure(int d)
 	       "\tedge [fontname=\"Helvetica\", fontsize=9];\n",
 	       uffd_area.choices[d].name);
 	for (size_t i = 0; i < ARRAY_SIZE(uf_flow_nodes); i++)
-		if (uf_flow_nodes[i].designs & bit)
+		if (uf_flow_nodes[i].designs & bit &&
+		    strcmp(uf_flow_nodes[i].id, "err"))
 			printf("\t\"%s\" [label=\"%s\"%s];\n",
 			       uf_flow_nodes[i].id, uf_flow_nodes[i].label,
-			       strcmp(uf_flow_nodes[i].id, "ok") &&
-			       strcmp(uf_flow_nodes[i].id, "err") ? "" :
+			       strcmp(uf_flow_nodes[i].id, "ok") ? "" :
 			       ", shape=ellipse");
 	for (size_t i = 0; i < ARRAY_SIZE(uf_flow_edges); i++) {
 		const struct uf_flow_edge *e = &uf_flow_edges[i];
+		char to[16];
 
 		if (!(e->designs & bit))
 			continue;
+		if (strcmp(e->to, "err")) {
+			snprintf(to, sizeof(to), "%s", e->to);
+		} else {
+			snprintf(to, sizeof(to), "err%zu", i);
+			printf("\t\"%s\" [label=\"error\", shape=plaintext, "
+			       "fontcolor=red];\n", to);
+		}
 		printf("\t\"%s\" -> \"%s\" [label=\"%s%s\"%s%s];\n", e->from,
-		       e->to, e->label ? e->label : "", verdicts[i],
+		       to, e->label ? e->label : "", verdicts[i],
 		       e->ret < 0 ? ", color=red" : "",
 		       e->label && !(e->paths & UF_ALL_PATHS) ?
 		       ", style=dashed" : "");
