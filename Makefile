@@ -207,6 +207,7 @@ ifneq ($(TESTS),)
 	grep -E '^[0-9]+%:|:[FE]:' build/check-nofork.log || rc=1; \
 	if [ -e $(BOOK_HTML) ] || [ -e $(BOOK_PDF) ]; then $(MAKE) book || rc=1; fi; \
 	tools/check-width || rc=1; \
+	tools/mutants --check || rc=1; \
 	$(if $(HAVE_CHROMIUM),$(MAKE) check-browser || rc=1;,echo "mmlit: no chromium: check-browser skipped";) \
 	$(if $(HAVE_POPPLER),$(MAKE) check-pdf || rc=1;,echo "mmlit: no poppler-utils: check-pdf skipped";) \
 	$(MAKE) check-install || rc=1; \
@@ -310,20 +311,27 @@ gp_data = $(wildcard figures/$(1).dat figures/$(1).csv figures/$(1).tsv)
 # figure at its natural size up to the 390 pt line, and a narrower drawing
 # keeps its labels larger (tools/check-pdf measures them).
 DOT_DEFAULTS := -Gnodesep=0.12 -Granksep=0.3 -Nmargin=0.06,0.03
-$(FIG_NAMES:%=build/figures/%.svg): build/figures/%.svg: $$(call dot_source,$$*)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(call say,DOT,$@)dot $(DOT_DEFAULTS) -Tsvg -o $@ $<
-$(FIG_NAMES:%=build/figures/%.pdf): build/figures/%.pdf: $$(call dot_source,$$*)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(call say,DOT,$@)dot $(DOT_DEFAULTS) -Tpdf -o $@ $<
-$(FIG_GP:%=build/figures/%.svg): build/figures/%.svg: figures/%.gp $$(call gp_data,$$*)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(call say,GNUPLOT,$@)gnuplot -e "set terminal svg size 720,450 dynamic font 'sans,12'; set output '$@'" $<
+GP_SVG := set terminal svg size 720,450 dynamic font 'sans,12'
 # pdfcairo prints a font of N "points" at 2/3 N pt (poppler measures
 # 'sans,9' at 6 pt): 13 gives 8.7 pt, and 5.4 in fits the 390 pt line.
-$(FIG_GP:%=build/figures/%.pdf): build/figures/%.pdf: figures/%.gp $$(call gp_data,$$*)
+GP_PDF := set terminal pdfcairo size 5.4in,3.4in font 'sans,13'
+# A figure depends on the flags it was drawn with, as an object does on
+# its compiler flags: new spacing or type sizes redraw every figure.
+FIG_FLAGS_LINE = $(DOT_DEFAULTS) $(GP_SVG) $(GP_PDF)
+$(OUT)/stamp/figflags: FORCE
+	@mkdir -p $(@D); echo "$(FIG_FLAGS_LINE)" | cmp -s - $@ || echo "$(FIG_FLAGS_LINE)" >$@
+$(FIG_NAMES:%=build/figures/%.svg): build/figures/%.svg: $$(call dot_source,$$*) $(OUT)/stamp/figflags
 	$(Q)mkdir -p $(@D)
-	$(Q)$(call say,GNUPLOT,$@)gnuplot -e "set terminal pdfcairo size 5.4in,3.4in font 'sans,13'; set output '$@'" $<
+	$(Q)$(call say,DOT,$@)dot $(DOT_DEFAULTS) -Tsvg -o $@ $<
+$(FIG_NAMES:%=build/figures/%.pdf): build/figures/%.pdf: $$(call dot_source,$$*) $(OUT)/stamp/figflags
+	$(Q)mkdir -p $(@D)
+	$(Q)$(call say,DOT,$@)dot $(DOT_DEFAULTS) -Tpdf -o $@ $<
+$(FIG_GP:%=build/figures/%.svg): build/figures/%.svg: figures/%.gp $$(call gp_data,$$*) $(OUT)/stamp/figflags
+	$(Q)mkdir -p $(@D)
+	$(Q)$(call say,GNUPLOT,$@)gnuplot -e "$(GP_SVG); set output '$@'" $<
+$(FIG_GP:%=build/figures/%.pdf): build/figures/%.pdf: figures/%.gp $$(call gp_data,$$*) $(OUT)/stamp/figflags
+	$(Q)mkdir -p $(@D)
+	$(Q)$(call say,GNUPLOT,$@)gnuplot -e "$(GP_PDF); set output '$@'" $<
 
 # ------------------------------------------------------------------ the book
 BOOK_HTML := book/out/mmlit.html

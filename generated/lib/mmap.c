@@ -62,8 +62,8 @@ static struct vm_area_struct *vma_merge_new_range(struct vm_area_desc *desc)
 			next = vma;
 	}
 	left = prev && vma_can_merge(prev, desc) &&
-	       prev->vm_pgoff + ((prev->vm_end - prev->vm_start) >> PAGE_SHIFT) ==
-	       desc->pgoff;
+	       prev->vm_pgoff +
+	       ((prev->vm_end - prev->vm_start) >> PAGE_SHIFT) == desc->pgoff;
 	right = next && vma_can_merge(next, desc) &&
 		desc->pgoff + pglen == next->vm_pgoff;
 	if (left && right && next->vm_ops && next->vm_ops->close)

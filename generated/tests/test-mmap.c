@@ -480,14 +480,16 @@ static int mp3_sweep(const struct file_operations *const *fops, int n,
 			unsigned long addr;
 			int fd;
 
-			if (!v1 && s == 1)	/* the legacy path links in one go */
+			/* the legacy path links in one go */
+			if (!v1 && s == 1)
 				continue;
 			fd = drv_open(fops[d]);
 			ck_assert_int_eq(fault_inject_set(mp3_sites[s], 1), 0);
 			addr = drv_map(fd);
 			fault_inject_reset();
 			ck_assert_int_eq((long)addr, -ENOMEM);
-			ck_assert_int_eq(drv.abort, fops[d]->mmap_abort ? 1 : 0);
+			ck_assert_int_eq(drv.abort,
+					 fops[d]->mmap_abort ? 1 : 0);
 			ck_assert_int_eq(drv.complete, 0);
 			assert_nothing_left(fd);
 			ksys_close(fd);
@@ -1141,7 +1143,8 @@ START_TEST(mp8_driver_lines_are_counted_from_the_source)
 
 	for (int d = 0; d < 4; d++)
 		for (int v = 0; v < 3; v++)
-			ck_assert_int_gt(driver_lines(src, driver_fns[d][v]), 0);
+			ck_assert_int_gt(driver_lines(src,
+						      driver_fns[d][v]), 0);
 	ck_assert_int_eq(function_lines(src, "no_such_driver_hook"), -1);
 	ck_assert_int_eq(function_lines(src, "hold_release"), 5);
 	for (int d = 1; d < 3; d++)	/* the prose's claim */

@@ -90,7 +90,8 @@ static const char *snap_diff(const struct snap *a, const struct snap *b,
 
 		if (same)
 			continue;
-		if (p->entry && xa_is_value(p->entry) && snap_new_folio_ok(q, false)) {
+		if (p->entry && xa_is_value(p->entry) &&
+		    snap_new_folio_ok(q, false)) {
 			came++;			/* swapped in, and kept */
 			continue;
 		}
@@ -99,7 +100,8 @@ static const char *snap_diff(const struct snap *a, const struct snap *b,
 			filled++;
 			continue;
 		}
-		snprintf(buf, n, "page %d (entry, references, LRU or bytes)", i);
+		snprintf(buf, n, "page %d (entry, references, LRU or bytes)",
+			 i);
 		return buf;
 	}
 	if (b->used - a->used != came)
@@ -243,8 +245,10 @@ static const struct sweep_op sweep_ops[] = {
 	{ "preserve", "freeze", sweep_memfd_setup, op_preserve, true, true },
 	{ "gmem-allocate", "gmem-freeze", sweep_gmem_setup, op_gmem_allocate,
 	  false, false },
-	{ "gmem-punch", "gmem-freeze", sweep_gmem_setup, op_gmem_punch, true, false },
-	{ "gmem-fault", "gmem-freeze", sweep_gmem_setup, op_gmem_fault, true, false },
+	{ "gmem-punch", "gmem-freeze", sweep_gmem_setup, op_gmem_punch,
+	  true, false },
+	{ "gmem-fault", "gmem-freeze", sweep_gmem_setup, op_gmem_fault,
+	  true, false },
 	{ NULL }
 };
 
@@ -281,7 +285,7 @@ static bool sweep_once(const struct sweep_op *o, const char *variant,
 	ret = o->op(&c);
 	fault_inject_reset();
 	if (fs->failed == failed)
-		goto out;			/* the nth call was never made */
+		goto out;		/* the nth call was never made */
 	t->failures++;
 	why = invariants_broken();
 	ck_assert_msg(!why, "%s (%s) with %s #%ld failed: %s", o->name,
@@ -292,8 +296,9 @@ static bool sweep_once(const struct sweep_op *o, const char *variant,
 		      "returned %ld, expected -ENOMEM", o->name, variant,
 		      site, nth, ret);
 	snap_take(c.fd, &after);
-	why = o->undone ? snap_diff(&before, &after, o->fills, buf, sizeof(buf)) :
-			  NULL;
+	why = NULL;
+	if (o->undone)
+		why = snap_diff(&before, &after, o->fills, buf, sizeof(buf));
 	ck_assert_msg(!why, "%s (%s) with %s #%ld failed: %s changed",
 		      o->name, variant, site, nth, why);
 out:
@@ -316,8 +321,8 @@ static void sweep_variant(const struct sweep_op *o, const char *variant,
 		if (nth > 1) {
 			t->reached++;
 			snprintf(t->sites + strlen(t->sites),
-				 sizeof(t->sites) - strlen(t->sites), " %s x%ld",
-				 sweep_site_list[s], nth - 1);
+				 sizeof(t->sites) - strlen(t->sites),
+				 " %s x%ld", sweep_site_list[s], nth - 1);
 		}
 	}
 }
@@ -347,7 +352,8 @@ static void sweep_op_named(const char *name)
 		total += t.failures;
 	}
 	if (sweep_verbose)
-		printf("sweep: %s: %d failures checked in all\n", o->name, total);
+		printf("sweep: %s: %d failures checked in all\n", o->name,
+		       total);
 	mmlit_process_reset();
 }
 
@@ -444,12 +450,14 @@ static bool soak_one(struct soak_task *t, int op, long *retp)
 		return !ret || ret == -EPERM;
 	case 3:
 		/* ENOMEM: writeout refused its new folios (claim FX3) */
-		ret = ksys_fallocate(fd, soak_rand(t, 2) ? FALLOC_FL_KEEP_SIZE : 0,
+		ret = ksys_fallocate(fd,
+				     soak_rand(t, 2) ? FALLOC_FL_KEEP_SIZE : 0,
 				     off, len);
 		*retp = ret;
 		return !ret || ret == -EPERM || ret == -ENOMEM;
 	case 4:
-		ret = ksys_fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+		ret = ksys_fallocate(fd,
+				     FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
 				     off, len);
 		*retp = ret;
 		return !ret || ret == -EPERM;
@@ -548,8 +556,8 @@ START_TEST(soak_random_operations_keep_the_invariants)
 		for (int i = 0; i < SOAK_THREADS; i++)
 			ts[i] = task_run(soak_task_fn, &tasks[i], "soak");
 		for (int i = 0; i < SOAK_THREADS; i++) {
-			ck_assert_msg(task_join(ts[i]) == 0, "seed %#llx: a task"
-				      " failed in round %d",
+			ck_assert_msg(task_join(ts[i]) == 0,
+				      "seed %#llx: a task failed in round %d",
 				      (unsigned long long)soak_seed, round);
 			if (tasks[i].bad[0])
 				why = tasks[i].bad;
