@@ -4,6 +4,11 @@
 #include "userfaultfd.h"
 #include "shmem.h"
 
+#define for_each_vma_range(mm, vma, start, end)			\
+	list_for_each_entry(vma, &(mm)->mmap, vm_list)			\
+		if ((vma)->vm_end <= (start) || (vma)->vm_start >= (end)) \
+			continue;					\
+		else
 DEFINE_VARIANT_AREA(uffd_area, "uffd", "userfaultfd fill path (chapter 5)",
 	{ "upstream", "shmem_mfill_atomic_pte, before the vm_uffd_ops series" },
 	{ "rfc", "RFC 10/17 as posted: vm_uffd_ops, __mfill_atomic_pte" },
@@ -320,9 +325,7 @@ static int userfaultfd_register(struct userfaultfd_ctx *ctx,
 	end = start + reg->range.len;
 	mmap_write_lock(mm);
 	ret = -EINVAL;
-	list_for_each_entry(vma, &mm->mmap, vm_list) {
-		if (vma->vm_end <= start || vma->vm_start >= end)
-			continue;
+	for_each_vma_range(mm, vma, start, end) {
 		found = true;
 		ret = -EINVAL;
 		if (vma->vm_start < start || vma->vm_end > end)
@@ -341,9 +344,7 @@ static int userfaultfd_register(struct userfaultfd_ctx *ctx,
 		ret = -EINVAL;
 	if (ret)
 		goto out_unlock;
-	list_for_each_entry(vma, &mm->mmap, vm_list) {
-		if (vma->vm_end <= start || vma->vm_start >= end)
-			continue;
+	for_each_vma_range(mm, vma, start, end) {
 		vma_start_write(vma);
 		vma->vm_flags = (vma->vm_flags & ~__VM_UFFD_FLAGS) | vm_flags;
 		vma->vm_userfaultfd_ctx = ctx;
@@ -372,9 +373,7 @@ static int userfaultfd_unregister(struct userfaultfd_ctx *ctx,
 		return -ENOMEM;
 	mmap_write_lock(mm);
 	ret = -EINVAL;
-	list_for_each_entry(vma, &mm->mmap, vm_list) {
-		if (vma->vm_end <= start || vma->vm_start >= end)
-			continue;
+	for_each_vma_range(mm, vma, start, end) {
 		found = true;
 		if (vma->vm_userfaultfd_ctx && vma->vm_userfaultfd_ctx != ctx)
 			goto out_unlock;
@@ -409,9 +408,7 @@ static int mwriteprotect_range(struct userfaultfd_ctx *ctx,
 	if (atomic_read(&ctx->mmap_changing))
 		goto out_unlock;
 	err = -ENOENT;
-	list_for_each_entry(vma, &mm->mmap, vm_list) {
-		if (vma->vm_end <= start || vma->vm_start >= end)
-			continue;
+	for_each_vma_range(mm, vma, start, end) {
 		if (!(vma->vm_flags & VM_UFFD_WP)) {
 			err = -ENOENT;
 			break;
